@@ -1,0 +1,46 @@
+# softbms: the two commands are `make run` and `make test`.
+BUILD      ?= build
+JOBS       ?= $(shell nproc)
+CMAKE_GEN  := -G Ninja
+
+.PHONY: all deps run test bench firmware fuzz format tidy clean
+
+all: $(BUILD)/release/build.ninja
+	cmake --build $(BUILD)/release -j $(JOBS)
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/release/build.ninja:
+	cmake -S . -B $(BUILD)/release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
+
+$(BUILD)/test/build.ninja:
+	cmake -S . -B $(BUILD)/test $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DSOFTBMS_SANITIZE=ON
+
+run: deps $(BUILD)/release/build.ninja
+	cmake --build $(BUILD)/release -j $(JOBS) --target softbms
+	scripts/run-demo $(BUILD)/release/app/softbms
+
+test: deps $(BUILD)/test/build.ninja
+	cmake --build $(BUILD)/test -j $(JOBS)
+	cd $(BUILD)/test && ctest --output-on-failure -j $(JOBS)
+
+
+bench: deps $(BUILD)/release/build.ninja
+	cmake --build $(BUILD)/release -j $(JOBS)
+	scripts/run-bench $(BUILD)/release
+
+firmware: deps
+	cmake -S . -B $(BUILD)/firmware $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=MinSizeRel \
+	  -DSOFTBMS_FIRMWARE=ON -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake
+	cmake --build $(BUILD)/firmware -j $(JOBS)
+	scripts/firmware-size $(BUILD)/firmware/firmware/softbms-firmware.elf
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+tidy: $(BUILD)/release/build.ninja
+	scripts/lint $(BUILD)/release
+
+clean:
+	rm -rf $(BUILD)
