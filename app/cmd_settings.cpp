@@ -1,0 +1,40 @@
+// softbms settings --list [--json]: every parameter with its unit, range and defaults.
+#include <ostream>
+
+#include "app/cli.hpp"
+#include "app/options.hpp"
+#include "host/text/param_text.hpp"
+
+namespace softbms::app {
+namespace {
+
+int list(const Args& args, Io io) {
+  const auto settings = settings_from_options(args, io);
+  if (!settings) return kUsage;
+  if (args.flag("json")) {
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& row : core::kParams) all.push_back(host::param_json(row, *settings));
+    io.out << all.dump(2) << "\n";
+    return kOk;
+  }
+  io.out << pad("name", 26) << pad("unit", 6) << pad("min", 10) << pad("max", 12) << pad("li-ion", 10)
+         << pad("lfp", 10) << pad("lto", 10) << "description\n";
+  for (const auto& row : core::kParams) {
+    const auto j = host::param_json(row, *settings);
+    const auto num = [](const nlohmann::json& v) { return v.dump(); };
+    io.out << pad(row.name, 26) << pad(core::unit_info(row.unit).symbol, 6) << pad(num(j["min"]), 10)
+           << pad(num(j["max"]), 12) << pad(num(j["defaults"]["li-ion"]), 10)
+           << pad(num(j["defaults"]["lfp"]), 10) << pad(num(j["defaults"]["lto"]), 10) << row.help << "\n";
+  }
+  return kOk;
+}
+
+}  // namespace
+
+int cmd_settings(const Args& args, Io io) {
+  if (args.flag("list")) return list(args, io);
+  io.err << "usage: softbms settings --list [--json] [--model MODEL] [--cells N]\n";
+  return kUsage;
+}
+
+}  // namespace softbms::app

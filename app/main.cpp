@@ -1,0 +1,86 @@
+// softbms: the JK smart BMS family as software. See docs/cli.md.
+#include <array>
+#include <iostream>
+#include <string_view>
+
+#include "app/cli.hpp"
+
+namespace softbms::app {
+namespace {
+
+struct Subcommand {
+  std::string_view name;
+  Handler run;
+  std::string_view summary;
+};
+
+constexpr std::array kSubcommands = {
+    Subcommand{"settings", cmd_settings, "list every parameter (--list [--json] [--model M] [--cells N])"},
+    Subcommand{"presets", cmd_presets, "chemistry presets: Li-ion, LiFePO4, LTO ([--json])"},
+    Subcommand{"models", cmd_models, "the JK boards softbms knows and what each accepts ([--json])"},
+    Subcommand{"version", cmd_version, "print the version"},
+};
+
+int usage(std::ostream& os) {
+  os << "usage: softbms <command> [options]\n\ncommands:\n";
+  for (const auto& c : kSubcommands) os << "  " << c.name << std::string(12 - c.name.size(), ' ') << c.summary << "\n";
+  return kUsage;
+}
+
+}  // namespace
+
+bool Args::flag(std::string_view name) const {
+  for (auto w : words) {
+    if (w.starts_with("--") && w.substr(2) == name) return true;
+  }
+  return false;
+}
+
+std::optional<std::string_view> Args::option(std::string_view name) const {
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const auto w = words[i];
+    if (!w.starts_with("--")) continue;
+    const auto body = w.substr(2);
+    if (body == name && i + 1 < words.size()) return words[i + 1];
+    if (body.starts_with(name) && body.size() > name.size() && body[name.size()] == '=') {
+      return body.substr(name.size() + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> Args::positional(std::span<const std::string_view> valued) const {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const auto w = words[i];
+    if (w.starts_with("-") && w.size() > 1) {
+      const auto body = w.substr(w.starts_with("--") ? 2 : 1);
+      for (auto v : valued) {
+        if (body == v) ++i;  // skip the option's value
+      }
+      continue;
+    }
+    out.push_back(w);
+  }
+  return out;
+}
+
+}  // namespace softbms::app
+
+int main(int argc, char** argv) {
+  using namespace softbms::app;
+  if (argc < 2) return usage(std::cerr);
+  const std::string_view name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    usage(std::cout);
+    return kOk;
+  }
+  if (name == "--version") return cmd_version({}, {std::cout, std::cerr});
+  Args args;
+  for (int i = 2; i < argc; ++i) args.words.emplace_back(argv[i]);
+  for (const auto& c : kSubcommands) {
+    if (c.name == name) return c.run(args, {std::cout, std::cerr});
+  }
+  std::cerr << "softbms: unknown command '" << name << "'\n";
+  return usage(std::cerr);
+}

@@ -1,0 +1,91 @@
+#include "host/text/param_text.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace softbms::host {
+using core::info;
+using core::Param;
+
+double to_display(Param p, int32_t raw) {
+  return static_cast<double>(raw) / core::unit_info(info(p).unit).display_divisor;
+}
+
+std::string format_display(Param p, int32_t raw) {
+  const int32_t div = core::unit_info(info(p).unit).display_divisor;
+  if (info(p).unit == core::Unit::flag) return raw != 0 ? "on" : "off";
+  if (div == 1) return std::to_string(raw);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", to_display(p, raw));
+  return buf;
+}
+
+Result<int32_t> parse_display(Param p, std::string_view text) {
+  const core::ParamInfo& row = info(p);
+  if (row.unit == core::Unit::flag) {
+    if (text == "on" || text == "1" || text == "true") return 1;
+    if (text == "off" || text == "0" || text == "false") return 0;
+    return Status(Errc::bad_value, static_cast<uint16_t>(p));
+  }
+  const int32_t div = core::unit_info(row.unit).display_divisor;
+  double v = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc() || ptr != end || !std::isfinite(v)) return Status(Errc::bad_value, static_cast<uint16_t>(p));
+  const double scaled = std::round(v * div);
+  if (std::fabs(scaled - v * div) > 1e-6) return Status(Errc::bad_value, static_cast<uint16_t>(p));
+  if (scaled < -2.0e9 || scaled > 2.0e9) return Status(Errc::out_of_range, static_cast<uint16_t>(p));
+  return static_cast<int32_t>(scaled);
+}
+
+nlohmann::json display_json(Param p, int32_t raw) {
+  if (core::unit_info(info(p).unit).display_divisor == 1) return raw;
+  return to_display(p, raw);
+}
+
+nlohmann::json param_json(const core::ParamInfo& row, const core::Settings& for_model) {
+  const core::Range r = core::allowed_range(row.id, for_model);
+  nlohmann::json defaults = nlohmann::json::object();
+  for (std::size_t c = 0; c < core::kChemistryCount; ++c) {
+    const auto preset = core::Settings::preset(static_cast<core::Chemistry>(c), for_model.model_id(),
+                                               for_model.cells());
+    defaults[std::string(core::kChemistryNames[c])] = display_json(row.id, preset.raw(row.id));
+  }
+  nlohmann::json j = {
+      {"name", row.name},
+      {"unit", core::unit_info(row.unit).symbol},
+      {"min", display_json(row.id, r.min)},
+      {"max", display_json(row.id, r.max)},
+      {"defaults", defaults},
+      {"description", row.help},
+  };
+  if ((row.flags & core::kPerCell) != 0) j["per_cell_default"] = true;
+  if ((row.flags & core::kSwitch) != 0) j["switch"] = true;
+  return j;
+}
+
+nlohmann::json settings_json(const core::Settings& s) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& row : core::kParams) j[std::string(row.name)] = display_json(row.id, s.raw(row.id));
+  return j;
+}
+
+std::string describe_setting_error(Status st) {
+  if (st.ok()) return "ok";
+  const Param field = core::error_field(st);
+  const core::Rule rule = core::error_rule(st);
+  std::string out(info(field).name);
+  out += ": ";
+  if (rule == core::Rule::range || rule == core::Rule::none) {
+    out += std::string(errc_name(st.code()));
+  } else {
+    out += std::string(core::rule_info(rule).text);
+    out += " (rule ";
+    out += std::string(core::rule_info(rule).name);
+    out += ")";
+  }
+  return out;
+}
+
+}  // namespace softbms::host
