@@ -80,7 +80,7 @@ struct Snapshot {
   bool capacity_learning = false;  // a full discharge was seen; a full charge will teach capacity
 
   // Functions.
-  PowerState power = PowerState::on;
+  PowerState power_state = PowerState::on;
   Seconds sleep_countdown{};       // time until smart sleep
   Seconds emergency_remaining{};   // > 0 while the emergency switch is on
   bool charger_present = false;
