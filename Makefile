@@ -24,6 +24,7 @@ run: deps $(BUILD)/release/build.ninja
 test: deps $(BUILD)/test/build.ninja
 	cmake --build $(BUILD)/test -j $(JOBS)
 	cd $(BUILD)/test && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory firmware
 
 
 bench: deps $(BUILD)/release/build.ninja

@@ -1,0 +1,142 @@
+// The BMS: one object that owns every stage of the tick and the state that must survive.
+// Data flows one way: Measurements -> measure -> protect -> balance -> estimate -> functions
+// -> Outputs and Snapshot. Commands come in through apply(); the core never knows who asked
+// beyond the Command's origin and authority.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "core/balance/balancer.hpp"
+#include "core/base/status.hpp"
+#include "core/base/units.hpp"
+#include "core/estimate/estimator.hpp"
+#include "core/functions/alarm_outputs.hpp"
+#include "core/functions/auto_shutdown.hpp"
+#include "core/functions/emergency.hpp"
+#include "core/functions/heater.hpp"
+#include "core/functions/smart_sleep.hpp"
+#include "core/io/command.hpp"
+#include "core/io/device_info.hpp"
+#include "core/io/measurements.hpp"
+#include "core/io/outputs.hpp"
+#include "core/io/snapshot.hpp"
+#include "core/log/event_log.hpp"
+#include "core/measure/measure.hpp"
+#include "core/protect/protections.hpp"
+#include "core/security/passwords.hpp"
+#include "core/settings/settings.hpp"
+
+namespace softbms::core {
+
+// Which persistent records changed since they were last saved.
+enum DirtyRecord : uint8_t {
+  kDirtySettings = 1 << 0,
+  kDirtyCounters = 1 << 1,
+  kDirtyEvents = 1 << 2,
+  kDirtyPasswords = 1 << 3,
+  kDirtyDevice = 1 << 4,
+};
+
+class Bms {
+ public:
+  // settings must be valid (validate()); the device identity comes from the model profile
+  // unless given.
+  explicit Bms(const Settings& settings);
+  Bms(const Settings& settings, const DeviceInfo& device);
+
+  // Restoring what the store held, before boot(). Each refuses what does not fit and keeps the
+  // current value.
+  Status restore_settings(const Settings& s);
+  Status restore_counters(const Counters& c);
+  void restore_events(const EventLog& log) { events_ = log; }
+  Status restore_passwords(const PasswordRecord& r) { return passwords_.restore(r); }
+  // Entropy for password salts (the core has no random source of its own).
+  void add_entropy(std::span<const uint8_t> entropy) { passwords_.add_entropy(entropy); }
+  void restore_device(const DeviceInfo& d) { device_ = d; }
+
+  // Power-on: counts it and logs it. rtc_s = the wall clock (seconds since 2020-01-01) if known.
+  void boot(Milliseconds now, uint32_t rtc_s = 0);
+
+  // One control period.
+  Outputs step(Milliseconds now, const Measurements& raw);
+  // The short-circuit interrupt's fast path: both FETs off at once, outside the tick.
+  void short_circuit(Milliseconds now);
+
+  // A request from outside (an endpoint, the button, the simulator).
+  Status apply(const Command& c, Milliseconds now);
+  // Checks a password; endpoints grant Authority::settings on success. Five wrong settings
+  // passwords lock it for a minute.
+  Status check_password(PasswordKind kind, std::string_view candidate, Milliseconds now);
+
+  [[nodiscard]] const Snapshot& snapshot() const { return snap_; }
+  [[nodiscard]] const Settings& settings() const { return settings_; }
+  [[nodiscard]] const DeviceInfo& device() const { return device_; }
+  [[nodiscard]] const EventLog& events() const { return events_; }
+  [[nodiscard]] const Passwords& passwords() const { return passwords_; }
+  [[nodiscard]] Counters counters() const { return estimator_.counters(); }
+  [[nodiscard]] const Outputs& outputs() const { return out_; }
+
+  [[nodiscard]] uint8_t dirty() const { return dirty_; }
+  void mark_saved(uint8_t records) { dirty_ = static_cast<uint8_t>(dirty_ & ~records); }
+
+ private:
+  using Handler = Status (Bms::*)(const Command&, Milliseconds);
+  struct CommandRow {
+    CommandKind kind;
+    Authority needs;
+    Handler run;
+  };
+  static const CommandRow kCommandTable[];
+
+  Status set_param(const Command& c, Milliseconds now);
+  Status emergency(const Command& c, Milliseconds now);
+  Status factory_reset(const Command& c, Milliseconds now);
+  Status load_preset(const Command& c, Milliseconds now);
+  Status calibrate_voltage(const Command& c, Milliseconds now);
+  Status calibrate_current(const Command& c, Milliseconds now);
+  Status set_device_field(const Command& c, Milliseconds now);
+  Status change_password(const Command& c, Milliseconds now);
+  Status set_clock(const Command& c, Milliseconds now);
+  Status shutdown(const Command& c, Milliseconds now);
+  Status wake(const Command& c, Milliseconds now);
+  Status reset_counters(const Command& c, Milliseconds now);
+
+  Status replace_settings(const Settings& next, EventType type, const Command& c, Milliseconds now);
+  void log(Milliseconds now, EventType type, uint8_t arg = 0, int32_t value = 0,
+           Origin origin = Origin::internal);
+  void log_protection_transitions();
+  void run_functions(Milliseconds now, const Measured& m);
+  void decide_outputs(const Measured& m, const BalanceReport& balance);
+  void publish(Milliseconds now, const Measured& m, const BalanceReport& balance);
+  [[nodiscard]] uint32_t rtc(Milliseconds now) const;
+
+  Settings settings_;
+  DeviceInfo device_;
+  Measure measure_;
+  Protections protections_;
+  Balancer balancer_;
+  Estimator estimator_;
+  Emergency emergency_;
+  SmartSleep sleep_;
+  AutoShutdown shutdown_;
+  Heater heater_;
+  AlarmOutputs alarm_outputs_;
+  EventLog events_;
+  Passwords passwords_;
+
+  Outputs out_{};
+  Snapshot snap_{};
+  Milliseconds last_counter_save_{};
+  int64_t rtc_base_s_ = 0;  // rtc at uptime 0
+  PowerState power_ = PowerState::on;
+  bool forced_shutdown_ = false;
+  uint32_t rejected_ = 0;
+  uint8_t dirty_ = 0;
+};
+
+// The device identity a model has when nothing else was configured (jk-protocols.md §9).
+DeviceInfo default_device_info(ModelId model);
+
+}  // namespace softbms::core

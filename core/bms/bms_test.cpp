@@ -1,0 +1,241 @@
+#include "core/bms/bms.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+
+#include "core/bms/persistence.hpp"
+#include "core/settings/validate.hpp"
+#include "core/store/medium.hpp"
+
+namespace softbms::core {
+namespace {
+using namespace softbms::literals;
+
+constexpr Milliseconds kTick{100};
+
+Settings lfp16() { return Settings::preset(Chemistry::lfp, ModelId::jk_pb2a16s20p, 16); }
+
+Measurements pack_at(Millivolts cell, Milliamps current = 0_mA) {
+  Measurements m;
+  for (std::size_t i = 0; i < 16; ++i) m.cell_raw[i] = cell;
+  m.current_raw = current;
+  m.ntc[0] = Ohms(10000);  // 25 °C MOS
+  m.ntc[1] = Ohms(10000);  // 25 °C T1
+  m.ntc[2] = Ohms(10000);  // 25 °C T2
+  m.wire_resistance.fill(20_mOhm);
+  m.terminal_voltage = cell * 16;
+  m.charge_fet_readback = true;
+  m.discharge_fet_readback = true;
+  return m;
+}
+
+// Runs the BMS for a while with the same measurements; returns the time reached.
+Milliseconds run(Bms& bms, Milliseconds from, Milliseconds span, const Measurements& m) {
+  Milliseconds t = from;
+  for (; t < from + span; t += kTick) bms.step(t, m);
+  return t;
+}
+
+Command switch_cmd(Param p, int32_t v, Authority a = Authority::switches) {
+  Command c;
+  c.kind = CommandKind::set_param;
+  c.origin = Origin::web;
+  c.authority = a;
+  c.param = p;
+  c.value = v;
+  return c;
+}
+
+TEST(Bms, a_healthy_16s_lfp_pack_has_both_fets_on_and_no_alarm) {
+  Bms bms(lfp16());
+  bms.boot(0_ms);
+  run(bms, 0_ms, 3000_ms, pack_at(3300_mV));
+  const Snapshot& s = bms.snapshot();
+  EXPECT_TRUE(s.charge_fet);
+  EXPECT_TRUE(s.discharge_fet);
+  EXPECT_EQ(s.alarms, 0u);
+  EXPECT_EQ(s.cell_count, 16);
+  EXPECT_EQ(s.pack_voltage, 52800_mV);
+  EXPECT_EQ(s.temp[1], DeciCelsius(250));
+  EXPECT_EQ(s.power_on_count, 1u);
+  EXPECT_EQ(bms.events().newest().type, EventType::boot);
+}
+
+TEST(Bms, switching_charge_off_turns_the_fet_off_and_logs_who_did_it) {
+  Bms bms(lfp16());
+  bms.boot(0_ms);
+  Milliseconds t = run(bms, 0_ms, 1000_ms, pack_at(3300_mV));
+  ASSERT_TRUE(bms.apply(switch_cmd(Param::charge_enabled, 0), t).ok());
+  run(bms, t, 200_ms, pack_at(3300_mV));
+  EXPECT_FALSE(bms.snapshot().charge_fet);
+  EXPECT_TRUE(bms.snapshot().discharge_fet);
+  const Event& e = bms.events().newest();
+  EXPECT_EQ(e.type, EventType::switch_changed);
+  EXPECT_EQ(e.arg, static_cast<uint8_t>(Param::charge_enabled));
+  EXPECT_EQ(e.origin, static_cast<uint8_t>(Origin::web));
+  EXPECT_NE(bms.dirty() & kDirtySettings, 0);
+}
+
+TEST(Bms, a_setting_needs_settings_authority_and_a_bad_one_changes_nothing) {
+  Bms bms(lfp16());
+  Command c = switch_cmd(Param::cell_ovp, 3650);
+  EXPECT_EQ(bms.apply(c, 0_ms).code(), Errc::not_authorized);
+  c.authority = Authority::settings;
+  EXPECT_TRUE(bms.apply(c, 0_ms).ok());
+  EXPECT_EQ(bms.settings().raw(Param::cell_ovp), 3650);
+  c.param = Param::cell_ovpr;
+  c.value = 3700;  // above OVP
+  const Status st = bms.apply(c, 0_ms);
+  EXPECT_EQ(st.code(), Errc::rule_violation);
+  EXPECT_EQ(bms.settings().raw(Param::cell_ovpr), 3400);
+  EXPECT_EQ(bms.snapshot().rejected_commands, 2u);
+}
+
+TEST(Bms, cell_ovp_trips_in_the_loop_and_releases_below_ovpr) {
+  Bms bms(lfp16());
+  bms.boot(0_ms);
+  Milliseconds t = run(bms, 0_ms, 1000_ms, pack_at(3400_mV, 10_A));
+  Measurements high = pack_at(3400_mV, 10_A);
+  high.cell_raw[5] = 3610_mV;
+  t = run(bms, t, 1900_ms, high);
+  EXPECT_TRUE(bms.snapshot().charge_fet) << "before the 2 s delay";
+  t = run(bms, t, 300_ms, high);
+  EXPECT_FALSE(bms.snapshot().charge_fet);
+  EXPECT_TRUE(bms.snapshot().discharge_fet);
+  EXPECT_NE(bms.snapshot().alarms & alarm_mask(AlarmBit::cell_ovp), 0u);
+  high.cell_raw[5] = 3450_mV;  // below OVP but above OVPR 3.40 V: still held
+  t = run(bms, t, 5000_ms, high);
+  EXPECT_FALSE(bms.snapshot().charge_fet);
+  t = run(bms, t, 5000_ms, pack_at(3350_mV));
+  EXPECT_TRUE(bms.snapshot().charge_fet);
+  bool tripped = false;
+  bool released = false;
+  for (const Event& e : bms.events()) {
+    tripped |= e.type == EventType::protection_trip && e.arg == static_cast<uint8_t>(AlarmBit::cell_ovp) && e.value == 3610;
+    released |= e.type == EventType::protection_release && e.arg == static_cast<uint8_t>(AlarmBit::cell_ovp);
+  }
+  EXPECT_TRUE(tripped);
+  EXPECT_TRUE(released);
+}
+
+TEST(Bms, emergency_turns_discharge_on_below_uvp_but_a_short_circuit_still_protects) {
+  Bms bms(lfp16());
+  bms.boot(0_ms);
+  Milliseconds t = run(bms, 0_ms, 5000_ms, pack_at(2550_mV));  // below UVP 2.60, above power-off 2.50
+  EXPECT_FALSE(bms.snapshot().discharge_fet);
+  Command em;
+  em.kind = CommandKind::emergency;
+  em.authority = Authority::switches;
+  em.value = 1;
+  ASSERT_TRUE(bms.apply(em, t).ok());
+  t = run(bms, t, 200_ms, pack_at(2550_mV));
+  EXPECT_TRUE(bms.snapshot().discharge_fet);
+  EXPECT_EQ(bms.snapshot().emergency_remaining, Seconds(30 * 60));
+  Measurements shorted = pack_at(2550_mV, Milliamps(-900000));
+  shorted.short_circuit = true;
+  bms.step(t, shorted);
+  EXPECT_FALSE(bms.snapshot().discharge_fet);
+  EXPECT_NE(bms.snapshot().alarms & alarm_mask(AlarmBit::discharge_scp), 0u);
+}
+
+TEST(Bms, the_fast_path_opens_the_fets_before_the_next_tick) {
+  Bms bms(lfp16());
+  bms.boot(0_ms);
+  const Milliseconds t = run(bms, 0_ms, 1000_ms, pack_at(3300_mV));
+  ASSERT_TRUE(bms.outputs().discharge_fet);
+  bms.short_circuit(t);
+  EXPECT_FALSE(bms.outputs().discharge_fet);
+}
+
+TEST(Bms, factory_reset_loads_the_preset_and_keeps_cell_count_and_capacity) {
+  Settings s = lfp16();
+  ASSERT_TRUE(apply_change(s, Param::design_capacity, 100000).ok());
+  ASSERT_TRUE(apply_change(s, Param::cell_ovp, 3650).ok());
+  Bms bms(s);
+  Command c;
+  c.kind = CommandKind::factory_reset;
+  c.authority = Authority::settings;
+  c.chemistry = Chemistry::lfp;
+  ASSERT_TRUE(bms.apply(c, 0_ms).ok());
+  EXPECT_EQ(bms.settings().raw(Param::cell_ovp), 3600);
+  EXPECT_EQ(bms.settings().raw(Param::design_capacity), 100000);
+  EXPECT_EQ(bms.settings().cells(), 16);
+  EXPECT_EQ(bms.events().newest().type, EventType::factory_reset);
+  c.authority = Authority::switches;
+  EXPECT_EQ(bms.apply(c, 0_ms).code(), Errc::not_authorized);
+}
+
+TEST(Bms, voltage_calibration_makes_the_pack_read_what_the_user_measured) {
+  Bms bms(lfp16());
+  bms.boot(0_ms);
+  Milliseconds t = run(bms, 0_ms, 500_ms, pack_at(3300_mV));
+  Command c;
+  c.kind = CommandKind::calibrate_voltage;
+  c.authority = Authority::settings;
+  c.value = 53000;  // the multimeter says 53.000 V, the board reads 52.800 V
+  ASSERT_TRUE(bms.apply(c, t).ok());
+  run(bms, t, 200_ms, pack_at(3300_mV));
+  EXPECT_NEAR(bms.snapshot().pack_voltage.count(), 53000, 16);
+}
+
+TEST(Bms, device_name_accepts_letters_and_digits_only) {
+  Bms bms(lfp16());
+  Command c;
+  c.kind = CommandKind::set_device_field;
+  c.authority = Authority::settings;
+  c.field = DeviceField::device_name;
+  c.text.assign("Garage 1");
+  EXPECT_EQ(bms.apply(c, 0_ms).code(), Errc::bad_value);
+  c.text.assign("Garage1");
+  EXPECT_TRUE(bms.apply(c, 0_ms).ok());
+  EXPECT_EQ(bms.device().device_name.view(), "Garage1");
+}
+
+TEST(Bms, five_wrong_settings_passwords_lock_it_for_a_minute) {
+  Bms bms(lfp16());
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(bms.check_password(PasswordKind::settings, "000000", 0_ms).code(), Errc::wrong_password);
+  EXPECT_FALSE(bms.check_password(PasswordKind::settings, "000000", 0_ms).ok());
+  EXPECT_EQ(bms.check_password(PasswordKind::settings, "123456", 1000_ms).code(), Errc::locked);
+  EXPECT_TRUE(bms.check_password(PasswordKind::settings, "123456", 61000_ms).ok());
+}
+
+TEST(Bms, state_survives_a_restart_through_the_store) {
+  std::array<uint8_t, kStoreSize> flash{};
+  flash.fill(kErasedByte);
+  MemoryMedium medium(flash, kSlotSize);
+  Store store(medium);
+  {
+    Bms bms(lfp16());
+    bms.boot(0_ms);
+    Milliseconds t = run(bms, 0_ms, 1000_ms, pack_at(3300_mV, -50_A));
+    ASSERT_TRUE(bms.apply(switch_cmd(Param::balance_enabled, 0), t).ok());
+    Command pw;
+    pw.kind = CommandKind::change_password;
+    pw.authority = Authority::switches;
+    pw.password = PasswordKind::settings;
+    pw.old_text.assign("123456");
+    pw.text.assign("s3cret99");
+    ASSERT_TRUE(bms.apply(pw, t).ok());
+    run(bms, t, 3600'000_ms, pack_at(3300_mV, -50_A));
+    ASSERT_TRUE(save_records(bms, store, 0xFF).ok());
+    EXPECT_EQ(bms.dirty(), 0);
+  }
+  Bms again(lfp16());
+  const LoadReport r = load_records(again, store);
+  EXPECT_TRUE(r.settings.ok());
+  EXPECT_TRUE(r.counters.ok());
+  EXPECT_TRUE(r.events.ok());
+  EXPECT_TRUE(r.passwords.ok());
+  again.boot(0_ms);
+  run(again, 0_ms, 500_ms, pack_at(3300_mV));
+  EXPECT_FALSE(again.settings().on(Param::balance_enabled));
+  EXPECT_EQ(again.snapshot().power_on_count, 2u);
+  EXPECT_GE(again.snapshot().runtime, Seconds(3600));
+  EXPECT_GE(again.snapshot().discharged_energy.count(), 2'500'000);  // ~52.8 V x 50 A x 1 h
+  EXPECT_TRUE(again.check_password(PasswordKind::settings, "s3cret99", 0_ms).ok());
+  EXPECT_GT(again.events().size(), 3u);
+}
+
+}  // namespace
+}  // namespace softbms::core

@@ -1,0 +1,108 @@
+#include "core/bms/persistence.hpp"
+
+#include <array>
+#include <cstring>
+
+#include "core/store/device_info_record.hpp"
+#include "core/store/layout.hpp"
+#include "core/store/settings_record.hpp"
+
+namespace softbms::core {
+namespace {
+
+// One payload buffer for all records: static so a microcontroller's stack does not carry 4 KiB.
+// Saving and loading run from the main loop only, never concurrently.
+std::array<uint8_t, kMaxPayload>& scratch() {
+  static std::array<uint8_t, kMaxPayload> buffer{};
+  return buffer;
+}
+
+Status save_counters(Store& store, const Counters& c) {
+  auto& buf = scratch();
+  std::memcpy(buf.data(), &c, sizeof c);
+  return store.save(RecordId::counters, std::span<const uint8_t>(buf.data(), sizeof c));
+}
+
+Status save_events(Store& store, const EventLog& log) {
+  auto& buf = scratch();
+  const Result<std::size_t> n = log.serialize(buf);
+  if (!n.ok()) return n.status();
+  return store.save(RecordId::event_log, std::span<const uint8_t>(buf.data(), n.value()));
+}
+
+Status save_passwords(Store& store, const PasswordRecord& r) {
+  auto& buf = scratch();
+  const Result<std::size_t> n = encode_password_record(r, buf);
+  if (!n.ok()) return n.status();
+  return store.save(RecordId::passwords, std::span<const uint8_t>(buf.data(), n.value()));
+}
+
+struct SaveRow {
+  DirtyRecord bit;
+  Status (*save)(Bms&, Store&);
+};
+
+// clang-format off
+constexpr std::array<SaveRow, 5> kSaveRows = {{
+  {kDirtySettings, [](Bms& b, Store& s) { return save_settings(s, b.settings()); }},
+  {kDirtyCounters, [](Bms& b, Store& s) { return save_counters(s, b.counters()); }},
+  {kDirtyEvents, [](Bms& b, Store& s) { return save_events(s, b.events()); }},
+  {kDirtyPasswords, [](Bms& b, Store& s) { return save_passwords(s, b.passwords().record()); }},
+  {kDirtyDevice, [](Bms& b, Store& s) { return save_device_info(s, b.device()); }},
+}};
+// clang-format on
+
+Status load_counters(Bms& bms, Store& store) {
+  auto& buf = scratch();
+  const Result<std::size_t> n = store.load(RecordId::counters, buf);
+  if (!n.ok()) return n.status();
+  if (n.value() != sizeof(Counters)) return Status(Errc::corrupt);
+  Counters c;
+  std::memcpy(&c, buf.data(), sizeof c);
+  return bms.restore_counters(c);
+}
+
+Status load_events(Bms& bms, Store& store) {
+  auto& buf = scratch();
+  const Result<std::size_t> n = store.load(RecordId::event_log, buf);
+  if (!n.ok()) return n.status();
+  static EventLog log;  // 3 KiB: not on the stack
+  if (Status st = log.deserialize(std::span<const uint8_t>(buf.data(), n.value())); !st.ok()) return st;
+  bms.restore_events(log);
+  return ok_status();
+}
+
+Status load_passwords(Bms& bms, Store& store) {
+  auto& buf = scratch();
+  const Result<std::size_t> n = store.load(RecordId::passwords, buf);
+  if (!n.ok()) return n.status();
+  const Result<PasswordRecord> r = decode_password_record(std::span<const uint8_t>(buf.data(), n.value()));
+  if (!r.ok()) return r.status();
+  return bms.restore_passwords(r.value());
+}
+
+}  // namespace
+
+Status save_records(Bms& bms, Store& store, uint8_t which) {
+  for (const SaveRow& row : kSaveRows) {
+    if ((which & row.bit) == 0) continue;
+    if (Status st = row.save(bms, store); !st.ok()) return st;
+    bms.mark_saved(row.bit);
+  }
+  return ok_status();
+}
+
+LoadReport load_records(Bms& bms, Store& store) {
+  LoadReport r;
+  const Result<Settings> s = load_settings(store);
+  r.settings = s.ok() ? bms.restore_settings(s.value()) : s.status();
+  r.counters = load_counters(bms, store);
+  r.events = load_events(bms, store);
+  r.passwords = load_passwords(bms, store);
+  const Result<DeviceInfo> d = load_device_info(store);
+  r.device = d.status();
+  if (d.ok()) bms.restore_device(d.value());
+  return r;
+}
+
+}  // namespace softbms::core

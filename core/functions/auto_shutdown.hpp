@@ -1,0 +1,31 @@
+// Auto shutdown (seed 002 §5.3 k): when the highest cell is below power_off_voltage the pack is
+// empty beyond protection, and the board switches itself off so that its own consumption does
+// not drain the cells further. Only a charger (charge activation) brings it back.
+#pragma once
+
+#include "core/base/units.hpp"
+#include "core/measure/measured.hpp"
+#include "core/settings/settings.hpp"
+
+namespace softbms::core {
+
+// The highest cell must stay below power_off_voltage this long: a load step that pulls every
+// cell down for a moment must not switch the board off.
+inline constexpr Milliseconds kShutdownConfirm{5000};
+
+class AutoShutdown {
+ public:
+  enum class State : uint8_t { on, confirming, shut_down };
+
+  // emergency_active: the emergency switch keeps the board on below power_off_voltage.
+  State update(Milliseconds now, const Measured& m, const Settings& s, bool emergency_active);
+
+  [[nodiscard]] State state() const { return state_; }
+  [[nodiscard]] bool shut_down() const { return state_ == State::shut_down; }
+
+ private:
+  State state_ = State::on;
+  Milliseconds since_{};
+};
+
+}  // namespace softbms::core

@@ -1,0 +1,294 @@
+#include "sim/pack.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/rng.hpp"
+
+namespace softbms::sim {
+namespace {
+
+constexpr double kKelvin = 273.15;
+constexpr double kHoursPerMonth = 30.0 * 24.0;
+constexpr double kCurrentEpsilonA = 1e-6;  // below this a cell is at rest for the hysteresis sign
+// Thermal network of a 280 Ah prismatic cell in a pack (assumption, see docs): faces shared with
+// neighbours conduct better than the free surface convects. Scaled by area, i.e. Q^(2/3).
+constexpr double kRefCapacityAh = 280.0;
+constexpr double kRefAmbientWPerK = 0.5;
+constexpr double kRefNeighbourWPerK = 2.0;
+
+enum RngStream : uint64_t { kStreamCells = 1 };
+
+double sign_of(double i) {
+  return static_cast<double>((i > kCurrentEpsilonA) - (i < -kCurrentEpsilonA));
+}
+
+}  // namespace
+
+Pack::Pack(const PackConfig& config)
+    : n_(std::clamp(config.cells, 1, kMaxSimCells)),
+      model_(config.cell_model.value_or(default_cell_model(config.chemistry))),
+      ocv_(model_),
+      r_factor_([a = model_.activation_j_per_mol](double c) { return arrhenius_factor(a, c); }),
+      sd_factor_(self_discharge_factor) {
+  const double q_nom = std::max(config.capacity_ah, 1e-3);
+  hyst_rate_per_as_ = model_.hyst_gamma / (3600.0 * q_nom);
+  link_ohm_ = config.link_resistance_mohm * 1e-3;
+  const auto size = static_cast<std::size_t>(n_);
+  for (auto* v :
+       {&capacity_ah_, &inv_q_as_, &r0_,      &r1_,      &r2_,           &self_leak_a_, &heat_cap_,
+        &g_left_,      &g_right_,  &g_amb_,   &g_total_, &inv_g_total_,  &z_,           &i1_,
+        &i2_,          &h_,        &s_,       &extra_a_, &fault_leak_a_, &heat_w_,      &r_now_,
+        &leak_now_a_,  &extra_ah_, &leak_ah_, &heat_j_}) {
+    v->assign(size, 0.0);
+  }
+
+  const double area_scale = std::cbrt((q_nom / kRefCapacityAh) * (q_nom / kRefCapacityAh));
+  const double g_amb = config.cell_to_ambient_w_per_k > 0 ? config.cell_to_ambient_w_per_k
+                                                          : kRefAmbientWPerK * area_scale;
+  const double g_nb = config.cell_to_neighbour_w_per_k > 0 ? config.cell_to_neighbour_w_per_k
+                                                           : kRefNeighbourWPerK * area_scale;
+
+  Rng rng(config.seed, kStreamCells);
+  for (std::size_t k = 0; k < size; ++k) {
+    // Draw order is fixed: a seed always builds the same cells.
+    const double q = q_nom * std::max(0.5, 1.0 + rng.spread(config.capacity_spread));
+    const double r = std::max(0.2, 1.0 + rng.spread(config.resistance_spread));
+    const double soc = std::clamp(config.initial_soc + rng.spread(config.soc_spread), 0.0, 1.0);
+    const double sd = std::max(0.0, 1.0 + rng.spread(config.self_discharge_spread));
+    capacity_ah_[k] = q;
+    inv_q_as_[k] = 1.0 / (3600.0 * q);
+    r0_[k] = model_.r0_mohm_ah * 1e-3 / q * r;
+    r1_[k] = model_.r1_mohm_ah * 1e-3 / q * r;
+    r2_[k] = model_.r2_mohm_ah * 1e-3 / q * r;
+    self_leak_a_[k] = model_.self_discharge_pct_month / 100.0 * q / kHoursPerMonth * sd;
+    z_[k] = soc;
+    heat_cap_[k] = config.cell_heat_capacity_j_per_k > 0 ? config.cell_heat_capacity_j_per_k
+                                                         : model_.heat_capacity_j_per_k_ah * q;
+    g_left_[k] = k > 0 ? g_nb : 0.0;
+    g_right_[k] = k + 1 < size ? g_nb : 0.0;
+    g_amb_[k] = g_amb;
+    g_total_[k] = g_amb + g_left_[k] + g_right_[k];
+    inv_g_total_[k] = 1.0 / g_total_[k];
+  }
+  temp_pad_.assign(size + 2, config.initial_temp_c);
+  temp_pad_.front() = temp_pad_.back() = 0.0;
+  temp_next_ = temp_pad_;
+  refresh_temperature_factors();
+}
+
+void Pack::set_cell_extra_current(int cell, double amps) {
+  if (extra_a_[cell] == 0.0 && amps != 0.0) extra_cells_.push_back(cell);
+  extra_a_[cell] = amps;
+}
+
+void Pack::clear_extra_currents() {
+  for (int k : extra_cells_) extra_a_[k] = 0.0;
+  extra_cells_.clear();
+}
+
+void Pack::set_leak(int cell, double amps) {
+  if (fault_leak_a_[cell] == amps) return;
+  fault_leak_a_[cell] = amps;
+  refresh_temperature_factors();
+}
+
+void Pack::refresh_temperature_factors() {
+  for (int k = 0; k < n_; ++k) {
+    r_now_[k] = r_factor_.at(temp_pad_[k + 1]);
+    leak_now_a_[k] = self_leak_a_[k] * sd_factor_.at(temp_pad_[k + 1]) + fault_leak_a_[k];
+  }
+}
+
+void Pack::fill_coeffs(StepCoeffs& c, double dt_s) const {
+  c.dt_s = dt_s;
+  c.a1 = model_.tau1_s > 0 ? std::exp(-dt_s / model_.tau1_s) : 0.0;
+  c.a2 = model_.tau2_s > 0 ? std::exp(-dt_s / model_.tau2_s) : 0.0;
+  c.a_thermal.resize(static_cast<std::size_t>(n_));
+  for (std::size_t k = 0; k < c.a_thermal.size(); ++k) {
+    c.a_thermal[k] = std::exp(-dt_s * g_total_[k] / heat_cap_[k]);
+  }
+}
+
+// Two cached step lengths cover the control period and the short-circuit sub-step; anything
+// else (a step cut at a fault's start) is computed on the spot.
+const StepCoeffs& Pack::coeffs(double dt_s) {
+  if (main_.dt_s == dt_s) return main_;
+  if (fast_.dt_s == dt_s) return fast_;
+  if (main_.dt_s < 0) {
+    fill_coeffs(main_, dt_s);
+    return main_;
+  }
+  if (fast_.dt_s < 0) {
+    fill_coeffs(fast_, dt_s);
+    return fast_;
+  }
+  fill_coeffs(other_, dt_s);
+  return other_;
+}
+
+// Plett's one-state hysteresis decays with charge throughput: exp(-gamma |I| dt / (3600 Q)).
+double Pack::hysteresis_decay(double amps, double dt_s) {
+  if (amps != last_hyst_amps_ || dt_s != last_hyst_dt_) {
+    last_hyst_amps_ = amps;
+    last_hyst_dt_ = dt_s;
+    last_hyst_decay_ = std::exp(-std::fabs(amps) * dt_s * hyst_rate_per_as_);
+  }
+  return last_hyst_decay_;
+}
+
+void Pack::advance(const StringInput& in, double dt_s) {
+  if (dt_s <= 0) return;
+  const StepCoeffs& c = coeffs(dt_s);
+  std::array<Saved, kMaxSimCells> saved;  // only the first n_extra are used
+  const std::size_t n_extra = extra_cells_.size();
+  for (std::size_t j = 0; j < n_extra; ++j) {
+    const int k = extra_cells_[j];
+    saved[j] = {k, z_[k], i1_[k], i2_[k], h_[k], s_[k], heat_j_[k]};
+  }
+  advance_common(c, in, dt_s);
+  // Cells with an extra (balancer) current are redone from their saved state: the common loop
+  // stays free of per-cell branches and exp() calls.
+  for (std::size_t j = 0; j < n_extra; ++j) advance_extra(saved[j], c, in, dt_s);
+  series_ah_ += in.series_current_a * dt_s / 3600.0;
+  advance_thermal(c, in.ambient_c);
+}
+
+// Every cell carries the series current: the sign, the coulombic efficiency and the hysteresis
+// decay are the same for all of them and computed once.
+void Pack::advance_common(const StepCoeffs& c, const StringInput& in, double dt_s) {
+  const double i = in.series_current_a;
+  const double ah = hysteresis_decay(i, dt_s);
+  const double sg = sign_of(i);
+  const double h_in = (1.0 - ah) * sg;
+  const double s_keep = sg == 0.0 ? 1.0 : 0.0;
+  const double charge = (i > 0 ? model_.coulombic_efficiency : 1.0) * i;
+  const double b1 = (1.0 - c.a1) * i;
+  const double b2 = (1.0 - c.a2) * i;
+  const double i_sq = i * i;
+  const double hm = i * model_.hyst_m_v;
+  const double hm0 = i * model_.hyst_m0_v;
+  const double rev = i * model_.dudt_v_per_k;
+  const double dt_h = dt_s / 3600.0;
+  const double a1 = c.a1;
+  const double a2 = c.a2;
+  const double heater = in.heat_per_cell_w;
+
+  double* __restrict z = z_.data();
+  double* __restrict i1 = i1_.data();
+  double* __restrict i2 = i2_.data();
+  double* __restrict h = h_.data();
+  double* __restrict s = s_.data();
+  double* __restrict heat = heat_w_.data();
+  double* __restrict heat_j = heat_j_.data();
+  double* __restrict leak_ah = leak_ah_.data();
+  const double* __restrict rf = r_now_.data();
+  const double* __restrict leak = leak_now_a_.data();
+  const double* __restrict inv_q = inv_q_as_.data();
+  const double* __restrict r0 = r0_.data();
+  const double* __restrict r1 = r1_.data();
+  const double* __restrict r2 = r2_.data();
+  const double* __restrict temp = temp_pad_.data() + 1;
+  const int n = n_;
+  // The arrays are distinct (struct-of-arrays); telling the compiler lets it vectorise.
+#pragma GCC ivdep
+  for (int k = 0; k < n; ++k) {
+    // Heat: Joule heat in each resistor with its own current (a relaxing RC pair still warms the
+    // cell at rest), the hysteresis loss, and the reversible (entropic) part.
+    const double joule = rf[k] * (r0[k] * i_sq + r1[k] * i1[k] * i1[k] + r2[k] * i2[k] * i2[k]);
+    heat[k] = joule + hm * h[k] + hm0 * s[k] - rev * (temp[k] + kKelvin) + heater;
+    heat_j[k] += heat[k] * dt_s;
+    z[k] += (charge - leak[k]) * dt_s * inv_q[k];
+    leak_ah[k] += leak[k] * dt_h;
+    i1[k] = a1 * i1[k] + b1;
+    i2[k] = a2 * i2[k] + b2;
+    h[k] = ah * h[k] + h_in;
+    s[k] = s_keep * s[k] + sg;
+  }
+}
+
+// The general form of one cell's step, for a cell whose current differs from the series current.
+void Pack::advance_extra(const Saved& o, const StepCoeffs& c, const StringInput& in, double dt_s) {
+  const int k = o.cell;
+  const double extra = extra_a_[k];
+  const double i = in.series_current_a + extra;
+  const double t = temp_pad_[k + 1];
+  const double joule = r_now_[k] * (r0_[k] * i * i + r1_[k] * o.i1 * o.i1 + r2_[k] * o.i2 * o.i2);
+  heat_w_[k] = joule + i * (model_.hyst_m_v * o.h + model_.hyst_m0_v * o.s) -
+               i * (t + kKelvin) * model_.dudt_v_per_k + in.heat_per_cell_w;
+  heat_j_[k] = o.heat_j + heat_w_[k] * dt_s;
+  z_[k] = o.z +
+          ((i > 0 ? model_.coulombic_efficiency : 1.0) * i - leak_now_a_[k]) * dt_s * inv_q_as_[k];
+  i1_[k] = c.a1 * o.i1 + (1.0 - c.a1) * i;
+  i2_[k] = c.a2 * o.i2 + (1.0 - c.a2) * i;
+  const double ah = std::exp(-std::fabs(i) * dt_s * hyst_rate_per_as_);
+  const double sg = sign_of(i);
+  h_[k] = ah * o.h + (1.0 - ah) * sg;
+  s_[k] = sg != 0.0 ? sg : o.s;
+  extra_ah_[k] += extra * dt_s / 3600.0;
+}
+
+// Each cell relaxes exactly (exponentially) towards the temperature its surroundings and its
+// heat would hold it at; neighbours enter with their temperature at the start of the step. The
+// target is a convex mix of temperatures plus heat / G, so the update is stable for any dt.
+// The temperature-dependent factors are refreshed in the same pass.
+void Pack::advance_thermal(const StepCoeffs& c, double ambient_c) {
+  // temp_pad_ has n + 2 entries: a zero sentinel on each side, so cell k sits at k + 1 and its
+  // neighbours need no test (their weights are 0 at the ends).
+  const double* __restrict old_t = temp_pad_.data();
+  double* __restrict new_t = temp_next_.data();
+  const double* __restrict heat = heat_w_.data();
+  const double* __restrict g_amb = g_amb_.data();
+  const double* __restrict g_left = g_left_.data();
+  const double* __restrict g_right = g_right_.data();
+  const double* __restrict inv_g = inv_g_total_.data();
+  const double* __restrict a_th = c.a_thermal.data();
+  const int n = n_;
+#pragma GCC ivdep
+  for (int k = 0; k < n; ++k) {
+    const double own = old_t[k + 1];
+    const double target =
+        (g_amb[k] * ambient_c + g_left[k] * old_t[k] + g_right[k] * old_t[k + 2] + heat[k]) *
+        inv_g[k];
+    new_t[k + 1] = target + (own - target) * a_th[k];
+  }
+  temp_pad_.swap(temp_next_);
+  refresh_temperature_factors();
+}
+
+Thevenin Pack::thevenin() const {
+  Thevenin th;
+  for (int k = 0; k < n_; ++k) {
+    th.e_v += voltage_v(k, 0.0);
+    th.r_ohm += r0_ohm(k) + link_ohm_;
+  }
+  return th;
+}
+
+double Pack::ocv_v(int cell) const {
+  return ocv_.at(z_[cell]) + model_.dudt_v_per_k * (temp_pad_[cell + 1] - 25.0);
+}
+
+double Pack::hysteresis_v(int cell) const {
+  return model_.hyst_m_v * h_[cell] + model_.hyst_m0_v * s_[cell];
+}
+
+double Pack::r0_ohm(int cell) const {
+  return r0_[cell] * r_now_[cell];
+}
+
+double Pack::voltage_without_extra_v(int cell, double series_current_a) const {
+  const double f = r_now_[cell];
+  return ocv_v(cell) + hysteresis_v(cell) +
+         f * (r1_[cell] * i1_[cell] + r2_[cell] * i2_[cell] + r0_[cell] * series_current_a);
+}
+
+double Pack::voltage_v(int cell, double series_current_a) const {
+  return voltage_without_extra_v(cell, series_current_a) + r0_ohm(cell) * extra_a_[cell];
+}
+
+double Pack::nominal_voltage_v() const {
+  return n_ * ocv_.at(0.5);
+}
+
+}  // namespace softbms::sim

@@ -1,0 +1,122 @@
+// The cell string: n cells in series, each an equivalent circuit (OCV with hysteresis, R0 and two
+// RC pairs) with a lumped thermal mass coupled to its neighbours and to ambient. State is kept as
+// struct-of-arrays so the step is one tight loop over cells.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/chemistry.hpp"
+#include "sim/pack_config.hpp"
+
+namespace softbms::sim {
+
+// Coefficients of the exact discretisation for one step length; computed once per dt.
+struct StepCoeffs {
+  double dt_s = -1.0;
+  double a1 = 1.0;  // exp(-dt / tau1)
+  double a2 = 1.0;
+  std::vector<double> a_thermal;  // per cell, exp(-dt * G / C)
+};
+
+// What the string sees during one step besides its own state.
+struct StringInput {
+  double series_current_a = 0.0;  // + = charge, the same through every cell
+  double ambient_c = 25.0;
+  double heat_per_cell_w = 0.0;  // heater pad, spread evenly
+};
+
+// The string's Thevenin equivalent for the electrical solve: V = e_v + r_ohm * I_series.
+struct Thevenin {
+  double e_v = 0.0;
+  double r_ohm = 0.0;
+};
+
+class Pack {
+ public:
+  explicit Pack(const PackConfig& config);
+
+  // Advances every cell by dt with the inputs held constant (zero-order hold).
+  void advance(const StringInput& in, double dt_s);
+
+  // Extra current per cell on top of the series current (balancer, + = into the cell).
+  void set_cell_extra_current(int cell, double amps);
+  void clear_extra_currents();
+  // An internal leak (soft short) of the given current, on top of self-discharge.
+  void set_leak(int cell, double amps);
+
+  [[nodiscard]] Thevenin thevenin() const;
+
+  // True values.
+  [[nodiscard]] int cells() const { return n_; }
+  [[nodiscard]] double soc(int cell) const { return z_[cell]; }
+  [[nodiscard]] double temperature_c(int cell) const { return temp_pad_[cell + 1]; }
+  [[nodiscard]] double capacity_ah(int cell) const { return capacity_ah_[cell]; }
+  [[nodiscard]] double ocv_v(int cell) const;
+  // Terminal voltage of the cell carrying the given series current plus its extra current.
+  [[nodiscard]] double voltage_v(int cell, double series_current_a) const;
+  // Same, without the extra (balancer) current in the R0 term: what an ADC sees while the
+  // balancer pauses to measure.
+  [[nodiscard]] double voltage_without_extra_v(int cell, double series_current_a) const;
+  [[nodiscard]] double hysteresis_v(int cell) const;
+  [[nodiscard]] double r0_ohm(int cell) const;
+  // Charge that entered the cell through its terminals (series + extra), Ah; and the charge its
+  // own leakage (self-discharge and faults) took, Ah.
+  [[nodiscard]] double terminal_charge_ah(int cell) const { return series_ah_ + extra_ah_[cell]; }
+  [[nodiscard]] double leak_charge_ah(int cell) const { return leak_ah_[cell]; }
+  [[nodiscard]] double heat_j(int cell) const { return heat_j_[cell]; }
+  [[nodiscard]] const CellModel& model() const { return model_; }
+  [[nodiscard]] double nominal_voltage_v() const;  // sum of the 50 % OCV
+
+  // Direct state access for scenarios and tests (start from a known state).
+  void set_soc(int cell, double soc) { z_[cell] = soc; }
+  void set_temperature_c(int cell, double c) {
+    temp_pad_[cell + 1] = c;
+    refresh_temperature_factors();
+  }
+  void set_hysteresis(int cell, double h) { h_[cell] = h; }
+
+ private:
+  // State of a cell with an extra current before the common loop, to redo its step exactly.
+  struct Saved {
+    int cell;
+    double z, i1, i2, h, s, heat_j;
+  };
+
+  const StepCoeffs& coeffs(double dt_s);
+  void fill_coeffs(StepCoeffs& c, double dt_s) const;
+  double hysteresis_decay(double amps, double dt_s);
+  void advance_common(const StepCoeffs& c, const StringInput& in, double dt_s);
+  void advance_extra(const Saved& saved, const StepCoeffs& c, const StringInput& in, double dt_s);
+  void advance_thermal(const StepCoeffs& c, double ambient_c);
+  void refresh_temperature_factors();
+
+  int n_ = 0;
+  CellModel model_;
+  OcvCurve ocv_;
+  TemperatureTable r_factor_;
+  TemperatureTable sd_factor_;
+  double hyst_rate_per_as_ = 0.0;  // gamma / (3600 Q_nominal)
+  double link_ohm_ = 0.0;
+
+  // Per-cell parameters.
+  std::vector<double> capacity_ah_, inv_q_as_, r0_, r1_, r2_, self_leak_a_;
+  std::vector<double> heat_cap_, g_left_, g_right_, g_amb_, g_total_, inv_g_total_;
+  // Per-cell state.
+  std::vector<double> z_, i1_, i2_, h_, s_;
+  std::vector<double> temp_pad_, temp_next_;  // cell k at k + 1, zero sentinels at both ends
+  std::vector<double> extra_a_, fault_leak_a_, heat_w_;
+  // Functions of each cell's temperature, refreshed after every thermal update.
+  std::vector<double> r_now_, leak_now_a_;
+  std::vector<int> extra_cells_;  // cells with a non-zero extra current
+  // Accounting: the series part is common to all cells, the extra part per cell.
+  double series_ah_ = 0.0;
+  std::vector<double> extra_ah_, leak_ah_, heat_j_;
+  double last_hyst_amps_ = 0.0, last_hyst_dt_ = -1.0, last_hyst_decay_ = 1.0;
+
+  StepCoeffs main_;
+  StepCoeffs fast_;
+  StepCoeffs other_;
+};
+
+}  // namespace softbms::sim
