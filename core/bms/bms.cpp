@@ -123,6 +123,11 @@ Outputs Bms::step(Milliseconds now, const Measurements& raw) {
     dirty_ |= kDirtyCounters;
     last_counter_save_ = now;
   }
+  charge_.step(now, m,
+               ChargeInputs{estimator_.soc_percent(), protections_.alarms(),
+                            !out_.charge_fet || !settings_.on(Param::charge_enabled),
+                            !out_.discharge_fet || !settings_.on(Param::discharge_enabled)},
+               settings_);
   alarm_outputs_.update(now, protections_.alarms(), settings_);
   alarm_outputs_.apply(out_);
   publish(now, m, balance);
@@ -198,6 +203,17 @@ void Bms::publish(Milliseconds now, const Measured& m, const BalanceReport& bala
   s.balance_source = balance.source;
   s.balance_sink = balance.sink;
   estimator_.publish(s);
+  const ChargeResult& cr = charge_.result();
+  s.charge_stage = cr.stage;
+  s.charge_stage_elapsed = cr.stage_elapsed;
+  s.charge_voltage_limit = cr.limits.charge_voltage;
+  s.charge_current_limit = cr.limits.charge_current;
+  s.discharge_current_limit = cr.limits.discharge_current;
+  s.discharge_voltage_limit = cr.limits.discharge_voltage;
+  s.request_charge = cr.request.charge_enable;
+  s.request_discharge = cr.request.discharge_enable;
+  s.request_force_charge = cr.request.force_charge_1 || cr.request.force_charge_2;
+  s.request_full_charge = cr.request.full_charge;
   s.power_state = power_;
   s.sleep_countdown = sleep_.countdown();
   s.emergency_remaining = emergency_.remaining();

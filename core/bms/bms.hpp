@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/balance/balancer.hpp"
+#include "core/charge/charge_control.hpp"
 #include "core/base/status.hpp"
 #include "core/base/units.hpp"
 #include "core/estimate/estimator.hpp"
@@ -77,6 +78,7 @@ class Bms {
   [[nodiscard]] const Passwords& passwords() const { return passwords_; }
   [[nodiscard]] Counters counters() const { return estimator_.counters(); }
   [[nodiscard]] const Outputs& outputs() const { return out_; }
+  [[nodiscard]] const ChargeResult& charge_control() const { return charge_.result(); }
 
   [[nodiscard]] uint8_t dirty() const { return dirty_; }
   void mark_saved(uint8_t records) { dirty_ = static_cast<uint8_t>(dirty_ & ~records); }
@@ -118,6 +120,7 @@ class Bms {
   Protections protections_;
   Balancer balancer_;
   Estimator estimator_;
+  ChargeControl charge_;
   Emergency emergency_;
   SmartSleep sleep_;
   AutoShutdown shutdown_;

@@ -139,6 +139,20 @@ TEST(Bms, emergency_turns_discharge_on_below_uvp_but_a_short_circuit_still_prote
   EXPECT_NE(bms.snapshot().alarms & alarm_mask(AlarmBit::discharge_scp), 0u);
 }
 
+TEST(Bms, the_inverter_limits_follow_the_protections) {
+  Bms bms(lfp16());
+  bms.boot(0_ms);
+  Milliseconds t = run(bms, 0_ms, 20'000_ms, pack_at(3300_mV));
+  EXPECT_EQ(bms.snapshot().charge_voltage_limit, 3450_mV * 16) << "request-charge voltage x 16";
+  EXPECT_EQ(bms.snapshot().charge_current_limit, 90_A) << "90 % of the 100 A charge OCP";
+  EXPECT_EQ(bms.snapshot().discharge_current_limit, 90_A);
+  Measurements high = pack_at(3300_mV);
+  high.cell_raw[3] = 3650_mV;
+  run(bms, t, 3000_ms, high);
+  EXPECT_EQ(bms.snapshot().charge_current_limit, 0_mA) << "cell OVP tripped";
+  EXPECT_GT(bms.snapshot().discharge_current_limit, 0_mA);
+}
+
 TEST(Bms, the_fast_path_opens_the_fets_before_the_next_tick) {
   Bms bms(lfp16());
   bms.boot(0_ms);

@@ -86,6 +86,15 @@ struct Snapshot {
   bool charger_present = false;
   ChargeStage charge_stage = ChargeStage::bulk;
   Seconds charge_stage_elapsed{};
+  // What the inverter is told (core/charge): limits after slew, and the request flags.
+  Millivolts charge_voltage_limit{};
+  Milliamps charge_current_limit{};
+  Milliamps discharge_current_limit{};
+  Millivolts discharge_voltage_limit{};
+  bool request_charge = false;
+  bool request_discharge = false;
+  bool request_force_charge = false;
+  bool request_full_charge = false;
 
   // Calibration factors in use (ppm).
   int32_t voltage_calibration_ppm = 1'000'000;

@@ -101,6 +101,14 @@ nlohmann::json snapshot_json(const core::Snapshot& s) {
       {"charger_present", s.charger_present},
       {"charge_stage", kChargeStages[static_cast<int>(s.charge_stage)]},
       {"capacity_learning", s.capacity_learning},
+      {"charge_voltage_limit", volts(s.charge_voltage_limit)},
+      {"charge_current_limit", amps(s.charge_current_limit)},
+      {"discharge_current_limit", amps(s.discharge_current_limit)},
+      {"discharge_voltage_limit", volts(s.discharge_voltage_limit)},
+      {"request_charge", s.request_charge},
+      {"request_discharge", s.request_discharge},
+      {"request_force_charge", s.request_force_charge},
+      {"request_full_charge", s.request_full_charge},
   };
 }
 
