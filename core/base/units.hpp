@@ -17,7 +17,7 @@ class Quantity {
   constexpr explicit Quantity(Rep value) : value_(value) {}
   [[nodiscard]] constexpr Rep count() const { return value_; }
 
-  constexpr auto operator<=>(const Quantity&) const = default;
+  constexpr auto operator<=>(const Quantity&) const = default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads <=>
   constexpr Quantity operator+(Quantity o) const { return Quantity(static_cast<Rep>(value_ + o.value_)); }
   constexpr Quantity operator-(Quantity o) const { return Quantity(static_cast<Rep>(value_ - o.value_)); }
   constexpr Quantity operator-() const { return Quantity(static_cast<Rep>(-value_)); }

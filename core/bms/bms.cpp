@@ -22,7 +22,7 @@ Settings keep_on_preset(const Settings& current, Settings next, bool keep_switch
 }
 
 // Counters are written at most this often (flash wear); the store keeps the last good copy.
-constexpr Milliseconds kCounterSavePeriod{10 * 60 * 1000};
+constexpr Milliseconds kCounterSavePeriod{int64_t{10} * 60 * 1000};
 
 }  // namespace
 

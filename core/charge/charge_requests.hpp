@@ -17,7 +17,7 @@ struct SocBand {
 inline constexpr SocBand kForceCharge1{5, 10};
 inline constexpr SocBand kForceCharge2{9, 13};
 inline constexpr uint8_t kFullChargeSoc = 97;
-inline constexpr Seconds kFullChargeInterval{30 * 24 * 3600};
+inline constexpr Seconds kFullChargeInterval{int64_t{30} * 24 * 3600};
 
 class ChargeRequests {
  public:

@@ -127,11 +127,11 @@ void Protections::on_tripped(std::size_t i, Milliseconds now, Reading r, bool be
 void Protections::on_recovering(std::size_t i, Milliseconds now, Reading r, const Settings& s) {
   const ProtectionRow& row = kProtections[i];
   RowState& st = rows_[i];
-  if (!r.valid) {
-    release(i, now);
-  } else if (!is_back(row.trip, r.value, resolve(row.release.level, s))) {
+  // A lost reading releases at once (its fault alarm takes over); otherwise the hold must pass.
+  const bool back = r.valid && is_back(row.trip, r.value, resolve(row.release.level, s));
+  if (r.valid && !back) {
     st.state = ProtectionState::tripped;
-  } else if (now - st.since >= resolve(row.release.after, s)) {
+  } else if (!r.valid || now - st.since >= resolve(row.release.after, s)) {
     release(i, now);
   }
 }

@@ -35,7 +35,7 @@ void ignore_free(const volatile void* /*p*/) {}
 const int g_hooks = __sanitizer_install_malloc_and_free_hooks(count_malloc, ignore_free);
 }  // namespace
 #else
-extern "C" void* __libc_malloc(std::size_t);
+extern "C" void* __libc_malloc(std::size_t);  // NOLINT(bugprone-reserved-identifier): glibc's own
 extern "C" void* malloc(std::size_t n) {
   if (g_counting) ++g_allocations;
   return __libc_malloc(n);
@@ -58,7 +58,7 @@ int main() {
   g_counting = true;
   int reached = 0;
   for (int tick = 0; tick < 10'000; ++tick) {
-    const Milliseconds now(tick * 100);
+    const Milliseconds now(int64_t{tick} * 100);
     for (std::size_t i = 0; i < kMaxCells; ++i) {
       // 32 inputs driven; cells beyond 24 read as connected too, so the count alarm trips and clears.
       const bool extra = i >= 24 && (tick / 500) % 2 == 1;
