@@ -1,0 +1,28 @@
+#include "host/transport/port.hpp"
+
+#include <string>
+
+#include "host/transport/tcp.hpp"
+
+namespace softbms::host {
+
+Expected<std::unique_ptr<Transport>> open_port(std::string_view spec, const PortOptions& options) {
+  constexpr std::string_view kTcp = "tcp://";
+  if (spec.empty()) return make_error(Errc::bad_value, "port", "port is missing");
+  if (spec.starts_with(kTcp)) {
+    auto hp = parse_host_port(spec.substr(kTcp.size()));
+    if (!hp) return hp.error();
+    auto s = TcpStream::connect(hp.value(), options.connect_timeout);
+    if (!s) return s.error();
+    return std::unique_ptr<Transport>(std::move(s).value());
+  }
+  if (spec.find("://") != std::string_view::npos) {
+    return make_error(Errc::bad_value, "port",
+                      "port \"" + std::string(spec) + "\": only tcp:// or a device path is known");
+  }
+  auto s = SerialTransport::open(std::string(spec), options.serial);
+  if (!s) return s.error();
+  return std::unique_ptr<Transport>(std::move(s).value());
+}
+
+}  // namespace softbms::host
