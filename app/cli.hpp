@@ -34,5 +34,6 @@ int cmd_version(const Args& args, Io io);
 int cmd_settings(const Args& args, Io io);
 int cmd_presets(const Args& args, Io io);
 int cmd_models(const Args& args, Io io);
+int cmd_history(const Args& args, Io io);
 
 }  // namespace softbms::app

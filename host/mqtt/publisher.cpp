@@ -1,0 +1,171 @@
+#include "host/mqtt/publisher.hpp"
+
+#include <mosquitto.h>
+
+#include <utility>
+
+#include "host/text/param_text.hpp"
+
+namespace softbms::host::mqtt {
+namespace {
+
+constexpr int kKeepAliveS = 30;
+constexpr int kQosDiscovery = 1;
+constexpr int kQosState = 0;
+
+}  // namespace
+
+Publisher::Publisher(const MqttConfig& config, const core::DeviceInfo& device, CommandSink sink)
+    : ctx_(discovery_context(config, device)), sink_(std::move(sink)) {
+  mosquitto_lib_init();
+}
+
+Publisher::~Publisher() {
+  if (client_ != nullptr) {
+    const bool was_connected = connected_;
+    if (was_connected) publish({ctx_.topics.availability, "offline", true}, kQosDiscovery);
+    mosquitto_disconnect(client_);
+    if (loop_started_) mosquitto_loop_stop(client_, !was_connected);
+    mosquitto_destroy(client_);
+  }
+  mosquitto_lib_cleanup();
+}
+
+Status Publisher::start() {
+  const MqttConfig& c = ctx_.config;
+  const std::string id = c.client_id.empty() ? "softbms-" + sanitize_id(c.pack) : c.client_id;
+  client_ = mosquitto_new(id.c_str(), true, this);
+  if (client_ == nullptr) return Status(Errc::bad_state);
+  const std::string offline = "offline";
+  // The broker publishes the will when the connection drops without a goodbye.
+  if (mosquitto_will_set(client_, ctx_.topics.availability.c_str(),
+                         static_cast<int>(offline.size()), offline.data(), kQosDiscovery,
+                         true) != MOSQ_ERR_SUCCESS) {
+    return Status(Errc::bad_value);
+  }
+  if (!c.username.empty())
+    mosquitto_username_pw_set(client_, c.username.c_str(), c.password.c_str());
+  if (!c.ca_file.empty() && mosquitto_tls_set(client_, c.ca_file.c_str(), nullptr, nullptr, nullptr,
+                                              nullptr) != MOSQ_ERR_SUCCESS) {
+    return Status(Errc::bad_value);
+  }
+  mosquitto_connect_callback_set(client_, &Publisher::on_connect);
+  mosquitto_disconnect_callback_set(client_, &Publisher::on_disconnect);
+  mosquitto_message_callback_set(client_, &Publisher::on_message);
+  mosquitto_reconnect_delay_set(client_, 1, 30, true);
+  // connect_async + loop_start: a broker that is down now is retried by the network thread.
+  mosquitto_connect_async(client_, c.host.c_str(), c.port, kKeepAliveS);
+  if (mosquitto_loop_start(client_) != MOSQ_ERR_SUCCESS) return Status(Errc::bad_state);
+  loop_started_ = true;
+  return ok_status();
+}
+
+bool Publisher::update(Milliseconds now, int64_t unix_ms, const core::Snapshot& s,
+                       const core::Settings& settings) {
+  bool announce_now = false;
+  {
+    std::lock_guard lock(mutex_);
+    const bool first = !have_values_;
+    // New cells or sensors change the entity list: announce again.
+    if (s.cell_present_mask != announced_cells_ || s.temp_present_mask != announced_temps_) {
+      need_announce_ = true;
+    }
+    snapshot_ = s;
+    settings_ = settings;
+    unix_ms_ = unix_ms;
+    have_values_ = true;
+    const bool due = first || publish_now_ || now - last_publish_ >= ctx_.config.state_interval;
+    announce_now = need_announce_;
+    if (!connected_ || (!due && !announce_now)) return false;
+    last_publish_ = now;
+    publish_now_ = false;
+  }
+  if (announce_now) {
+    announce();
+  } else {
+    publish_values();
+  }
+  return true;
+}
+
+void Publisher::on_connect(mosquitto* /*m*/, void* self, int rc) {
+  if (rc == 0) static_cast<Publisher*>(self)->connected_now();
+}
+
+void Publisher::on_disconnect(mosquitto* /*m*/, void* self, int /*rc*/) {
+  static_cast<Publisher*>(self)->connected_ = false;
+}
+
+void Publisher::on_message(mosquitto* /*m*/, void* self, const mosquitto_message* msg) {
+  auto* p = static_cast<Publisher*>(self);
+  const std::string_view topic(msg->topic);
+  const std::string_view payload(static_cast<const char*>(msg->payload),
+                                 static_cast<std::size_t>(msg->payloadlen));
+  if (topic == p->ctx_.topics.ha_status) {
+    if (payload == "online") p->announce();
+    return;
+  }
+  if (const auto key = command_key(p->ctx_.topics, topic)) p->command(*key, payload);
+}
+
+void Publisher::connected_now() {
+  {
+    std::lock_guard lock(mutex_);
+    need_announce_ = true;  // a broker restart may have lost retained configs
+  }
+  connected_ = true;
+  publish({ctx_.topics.availability, "online", true}, kQosDiscovery);
+  mosquitto_subscribe(client_, nullptr, ctx_.topics.ha_status.c_str(), kQosDiscovery);
+  mosquitto_subscribe(client_, nullptr, ctx_.topics.command_filter.c_str(), kQosDiscovery);
+  announce();
+}
+
+void Publisher::command(const std::string& key, std::string_view payload) {
+  core::Settings settings;
+  {
+    std::lock_guard lock(mutex_);
+    settings = settings_;
+  }
+  publish(handle_command(ctx_.topics, settings, ctx_.config.commands, key, payload, sink_),
+          kQosDiscovery);
+  std::lock_guard lock(mutex_);
+  publish_now_ = true;  // show the change on the next update rather than an interval later
+}
+
+// Discovery, then the current values so entities do not start as "unknown".
+void Publisher::announce() {
+  core::Snapshot s;
+  core::Settings settings;
+  {
+    std::lock_guard lock(mutex_);
+    if (!have_values_) return;
+    s = snapshot_;
+    settings = settings_;
+    announced_cells_ = s.cell_present_mask;
+    announced_temps_ = s.temp_present_mask;
+    need_announce_ = false;
+  }
+  if (ctx_.config.discovery) {
+    for (const auto& m : discovery_messages(ctx_, s, settings)) publish(m, kQosDiscovery);
+  }
+  publish_values();
+}
+
+void Publisher::publish_values() {
+  Message state;
+  Message settings;
+  {
+    std::lock_guard lock(mutex_);
+    state = {ctx_.topics.state, state_payload(snapshot_, unix_ms_).dump(), false};
+    settings = {ctx_.topics.settings, settings_json(settings_).dump(), true};
+  }
+  publish(settings, kQosDiscovery);
+  publish(state, kQosState);
+}
+
+void Publisher::publish(const Message& msg, int qos) {
+  mosquitto_publish(client_, nullptr, msg.topic.c_str(), static_cast<int>(msg.payload.size()),
+                    msg.payload.data(), qos, msg.retain);
+}
+
+}  // namespace softbms::host::mqtt

@@ -1,0 +1,676 @@
+#include "host/web/server.hpp"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string_view>
+
+#include "core/io/alarm.hpp"
+#include "core/log/event_text.hpp"
+#include "host/text/param_text.hpp"
+#include "host/text/snapshot_json.hpp"
+#include "host/web/aggregate.hpp"
+#include "host/web/assets.hpp"
+#include "host/web/bind_policy.hpp"
+#include "host/web/settings_change.hpp"
+
+namespace softbms::host::web {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kCookie = "softbms_session";
+constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+constexpr int64_t kRtcEpochUnix = 1'577'836'800;  // 2020-01-01, JK's RTC epoch
+constexpr std::size_t kMaxBody = 64 * 1024;
+constexpr std::size_t kMaxHistoryPoints = 5000;
+
+void send(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_error(httplib::Response& res, int status, std::string_view message) {
+  send(res, status, json{{"error", message}});
+}
+
+std::string cookie_value(const httplib::Request& req, std::string_view name) {
+  const std::string header = req.get_header_value("Cookie");
+  std::string_view rest = header;
+  while (!rest.empty()) {
+    const std::size_t end = std::min(rest.find(';'), rest.size());
+    std::string_view item = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.size() > name.size() && item.substr(0, name.size()) == name &&
+        item[name.size()] == '=') {
+      return std::string(item.substr(name.size() + 1));
+    }
+  }
+  return {};
+}
+
+// The host part of "host:port", "[::1]:port" or a bare host.
+std::string_view host_only(std::string_view host_port) {
+  if (!host_port.empty() && host_port.front() == '[')
+    return host_port.substr(0, host_port.find(']') + 1);
+  return host_port.substr(0, host_port.find(':'));
+}
+
+// A browser sends Origin on cross-site writes; it must name this very server.
+bool same_origin(const httplib::Request& req) {
+  if (!req.has_header("Origin")) return true;
+  const std::string header = req.get_header_value("Origin");
+  std::string_view origin = header;
+  const std::size_t scheme = origin.find("://");
+  if (scheme == std::string_view::npos) return false;
+  origin.remove_prefix(scheme + 3);
+  return origin == req.get_header_value("Host");
+}
+
+int http_status(Status st) {
+  switch (st.code()) {
+    case Errc::ok:
+      return 200;
+    case Errc::out_of_range:
+    case Errc::rule_violation:
+    case Errc::unknown_field:
+    case Errc::bad_value:
+      return 422;
+    case Errc::not_authorized:
+      return 403;
+    case Errc::wrong_password:
+      return 401;
+    case Errc::locked:
+      return 429;
+    case Errc::bad_state:
+      return 409;
+    default:
+      return 500;
+  }
+}
+
+json event_json(const core::Event& e) {
+  return {{"time", kRtcEpochUnix + e.time_s},
+          {"type", core::kEventNames[static_cast<std::size_t>(e.type)]},
+          {"text", core::event_text(e.type)},
+          {"subject", core::event_subject(e)},
+          {"origin", core::origin_text(e)},
+          {"value", e.value}};
+}
+
+struct SwitchInfo {
+  std::string_view name;
+  core::Param param;
+};
+constexpr SwitchInfo kSwitches[] = {
+    {"charge", core::Param::charge_enabled},
+    {"discharge", core::Param::discharge_enabled},
+    {"balance", core::Param::balance_enabled},
+    {"heating", core::Param::heating_enabled},
+};
+
+std::optional<core::Param> switch_param(std::string_view name) {
+  for (const auto& s : kSwitches) {
+    if (s.name == name) return s.param;
+  }
+  return std::nullopt;
+}
+
+std::optional<json> parse_body(const httplib::Request& req) {
+  json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  return j;
+}
+
+std::vector<std::string_view> split_commas(std::string_view s) {
+  std::vector<std::string_view> out;
+  while (!s.empty()) {
+    const std::size_t end = std::min(s.find(','), s.size());
+    if (end > 0) out.push_back(s.substr(0, end));
+    s.remove_prefix(std::min(end + 1, s.size()));
+  }
+  return out;
+}
+
+std::optional<int64_t> query_int(const httplib::Request& req, const char* name) {
+  if (!req.has_param(name)) return std::nullopt;
+  const std::string v = req.get_param_value(name);
+  char* end = nullptr;
+  const double d = std::strtod(v.c_str(), &end);
+  if (end == v.c_str() || *end != '\0') return std::nullopt;
+  return static_cast<int64_t>(d);
+}
+
+}  // namespace
+
+json to_json(const WriteRecord& w) {
+  return {{"time", static_cast<double>(w.t_ms) / 1000.0},
+          {"who", w.who},
+          {"pack", w.pack},
+          {"action", w.action},
+          {"result", w.result}};
+}
+
+// What a guarded write handler answers.
+struct WebServer::Reply {
+  int status = 200;
+  json body;
+  std::string result = "ok";  // for the write log
+};
+
+// The request handlers. They run on the server's threads and take WebServer::mu_.
+class WebServer::Routes {
+ public:
+  explicit Routes(WebServer& s) : s_(s) {}
+
+  void install(httplib::Server& http) {
+    http.Get("/api/packs",
+             [this](const auto& req, auto& res) { read(req, res, [&] { packs(res); }); });
+    http.Get("/api/aggregate",
+             [this](const auto& req, auto& res) { read(req, res, [&] { aggregate(res); }); });
+    http.Get("/api/alarms",
+             [this](const auto& req, auto& res) { read(req, res, [&] { alarms(res); }); });
+    http.Get("/api/params",
+             [this](const auto& req, auto& res) { read(req, res, [&] { params(req, res); }); });
+    http.Get("/api/session", [this](const auto& req, auto& res) { session(req, res); });
+    http.Get("/api/stream",
+             [this](const auto& req, auto& res) { read(req, res, [&] { stream(res); }); });
+    http.Post("/api/login", [this](const auto& req, auto& res) { login(req, res); });
+    http.Post("/api/logout", [this](const auto& req, auto& res) { logout(req, res); });
+    const std::string pack = R"(/api/packs/([A-Za-z0-9_-]+))";
+    http.Get(pack + "/snapshot",
+             [this](const auto& req, auto& res) { on_pack(req, res, &Routes::snapshot); });
+    http.Get(pack + "/settings",
+             [this](const auto& req, auto& res) { on_pack(req, res, &Routes::settings); });
+    http.Get(pack + "/events",
+             [this](const auto& req, auto& res) { on_pack(req, res, &Routes::events); });
+    http.Get(pack + "/history",
+             [this](const auto& req, auto& res) { on_pack(req, res, &Routes::history); });
+    http.Put(pack + "/settings", [this](const auto& req, auto& res) {
+      write(req, res, [&](PackAccess& p, const json& b) { return put_settings(p, b); });
+    });
+    http.Post(pack + "/switch", [this](const auto& req, auto& res) {
+      write(req, res, [&](PackAccess& p, const json& b) { return set_switch(p, b); });
+    });
+    http.Post(pack + "/emergency", [this](const auto& req, auto& res) {
+      write(req, res, [&](PackAccess& p, const json& b) { return emergency(p, b); });
+    });
+    http.Post(pack + "/factory-reset", [this](const auto& req, auto& res) {
+      write(req, res, [&](PackAccess& p, const json& b) { return factory_reset(p, b); });
+    });
+    http.Get(".*", [](const auto& req, auto& res) { static_file(req, res); });
+  }
+
+ private:
+  using PackHandler = void (Routes::*)(const httplib::Request&, httplib::Response&, PackAccess&);
+
+  PackAccess* find(const std::string& id) {
+    for (PackAccess* p : s_.packs_) {
+      if (p->info().id == id) return p;
+    }
+    return nullptr;
+  }
+
+  bool open_reads() const {
+    return s_.options_.open_reads.value_or(is_loopback(s_.options_.address));
+  }
+
+  // Open reads are for this machine: a page that rebinds its own name to 127.0.0.1 must not
+  // read the packs through the visitor's browser.
+  template <typename F>
+  void read(const httplib::Request& req, httplib::Response& res, F&& handler) {
+    if (open_reads()) {
+      if (!is_loopback(host_only(req.get_header_value("Host"))))
+        return send_error(res, 403, "unexpected Host");
+      return handler();
+    }
+    std::unique_lock lock(s_.mu_);
+    const bool logged_in = s_.sessions_.touch(cookie_value(req, kCookie), s_.now()).has_value();
+    lock.unlock();
+    if (!logged_in) return send_error(res, 401, "login required");
+    handler();
+  }
+
+  void on_pack(const httplib::Request& req, httplib::Response& res, PackHandler h) {
+    read(req, res, [&] {
+      std::lock_guard lock(s_.mu_);
+      PackAccess* p = find(req.matches[1].str());
+      if (p == nullptr) return send_error(res, 404, "no such pack");
+      (this->*h)(req, res, *p);
+    });
+  }
+
+  // Every write: a live session, its CSRF token echoed, the same origin, a login that covers
+  // this pack; then the handler, and a line in the write log whatever the outcome.
+  template <typename F>
+  void write(const httplib::Request& req, httplib::Response& res, F&& handler) {
+    std::lock_guard lock(s_.mu_);
+    const std::string id = req.matches[1].str();
+    WriteRecord w{s_.now(), "web " + req.remote_addr, id, req.method + " " + req.path, ""};
+    const Reply r = guarded(req, id, w, handler);
+    w.result = r.result;
+    s_.record_write(std::move(w));
+    send(res, r.status, r.body);
+  }
+
+  template <typename F>
+  Reply guarded(const httplib::Request& req, const std::string& id, WriteRecord& w, F&& handler) {
+    const auto session = s_.sessions_.touch(cookie_value(req, kCookie), w.t_ms);
+    if (!session) return {401, {{"error", "login required"}}, "refused: no session"};
+    w.who = session->who;
+    if (!same_secret(req.get_header_value(std::string(kCsrfHeader).c_str()), session->csrf) ||
+        !same_origin(req)) {
+      return {403, {{"error", "bad CSRF token"}}, "refused: bad CSRF token"};
+    }
+    if (std::find(session->packs.begin(), session->packs.end(), id) == session->packs.end()) {
+      return {
+          403, {{"error", "this login does not cover pack " + id}}, "refused: pack not authorised"};
+    }
+    PackAccess* p = find(id);
+    if (p == nullptr) return {404, {{"error", "no such pack"}}, "refused: no such pack"};
+    const auto body = parse_body(req);
+    if (!body) return {400, {{"error", "expected a JSON object"}}, "refused: bad JSON"};
+    w.action = action_text(req, *body);
+    return handler(*p, *body);
+  }
+
+  static std::string action_text(const httplib::Request& req, const json& body) {
+    const std::string path = req.path.substr(req.path.rfind('/') + 1);
+    return path + " " + body.dump();
+  }
+
+  static core::Command command(core::CommandKind kind, core::Authority authority) {
+    core::Command c;
+    c.kind = kind;
+    c.origin = core::Origin::web;
+    c.authority = authority;
+    return c;
+  }
+
+  static Reply device_reply(PackAccess& p, Status st, json ok_body) {
+    if (st.ok()) return {200, std::move(ok_body)};
+    const int code = http_status(st);
+    if (st.code() == Errc::out_of_range || st.code() == Errc::rule_violation) {
+      const FieldError e = field_error(st, p.settings());
+      return {code, to_json(e), "rejected: " + e.message};
+    }
+    return {
+        code, {{"error", errc_name(st.code())}}, "rejected: " + std::string(errc_name(st.code()))};
+  }
+
+  Reply put_settings(PackAccess& p, const json& body) {
+    const auto plan = plan_changes(p.settings(), body);
+    if (const auto* e = std::get_if<FieldError>(&plan))
+      return {422, to_json(*e), "rejected: " + e->message};
+    json applied = json::array();
+    for (const SettingChange& c : std::get<std::vector<SettingChange>>(plan)) {
+      core::Command cmd = command(core::CommandKind::set_param, core::Authority::settings);
+      cmd.param = c.param;
+      cmd.value = c.raw;
+      if (const Status st = p.apply(cmd); !st.ok()) return device_reply(p, st, {});
+      applied.push_back(core::info(c.param).name);
+    }
+    return {200, {{"applied", applied}, {"settings", settings_json(p.settings())}}};
+  }
+
+  static Reply set_switch(PackAccess& p, const json& body) {
+    const auto name = body.value("name", std::string());
+    const auto param = switch_param(name);
+    if (!param || !body.contains("on") || !body["on"].is_boolean()) {
+      return {400,
+              {{"error", "expected {name: charge|discharge|balance|heating, on: true|false}"}},
+              "refused: bad body"};
+    }
+    core::Command cmd = command(core::CommandKind::set_param, core::Authority::switches);
+    cmd.param = *param;
+    cmd.value = body["on"].get<bool>() ? 1 : 0;
+    return device_reply(p, p.apply(cmd), {{"name", name}, {"on", cmd.value == 1}});
+  }
+
+  static Reply emergency(PackAccess& p, const json& body) {
+    if (!body.contains("on") || !body["on"].is_boolean())
+      return {400, {{"error", "expected {on: true|false}"}}, "refused: bad body"};
+    core::Command cmd = command(core::CommandKind::emergency, core::Authority::switches);
+    cmd.value = body["on"].get<bool>() ? 1 : 0;
+    return device_reply(p, p.apply(cmd), {{"on", cmd.value == 1}});
+  }
+
+  static Reply factory_reset(PackAccess& p, const json& body) {
+    if (body.value("confirm", false) != true) {
+      return {
+          400, {{"error", "a factory reset needs \"confirm\": true"}}, "refused: not confirmed"};
+    }
+    const auto chemistry = core::chemistry_from_name(body.value("chemistry", std::string()));
+    if (!chemistry)
+      return {422,
+              {{"field", "chemistry"},
+               {"rule", "bad_value"},
+               {"message", "chemistry: li-ion, lfp or lto"}},
+              "refused: bad chemistry"};
+    core::Command cmd = command(core::CommandKind::factory_reset, core::Authority::settings);
+    cmd.chemistry = *chemistry;
+    return device_reply(p, p.apply(cmd), {{"settings", settings_json(p.settings())}});
+  }
+
+  void packs(httplib::Response& res) {
+    std::lock_guard lock(s_.mu_);
+    json list = json::array();
+    for (PackAccess* p : s_.packs_) {
+      const PackInfo i = p->info();
+      const core::Settings st = p->settings();
+      list.push_back(
+          {{"id", i.id},
+           {"name", i.name},
+           {"model", core::model(i.model).name},
+           {"chemistry", core::kChemistryNames[static_cast<std::size_t>(st.chemistry())]},
+           {"cell_count", st.cells()}});
+    }
+    send(res, 200, {{"packs", list}, {"parallel", s_.options_.parallel}});
+  }
+
+  void aggregate(httplib::Response& res) {
+    std::lock_guard lock(s_.mu_);
+    std::vector<PackState> states;
+    for (PackAccess* p : s_.packs_) states.push_back({p->info().id, p->snapshot()});
+    send(res, 200, aggregate_json(states));
+  }
+
+  static void alarms(httplib::Response& res) {
+    json list = json::array();
+    for (const auto& a : core::kAlarms)
+      list.push_back({{"bit", static_cast<int>(a.bit)}, {"name", a.name}, {"words", a.words}});
+    send(res, 200, list);
+  }
+
+  void params(const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(s_.mu_);
+    PackAccess* p = req.has_param("pack") ? find(req.get_param_value("pack")) : s_.packs_.front();
+    if (p == nullptr) return send_error(res, 404, "no such pack");
+    const core::Settings st = p->settings();
+    json all = json::array();
+    for (const auto& row : core::kParams) all.push_back(param_json(row, st));
+    send(res, 200, all);
+  }
+
+  void snapshot(const httplib::Request&, httplib::Response& res, PackAccess& p) {
+    send(res, 200, snapshot_json(p.snapshot()));
+  }
+
+  void settings(const httplib::Request&, httplib::Response& res, PackAccess& p) {
+    send(res, 200, settings_json(p.settings()));
+  }
+
+  void events(const httplib::Request&, httplib::Response& res, PackAccess& p) {
+    json list = json::array();
+    const auto log = p.events();
+    for (auto it = log.rbegin(); it != log.rend(); ++it) list.push_back(event_json(*it));
+    json writes = json::array();
+    const std::string id = p.info().id;
+    for (auto it = s_.writes_.rbegin(); it != s_.writes_.rend(); ++it) {
+      if (it->pack == id || it->pack.empty()) writes.push_back(to_json(*it));
+    }
+    send(res, 200, {{"events", list}, {"writes", writes}});
+  }
+
+  void history(const httplib::Request& req, httplib::Response& res, PackAccess& p) {
+    const int64_t now = s_.now();
+    const int64_t to_ms = query_int(req, "to").value_or(now / 1000) * 1000;
+    const int64_t from_ms = query_int(req, "from").value_or(to_ms / 1000 - 3600) * 1000;
+    const auto points = static_cast<std::size_t>(
+        std::clamp<int64_t>(query_int(req, "points").value_or(1000), 1, kMaxHistoryPoints));
+    std::vector<std::string_view> names;
+    const std::string series = req.get_param_value("series");
+    if (series.empty()) {
+      for (const auto& s : kSeries) names.push_back(s.name);
+    } else {
+      names = split_commas(series);
+    }
+    auto samples = p.history(from_ms, to_ms);
+    if (!samples) samples = s_.history_[p.info().id].between(from_ms, to_ms);
+    const auto reduced = downsample(*samples, points);
+    const auto j = history_json(reduced, names);
+    if (!j)
+      return send_error(res, 400,
+                        "unknown series; known: voltage, current, power, soc, cell_min, cell_max, "
+                        "cell_delta, temp_mos, temp_battery_min, temp_battery_max");
+    send(res, 200, *j);
+  }
+
+  void session(const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(s_.mu_);
+    const auto session = s_.sessions_.touch(cookie_value(req, kCookie), s_.now());
+    json j = {{"logged_in", session.has_value()},
+              {"open_reads", open_reads()},
+              {"idle_timeout_s", s_.options_.sessions.idle_ms / 1000}};
+    if (session) {
+      j["csrf_token"] = session->csrf;
+      j["packs"] = session->packs;
+    }
+    send(res, 200, j);
+  }
+
+  void login(const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(s_.mu_);
+    WriteRecord w{s_.now(), "web " + req.remote_addr, "", "login", ""};
+    const auto body = parse_body(req);
+    const Reply r = !body || !(*body)["password"].is_string() || !same_origin(req)
+                        ? Reply{400, {{"error", "expected {password}"}}, "refused: bad body"}
+                        : check_login(req, res, *body, w);
+    w.result = r.result;
+    s_.record_write(std::move(w));
+    send(res, r.status, r.body);
+  }
+
+  Reply check_login(const httplib::Request& req, httplib::Response& res, const json& body,
+                    WriteRecord& w) {
+    const std::string password = body["password"].get<std::string>();
+    std::vector<PackAccess*> targets = s_.packs_;
+    if (body.contains("pack")) {
+      w.pack = body.value("pack", std::string());
+      PackAccess* p = find(w.pack);
+      if (p == nullptr) return {404, {{"error", "no such pack"}}, "refused: no such pack"};
+      targets = {p};
+    }
+    std::vector<std::string> granted;
+    Status refusal(Errc::wrong_password);
+    for (PackAccess* p : targets) {
+      const Status st = p->check_settings_password(password);
+      if (st.ok()) granted.push_back(p->info().id);
+      if (st.code() == Errc::locked) refusal = st;
+    }
+    if (granted.empty()) {
+      if (refusal.code() == Errc::locked) {
+        return {429,
+                {{"error", "too many wrong passwords"}, {"retry_after_s", refusal.detail()}},
+                "refused: locked"};
+      }
+      return {401, {{"error", "wrong password"}}, "refused: wrong password"};
+    }
+    const auto created = s_.sessions_.create(granted, req.remote_addr, w.t_ms);
+    w.who = created.session.who;
+    res.set_header("Set-Cookie", std::string(kCookie) + "=" + created.token +
+                                     "; Path=/; HttpOnly; SameSite=Strict");
+    return {200,
+            {{"csrf_token", created.session.csrf},
+             {"packs", granted},
+             {"idle_timeout_s", s_.options_.sessions.idle_ms / 1000}}};
+  }
+
+  void logout(const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(s_.mu_);
+    s_.sessions_.remove(cookie_value(req, kCookie));
+    res.set_header("Set-Cookie",
+                   std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    send(res, 200, {{"logged_in", false}});
+  }
+
+  void stream(httplib::Response& res) {
+    std::unique_lock lock(s_.mu_);
+    if (s_.streams_ >= s_.options_.max_streams) {
+      lock.unlock();
+      return send_error(res, 503, "too many open streams");
+    }
+    ++s_.streams_;
+    auto seen = std::make_shared<uint64_t>(0);
+    res.set_header("Cache-Control", "no-store");
+    res.set_chunked_content_provider(
+        "text/event-stream",
+        [this, seen](std::size_t, httplib::DataSink& sink) { return push(*seen, sink); },
+        [this](bool) {
+          std::lock_guard guard(s_.mu_);
+          --s_.streams_;
+        });
+  }
+
+  // Waits for the next sample and writes it; a bounded wait so a stopping server is noticed.
+  bool push(uint64_t& seen, httplib::DataSink& sink) {
+    std::unique_lock lock(s_.mu_);
+    s_.cv_.wait_for(lock, std::chrono::seconds(1),
+                    [&] { return s_.stopping_ || s_.generation_ != seen; });
+    if (s_.stopping_) {
+      sink.done();
+      return true;
+    }
+    if (s_.generation_ == seen) return sink.is_writable();
+    seen = s_.generation_;
+    const std::string event = (seen == 1 ? "retry: 3000\n" : "") + s_.latest_event_;
+    lock.unlock();
+    return sink.write(event.data(), event.size());
+  }
+
+  static void static_file(const httplib::Request& req, httplib::Response& res) {
+    if (req.path.rfind("/api/", 0) == 0) return send_error(res, 404, "no such API");
+    const Asset* a = find_asset(req.path);
+    if (a == nullptr) return send_error(res, 404, "not found");
+    // Vite names built files by content hash, so they never change; the page itself may.
+    const bool hashed = req.path.rfind("/assets/", 0) == 0;
+    res.set_header("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
+    res.set_content(reinterpret_cast<const char*>(a->bytes.data()), a->bytes.size(),
+                    std::string(a->content_type));
+  }
+
+  WebServer& s_;
+};
+
+WebServer::WebServer(std::vector<PackAccess*> packs, ServerOptions options)
+    : packs_(std::move(packs)),
+      options_(std::move(options)),
+      sessions_(options_.sessions,
+                options_.random ? options_.random : RandomSource(system_random)) {}
+
+WebServer::~WebServer() {
+  stop();
+}
+
+int64_t WebServer::now() const {
+  if (options_.clock) return options_.clock();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void WebServer::record_write(WriteRecord w) {
+  if (options_.on_write) options_.on_write(w);
+  writes_.push_back(std::move(w));
+  while (writes_.size() > options_.write_log_capacity) writes_.pop_front();
+}
+
+std::optional<std::string> WebServer::start() {
+  if (running_) return "already running";
+  if (packs_.empty()) return "no pack to serve";
+  bool default_password = false;
+  for (PackAccess* p : packs_)
+    default_password = default_password || p->settings_password_is_default();
+  if (auto refusal = bind_refusal(options_.address, default_password)) return refusal;
+
+  http_ = std::make_unique<httplib::Server>();
+  http_->set_payload_max_length(kMaxBody);
+  // SO_REUSEADDR for quick restarts, but not httplib's default SO_REUSEPORT: with it a second
+  // softbms would share the port silently and answer every other request.
+  http_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  http_->set_default_headers(
+      {{"X-Content-Type-Options", "nosniff"},
+       {"X-Frame-Options", "DENY"},
+       {"Referrer-Policy", "no-referrer"},
+       {"Content-Security-Policy",
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "frame-ancestors 'none'"}});
+  // Streams hold a thread each; leave room for API calls beside them.
+  const std::size_t threads = options_.max_streams + 4;
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  routes_ = std::make_unique<Routes>(*this);
+  routes_->install(*http_);
+
+  const std::string host = is_loopback(options_.address) && options_.address == "localhost"
+                               ? "127.0.0.1"
+                               : options_.address;
+  port_ = options_.port == 0 ? http_->bind_to_any_port(host)
+                             : (http_->bind_to_port(host, options_.port) ? options_.port : -1);
+  if (port_ <= 0) {
+    http_.reset();
+    return "cannot listen on " + options_.address + ":" + std::to_string(options_.port) +
+           " (in use, or not an address of this machine)";
+  }
+  stopping_ = false;
+  running_ = true;
+  sample_now();
+  listener_ = std::thread([this] { http_->listen_after_bind(); });
+  // httplib's stop() does nothing before the accept loop runs, so a stop() right after start()
+  // would leave the listener running forever: wait until it is up.
+  while (!http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  sampler_ = std::thread([this] { sampler_loop(); });
+  return std::nullopt;
+}
+
+void WebServer::stop() {
+  if (!running_) return;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  http_->stop();
+  if (listener_.joinable()) listener_.join();
+  if (sampler_.joinable()) sampler_.join();
+  running_ = false;
+}
+
+void WebServer::sample_now() {
+  std::lock_guard lock(mu_);
+  const int64_t t = now();
+  json packs = json::object();
+  std::vector<PackState> states;
+  for (PackAccess* p : packs_) {
+    const std::string id = p->info().id;
+    const core::Snapshot snap = p->snapshot();
+    history_.try_emplace(id, options_.history_capacity).first->second.record(sample_of(t, snap));
+    packs[id] = snapshot_json(snap);
+    states.push_back({id, snap});
+  }
+  json event = {{"time", static_cast<double>(t) / 1000.0}, {"packs", packs}};
+  if (options_.parallel) event["aggregate"] = aggregate_json(states);
+  latest_event_ = "data: " + event.dump() + "\n\n";
+  ++generation_;
+  cv_.notify_all();
+}
+
+void WebServer::sampler_loop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.sample_interval_ms),
+                 [&] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    sample_now();
+    lock.lock();
+  }
+}
+
+}  // namespace softbms::host::web

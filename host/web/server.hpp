@@ -1,0 +1,104 @@
+// The dashboard's HTTP server: the embedded front end, a JSON API over the packs, a
+// Server-Sent Events stream of snapshots, and logins with the board's settings password.
+// API reference: docs/web.md.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "host/web/history.hpp"
+#include "host/web/pack_access.hpp"
+#include "host/web/sessions.hpp"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace softbms::host::web {
+
+// One write through the dashboard (or a login), kept for GET .../events and handed to
+// ServerOptions::on_write so the host can also put it in its own log.
+struct WriteRecord {
+  int64_t t_ms = 0;    // Unix time
+  std::string who;     // "web 127.0.0.1 #a1b2c3d4" (the session), or "web 127.0.0.1" before login
+  std::string pack;    // pack id ("" for a login to every pack)
+  std::string action;  // "settings cell_ovp=3650", "switch charge off", "login", ...
+  std::string result;  // "ok" or why it was refused
+};
+nlohmann::json to_json(const WriteRecord& w);
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  int port = 8080;        // 0 = any free port (see WebServer::port())
+  bool parallel = false;  // the packs run in parallel: the dashboard also shows the bank
+  // Reads without a login. Unset = open only when listening on a loopback address.
+  std::optional<bool> open_reads;
+  SessionPolicy sessions{};
+  int64_t sample_interval_ms = 1000;  // snapshots for the stream and the history
+  std::size_t history_capacity = 86'400;
+  std::size_t max_streams = 4;  // each open stream holds one server thread
+  std::size_t write_log_capacity = 500;
+  std::function<int64_t()> clock;  // Unix ms; unset = the system clock
+  std::function<void(const WriteRecord&)> on_write;
+  RandomSource random;  // unset = getrandom
+};
+
+class WebServer {
+ public:
+  WebServer(std::vector<PackAccess*> packs, ServerOptions options);
+  ~WebServer();
+  WebServer(const WebServer&) = delete;
+  WebServer& operator=(const WebServer&) = delete;
+
+  // Applies the bind policy, binds and serves on background threads. On failure returns the
+  // message to show (a refused address, a port in use) and serves nothing.
+  std::optional<std::string> start();
+  void stop();
+  [[nodiscard]] int port() const { return port_; }
+  // Takes one snapshot of every pack now (what the sampler thread does every interval).
+  void sample_now();
+
+ private:
+  struct Reply;
+  class Routes;
+  friend class Routes;
+
+  int64_t now() const;
+  void sampler_loop();
+  void record_write(WriteRecord w);
+
+  std::vector<PackAccess*> packs_;
+  ServerOptions options_;
+  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<Routes> routes_;
+  std::thread listener_;
+  std::thread sampler_;
+  int port_ = 0;
+  bool running_ = false;
+
+  // One lock for packs, sessions, history and the write log: requests are few and short.
+  mutable std::mutex mu_;
+  std::condition_variable cv_;  // a new sample, or stopping
+  bool stopping_ = false;
+  uint64_t generation_ = 0;
+  std::string latest_event_;  // the SSE payload of the newest sample
+  std::size_t streams_ = 0;
+  SessionStore sessions_;
+  std::map<std::string, HistoryRing> history_;
+  std::deque<WriteRecord> writes_;
+};
+
+}  // namespace softbms::host::web
