@@ -35,5 +35,6 @@ int cmd_settings(const Args& args, Io io);
 int cmd_presets(const Args& args, Io io);
 int cmd_models(const Args& args, Io io);
 int cmd_history(const Args& args, Io io);
+int cmd_sim(const Args& args, Io io);
 
 }  // namespace softbms::app

@@ -16,6 +16,7 @@ struct Subcommand {
 
 constexpr std::array kSubcommands = {
     Subcommand{"settings", cmd_settings, "list every parameter (--list [--json] [--model M] [--cells N])"},
+    Subcommand{"sim", cmd_sim, "run a scenario on the simulated pack (SCENARIO.yaml [--out DIR] [--json] [--seed N])"},
     Subcommand{"history", cmd_history, "export the stored history as CSV (export --db PATH [--from T] [--to T] [--series a,b] [--resolution raw|1m|15m])"},
     Subcommand{"presets", cmd_presets, "chemistry presets: Li-ion, LiFePO4, LTO ([--json])"},
     Subcommand{"models", cmd_models, "the JK boards softbms knows and what each accepts ([--json])"},

@@ -1,0 +1,361 @@
+#include "sim/scenario/runner.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/io/alarm.hpp"
+#include "core/io/event.hpp"
+#include "sim/loop/closed_loop.hpp"
+
+namespace softbms::sim {
+namespace {
+
+int64_t msec(double s) {
+  return std::llround(s * 1000.0);
+}
+double secs(Milliseconds t) {
+  return static_cast<double>(t.count()) / 1000.0;
+}
+
+// The open-circuit SOC at which a cell reads target_v: bisection on the plant's own OCV, so the
+// spread is exact whatever the chemistry's curve (clamped to the curve's ends).
+double soc_for_ocv(Pack& pack, int cell, double target_v) {
+  double lo = -0.05;
+  double hi = 1.05;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    pack.set_soc(cell, mid);
+    (pack.ocv_v(cell) < target_v ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+void set_initial_socs(const PackSpec& spec, Pack& pack) {
+  const int n = pack.cells();
+  if (!spec.cell_soc_percent.empty()) {
+    for (int k = 0; k < n; ++k) pack.set_soc(k, spec.cell_soc_percent[k] / 100.0);
+    return;
+  }
+  if (spec.spread_mv <= 0.0) return;
+  pack.set_soc(0, spec.soc_percent / 100.0);
+  const double centre_v = pack.ocv_v(0);
+  for (int k = 0; k < n; ++k) {
+    const double share = n > 1 ? static_cast<double>(k) / (n - 1) - 0.5 : 0.0;
+    pack.set_soc(k, soc_for_ocv(pack, k, centre_v + share * spec.spread_mv / 1000.0));
+  }
+}
+
+double mean_soc_percent(const Pack& pack) {
+  double sum = 0.0;
+  for (int k = 0; k < pack.cells(); ++k) sum += pack.soc(k);
+  return 100.0 * sum / pack.cells();
+}
+
+Profile ambient_profile(const AmbientSpec& a) {
+  if (a.daily) return daily_ambient(a.mean_c, a.amplitude_c);
+  return Profile{{0.0}, {a.constant_c}, false, 0.0};
+}
+
+// The world of one step: everything it asks for starts at the step's start and lasts until the
+// next step replaces the world. Faults keep their absolute times.
+World world_for(const Scenario& sc, const StepSpec& s, double t0) {
+  World w;
+  w.set_ambient(s.ambient_c ? Profile{{0.0}, {*s.ambient_c}, false, 0.0}
+                            : ambient_profile(sc.ambient));
+  for (const auto& f : sc.faults) w.add_fault(f.fault);
+  // The scenario's sign is + = charge; the world's loads are + = discharge.
+  if (s.current_a) w.add_load({t0, kForever, LoadKind::current, -*s.current_a, {}});
+  if (s.power_w) w.add_load({t0, kForever, LoadKind::power, -*s.power_w, {}});
+  if (s.resistance_ohm) w.add_load({t0, kForever, LoadKind::resistance, *s.resistance_ohm, {}});
+  if (s.charger) w.add_charger({t0, kForever, s.charger->voltage_v, s.charger->current_a, {}});
+  if (s.solar_day) {
+    w.add_solar_day(s.solar_day->pv_peak_a, s.solar_day->cv_v, s.solar_day->base_w,
+                    s.solar_day->peak_w, t0);
+  }
+  if (s.profile) {
+    Profile p = s.profile->profile;
+    if (s.profile->charge_positive) {
+      for (double& v : p.value) v = -v;
+    }
+    w.add_load({t0, kForever, s.profile->kind, 0.0, p});
+  }
+  return w;
+}
+
+RunEvent to_run_event(const core::Event& e, double t_s) {
+  RunEvent r{t_s, std::string(core::kEventNames[static_cast<std::size_t>(e.type)]), "event",
+             e.value};
+  switch (e.type) {
+    case core::EventType::protection_trip:
+    case core::EventType::protection_release:
+      if (e.arg < core::kAlarms.size()) r.name = std::string(core::kAlarms[e.arg].name);
+      r.state = e.type == core::EventType::protection_trip ? "trip" : "release";
+      break;
+    case core::EventType::switch_changed:
+    case core::EventType::setting_changed:
+      if (e.arg < core::kParamCount) r.name = std::string(core::kParams[e.arg].name);
+      r.state = e.type == core::EventType::setting_changed ? "set" : (e.value != 0 ? "on" : "off");
+      break;
+    case core::EventType::emergency_started:
+    case core::EventType::emergency_ended:
+      r.name = "emergency";
+      r.state = e.type == core::EventType::emergency_started ? "start" : "end";
+      break;
+    default:
+      break;
+  }
+  return r;
+}
+
+class Runner {
+ public:
+  Runner(const Scenario& sc, const core::Settings& settings)
+      : sc_(sc),
+        loop_(scenario_pack(sc, settings), World{}, settings, Milliseconds(msec(sc.period_s))) {
+    set_initial_socs(sc.pack, loop_.plant().pack());
+    seen_events_ = loop_.bms().events().total();
+    out_.seed = sc.pack.seed;
+    const Pack& pack = loop_.plant().pack();
+    out_.stats.true_soc_initial = mean_soc_percent(pack);
+    out_.stats.true_soc_min = out_.stats.true_soc_max = out_.stats.true_soc_initial;
+    out_.capacity_ah_true = pack.capacity_ah(0);
+    for (int k = 1; k < pack.cells(); ++k)
+      out_.capacity_ah_true = std::min(out_.capacity_ah_true, pack.capacity_ah(k));
+    define_columns();
+  }
+
+  RunResult run() {
+    for (std::size_t i = 0; i < sc_.steps.size(); ++i) run_step(sc_.steps[i], i);
+    if (out_.recording.rows.empty() || out_.recording.rows.back()[0] != secs(loop_.now())) record();
+    finish();
+    return std::move(out_);
+  }
+
+ private:
+  void run_step(const StepSpec& s, std::size_t index) {
+    const Milliseconds t0 = loop_.now();
+    loop_.plant().world() = world_for(sc_, s, secs(t0));
+    step_first_event_ = out_.events.size();
+    for (const auto& a : s.actions) {
+      if (!loop_.bms().apply(a.command, t0).ok())
+        out_.events.push_back({secs(t0), a.text, "rejected", 0});
+    }
+    collect_events();
+    StepResult r{s.label.empty() ? "step " + std::to_string(index + 1) : s.label,
+                 s.line,
+                 secs(t0),
+                 0.0,
+                 StepEnd::time,
+                 s.allow_limit};
+    if (s.duration_s) {
+      const Milliseconds end = t0 + Milliseconds(msec(*s.duration_s));
+      while (loop_.now() < end) tick();
+    } else {
+      const Milliseconds limit = t0 + Milliseconds(msec(s.max_s));
+      r.ended = StepEnd::limit;
+      while (loop_.now() < limit) {
+        if (holds(*s.until, probe(t0))) {
+          r.ended = StepEnd::condition;
+          break;
+        }
+        tick();
+      }
+      if (r.ended == StepEnd::limit && holds(*s.until, probe(t0))) r.ended = StepEnd::condition;
+    }
+    r.end_s = secs(loop_.now());
+    out_.steps.push_back(std::move(r));
+  }
+
+  Probe probe(Milliseconds step_start) {
+    Probe p;
+    p.snapshot = &loop_.bms().snapshot();
+    p.t_s = secs(loop_.now());
+    p.step_s = secs(loop_.now() - step_start);
+    p.true_soc = true_soc_;
+    p.true_max_cell_c = true_max_c_;
+    p.true_min_cell_c = true_min_c_;
+    p.events = &out_.events;
+    p.step_first_event = step_first_event_;
+    return p;
+  }
+
+  void tick() {
+    loop_.tick();
+    collect_events();
+    update_stats();
+    if (loop_.now().count() >= next_record_ms_) {
+      record();
+      next_record_ms_ += std::max<int64_t>(1, msec(sc_.record_s));
+    }
+  }
+
+  // New entries of the core's event log, stamped with the tick in which the core logged them.
+  void collect_events() {
+    const core::EventLog& log = loop_.bms().events();
+    const uint32_t fresh = log.total() - seen_events_;
+    seen_events_ = log.total();
+    const std::size_t count = std::min<std::size_t>(fresh, log.size());
+    for (std::size_t i = log.size() - count; i < log.size(); ++i) {
+      out_.events.push_back(to_run_event(log[i], secs(loop_.now())));
+    }
+  }
+
+  void update_stats() {
+    const core::Snapshot& s = loop_.bms().snapshot();
+    const Pack& pack = loop_.plant().pack();
+    const double t = secs(loop_.now());
+    const double dt = sc_.period_s;
+    RunStats& st = out_.stats;
+    true_soc_ = mean_soc_percent(pack);
+    true_max_c_ = -1e9;
+    true_min_c_ = 1e9;
+    for (int k = 0; k < pack.cells(); ++k) {
+      true_max_c_ = std::max(true_max_c_, pack.temperature_c(k));
+      true_min_c_ = std::min(true_min_c_, pack.temperature_c(k));
+    }
+    const bool first = loop_.ticks() == 1;
+    st.true_soc_min = std::min(st.true_soc_min, true_soc_);
+    st.true_soc_max = std::max(st.true_soc_max, true_soc_);
+    st.true_cell_min_c = first ? true_min_c_ : std::min(st.true_cell_min_c, true_min_c_);
+    st.true_cell_max_c = first ? true_max_c_ : std::max(st.true_cell_max_c, true_max_c_);
+    update_cells(s, t, first);
+    update_temps(s, first);
+    update_spread(s, t, first);
+    if (s.balance_state != core::BalanceState::off) st.balancing_s += dt;
+    if (s.heater) st.heater_on_s += dt;
+    if (!s.charge_fet) st.charge_fet_off_s += dt;
+    if (!s.discharge_fet) st.discharge_fet_off_s += dt;
+  }
+
+  void update_cells(const core::Snapshot& s, double t, bool first) {
+    RunStats& st = out_.stats;
+    if (first || s.cell_max.count() > st.max_cell_mv) {
+      st.max_cell_mv = s.cell_max.count();
+      st.max_cell_t_s = t;
+      st.max_cell = s.cell_max_index + 1;
+    }
+    if (first || s.cell_min.count() < st.min_cell_mv) {
+      st.min_cell_mv = s.cell_min.count();
+      st.min_cell_t_s = t;
+      st.min_cell = s.cell_min_index + 1;
+    }
+  }
+
+  void update_temps(const core::Snapshot& s, bool first) {
+    RunStats& st = out_.stats;
+    for (std::size_t i = 1; i < core::kMaxTempSensors; ++i) {
+      if ((s.temp_present_mask & (1u << i)) == 0) continue;
+      const double c = s.temp[i].count() / 10.0;
+      st.temp_min_c = first && !temps_seen_ ? c : std::min(st.temp_min_c, c);
+      st.temp_max_c = first && !temps_seen_ ? c : std::max(st.temp_max_c, c);
+      temps_seen_ = true;
+    }
+  }
+
+  void update_spread(const core::Snapshot& s, double t, bool first) {
+    RunStats& st = out_.stats;
+    const int32_t spread = s.cell_delta.count();
+    if (first) st.spread_initial_mv = spread;
+    st.spread_max_mv = std::max(st.spread_max_mv, spread);
+    if (spread >= sc_.spread_bound_mv) {
+      below_since_ = -1.0;
+      return;
+    }
+    if (below_since_ < 0) below_since_ = t;
+    if (st.spread_below_at_s < 0 && t - below_since_ >= sc_.spread_hold_s)
+      st.spread_below_at_s = below_since_;
+  }
+
+  void define_columns() {
+    auto& c = out_.recording.columns;
+    c = {"t_s",          "pack_v",      "current_a",   "soc_pct",
+         "true_soc_pct", "min_cell_mv", "max_cell_mv", "spread_mv"};
+    for (int k = 1; k <= loop_.plant().pack().cells(); ++k)
+      c.push_back("cell" + std::to_string(k) + "_mv");
+    c.push_back("mos_c");
+    for (int k = 1; k <= loop_.plant().config().battery_sensors; ++k)
+      c.push_back("t" + std::to_string(k) + "_c");
+    for (const char* name :
+         {"true_cell_min_c", "true_cell_max_c", "ambient_c", "charge_fet", "discharge_fet",
+          "balancing", "balance_current_a", "heater", "asleep", "alarms"}) {
+      c.push_back(name);
+    }
+  }
+
+  void record() {
+    const core::Snapshot& s = loop_.bms().snapshot();
+    const Plant& plant = loop_.plant();
+    std::vector<double> row = {secs(loop_.now()),
+                               s.pack_voltage.count() / 1000.0,
+                               s.current.count() / 1000.0,
+                               s.soc_permille / 10.0,
+                               std::round(true_soc_ * 100.0) / 100.0,
+                               double(s.cell_min.count()),
+                               double(s.cell_max.count()),
+                               double(s.cell_delta.count())};
+    for (int k = 0; k < plant.pack().cells(); ++k) row.push_back(s.cell[k].count());
+    row.push_back(s.temp[core::kMosSensor].count() / 10.0);
+    for (int k = 1; k <= plant.config().battery_sensors; ++k)
+      row.push_back(s.temp[k].count() / 10.0);
+    const auto flag = [](bool b) { return b ? 1.0 : 0.0; };
+    const double ambient = plant.world().at(plant.time_s()).ambient_c;
+    for (double v :
+         {std::round(true_min_c_ * 100.0) / 100.0, std::round(true_max_c_ * 100.0) / 100.0,
+          std::round(ambient * 100.0) / 100.0, flag(s.charge_fet), flag(s.discharge_fet),
+          flag(s.balance_state != core::BalanceState::off), s.balance_current.count() / 1000.0,
+          flag(s.heater), flag(s.power_state == core::PowerState::sleeping), double(s.alarms)}) {
+      row.push_back(v);
+    }
+    out_.recording.rows.push_back(std::move(row));
+  }
+
+  void finish() {
+    out_.duration_s = secs(loop_.now());
+    out_.ticks = loop_.ticks();
+    out_.final_snapshot = loop_.bms().snapshot();
+    out_.totals = loop_.plant().totals();
+    out_.true_soc_final = mean_soc_percent(loop_.plant().pack());
+  }
+
+  const Scenario& sc_;
+  ClosedLoop loop_;
+  RunResult out_;
+  uint32_t seen_events_ = 0;
+  std::size_t step_first_event_ = 0;
+  int64_t next_record_ms_ = 0;
+  double true_soc_ = 0.0;
+  double true_max_c_ = 0.0;
+  double true_min_c_ = 0.0;
+  double below_since_ = -1.0;
+  bool temps_seen_ = false;
+};
+
+}  // namespace
+
+int Recording::column(std::string_view name) const {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+PackConfig scenario_pack(const Scenario& sc, const core::Settings& settings) {
+  const PackSpec& p = sc.pack;
+  PackConfig cfg = pack_for(settings, p.soc_percent / 100.0, p.seed);
+  cfg.capacity_ah = p.capacity_ah;
+  cfg.initial_temp_c = p.temp_c;
+  if (p.soc_sigma) cfg.soc_spread = *p.soc_sigma;
+  if (p.capacity_sigma) cfg.capacity_spread = *p.capacity_sigma;
+  if (p.resistance_sigma) cfg.resistance_spread = *p.resistance_sigma;
+  if (p.battery_sensors) cfg.battery_sensors = *p.battery_sensors;
+  if (p.heater_w) cfg.heater_power_w = *p.heater_w;
+  if (p.balancer_max_a) cfg.balancer_max_a = *p.balancer_max_a;
+  return cfg;
+}
+
+RunResult run_scenario(const Scenario& scenario, const core::Settings& settings) {
+  Runner runner(scenario, settings);
+  return runner.run();
+}
+
+}  // namespace softbms::sim
