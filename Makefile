@@ -3,7 +3,7 @@ BUILD      ?= build
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps run test bench firmware fuzz format tidy clean
+.PHONY: all deps run test bench firmware fuzz fuzz-build format tidy clean
 
 all: $(BUILD)/release/build.ninja
 	cmake --build $(BUILD)/release -j $(JOBS)
@@ -25,6 +25,7 @@ test: deps $(BUILD)/test/build.ninja
 	cmake --build $(BUILD)/test -j $(JOBS)
 	cd $(BUILD)/test && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory firmware
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 
 bench: deps $(BUILD)/release/build.ninja
@@ -36,6 +37,17 @@ firmware: deps
 	  -DSOFTBMS_FIRMWARE=ON -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake
 	cmake --build $(BUILD)/firmware -j $(JOBS)
 	scripts/firmware-size $(BUILD)/firmware/firmware/softbms-firmware.elf
+
+FUZZ_SECONDS ?= 300
+fuzz-build: deps
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD)/fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DSOFTBMS_FUZZ=ON -DSOFTBMS_PARTS=protocols \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
+	cmake --build $(BUILD)/fuzz -j $(JOBS) --target jk_frame_fuzz jk_ble_command_fuzz jk_nw_fuzz jk_modbus_fuzz
+
+# Each decoder's fuzz target for FUZZ_SECONDS (10 s in `make test`, 300 s by default here).
+fuzz: fuzz-build
+	scripts/run-fuzz $(BUILD)/fuzz $(FUZZ_SECONDS)
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

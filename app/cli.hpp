@@ -36,5 +36,11 @@ int cmd_presets(const Args& args, Io io);
 int cmd_models(const Args& args, Io io);
 int cmd_history(const Args& args, Io io);
 int cmd_sim(const Args& args, Io io);
+int cmd_status(const Args& args, Io io);
+int cmd_cells(const Args& args, Io io);
+int cmd_switch(const Args& args, Io io);
+int cmd_log(const Args& args, Io io);
+int cmd_settings_get(const Args& args, Io io);
+int cmd_settings_set(const Args& args, Io io);
 
 }  // namespace softbms::app

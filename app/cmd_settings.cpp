@@ -1,4 +1,5 @@
 // softbms settings --list [--json]: every parameter with its unit, range and defaults.
+// softbms settings get|set ... -p PORT: a board's settings (cmd_client.cpp).
 #include <ostream>
 
 #include "app/cli.hpp"
@@ -17,14 +18,15 @@ int list(const Args& args, Io io) {
     io.out << all.dump(2) << "\n";
     return kOk;
   }
-  io.out << pad("name", 26) << pad("unit", 6) << pad("min", 10) << pad("max", 12) << pad("li-ion", 10)
-         << pad("lfp", 10) << pad("lto", 10) << "description\n";
+  io.out << pad("name", 26) << pad("unit", 6) << pad("min", 10) << pad("max", 12)
+         << pad("li-ion", 10) << pad("lfp", 10) << pad("lto", 10) << "description\n";
   for (const auto& row : core::kParams) {
     const auto j = host::param_json(row, *settings);
     const auto num = [](const nlohmann::json& v) { return v.dump(); };
-    io.out << pad(row.name, 26) << pad(core::unit_info(row.unit).symbol, 6) << pad(num(j["min"]), 10)
-           << pad(num(j["max"]), 12) << pad(num(j["defaults"]["li-ion"]), 10)
-           << pad(num(j["defaults"]["lfp"]), 10) << pad(num(j["defaults"]["lto"]), 10) << row.help << "\n";
+    io.out << pad(row.name, 26) << pad(core::unit_info(row.unit).symbol, 6)
+           << pad(num(j["min"]), 10) << pad(num(j["max"]), 12)
+           << pad(num(j["defaults"]["li-ion"]), 10) << pad(num(j["defaults"]["lfp"]), 10)
+           << pad(num(j["defaults"]["lto"]), 10) << row.help << "\n";
   }
   return kOk;
 }
@@ -33,7 +35,15 @@ int list(const Args& args, Io io) {
 
 int cmd_settings(const Args& args, Io io) {
   if (args.flag("list")) return list(args, io);
-  io.err << "usage: softbms settings --list [--json] [--model MODEL] [--cells N]\n";
+  constexpr std::string_view kValued[] = {"p",       "port",      "protocol", "a",
+                                          "address", "o",         "output",   "baud",
+                                          "model",   "chemistry", "password", "cells"};
+  const auto words = args.positional(kValued);
+  if (!words.empty() && words[0] == "get") return cmd_settings_get(args, io);
+  if (!words.empty() && words[0] == "set") return cmd_settings_set(args, io);
+  io.err << "usage: softbms settings --list [--json] [--model MODEL] [--cells N]\n"
+            "       softbms settings get [NAME...] -p PORT [-o table|json|csv]\n"
+            "       softbms settings set NAME VALUE -p PORT --yes|--dry-run\n";
   return kUsage;
 }
 

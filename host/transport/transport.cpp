@@ -33,12 +33,15 @@ bool wait_for(int fd, short events, Milliseconds deadline) {
 
 }  // namespace
 
+FdTransport::FdTransport(UniqueFd fd, std::string name)
+    : fd_(std::move(fd)), name_(std::move(name)), tty_(fd_.valid() && ::isatty(fd_.get()) == 1) {}
+
 Expected<size_t> FdTransport::read_some(std::span<uint8_t> into) {
   if (!fd_.valid()) return make_error(Errc::bad_state, name_, name_ + ": not open");
   for (;;) {
     const ssize_t n = ::read(fd_.get(), into.data(), into.size());
     if (n > 0) return static_cast<size_t>(n);
-    if (n == 0) return into.empty() ? Expected<size_t>(size_t{0}) : peer_closed(name_);
+    if (n == 0) return into.empty() || tty_ ? Expected<size_t>(size_t{0}) : peer_closed(name_);
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return size_t{0};
     // EIO is how a tty says its device went away (USB adapter unplugged, pty peer gone).

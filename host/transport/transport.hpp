@@ -53,13 +53,16 @@ class FdTransport : public Transport {
   Expected<size_t> read_some(std::span<uint8_t> into) override;
 
  protected:
-  FdTransport(UniqueFd fd, std::string name) : fd_(std::move(fd)), name_(std::move(name)) {}
+  FdTransport(UniqueFd fd, std::string name);
   Expected<size_t> write_some(std::span<const uint8_t> bytes) override;
   [[nodiscard]] const std::string& name() const { return name_; }
 
  private:
   UniqueFd fd_;
   std::string name_;
+  // A raw tty (VMIN = VTIME = 0) reads 0 bytes when nothing is waiting; only a socket or pipe
+  // means end of stream by it. A tty that lost its device reports EIO instead.
+  bool tty_ = false;
 };
 
 }  // namespace softbms::host
