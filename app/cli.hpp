@@ -34,6 +34,7 @@ int cmd_version(const Args& args, Io io);
 int cmd_settings(const Args& args, Io io);
 int cmd_presets(const Args& args, Io io);
 int cmd_models(const Args& args, Io io);
+int cmd_run(const Args& args, Io io);
 int cmd_history(const Args& args, Io io);
 int cmd_sim(const Args& args, Io io);
 int cmd_status(const Args& args, Io io);

@@ -1,0 +1,237 @@
+// softbms run: the virtual JK BMS. The core runs against the simulated pack in real time (or
+// --speed times faster) and answers JK clients on every --endpoint. See docs/run.md.
+#include <unistd.h>
+
+#include <charconv>
+#include <cmath>
+#include <ostream>
+#include <string>
+
+#include "app/cli.hpp"
+#include "app/options.hpp"
+#include "core/settings/validate.hpp"
+#include "host/device/virtual_device.hpp"
+#include "host/endpoint/endpoint_spec.hpp"
+#include "host/loop/event_loop.hpp"
+
+namespace softbms::app {
+namespace {
+
+constexpr std::string_view kUsageText =
+    "usage: softbms run [--endpoint PROTOCOL:TRANSPORT[,policy=P][,addr=N]]... [--address N]\n"
+    "                   [--state-dir DIR | --name NAME] [--speed N] [--model M] [--chemistry C]\n"
+    "                   [--cells N] [--capacity-ah AH] [--soc PCT] [--seed N] [--load-a A] "
+    "[--charge-a A]\n"
+    "                   [--ambient C] [--identity-model S] [--hw-version S] [--sw-version S] "
+    "[--serial S]\n"
+    "                   [--status-file PATH] [--status-every S] [--save-every S] [--quiet]\n"
+    "  PROTOCOL: jk-pb (Modbus RTU + trigger dump), jk-4e57, jk02 (55AA over a byte stream)\n"
+    "  TRANSPORT: pty:PATH | serial:DEVICE[:BAUD] | tcp:HOST:PORT   (see docs/run.md)\n";
+
+struct Parsed {
+  host::DeviceConfig config;
+  Seconds status_every{10};
+  bool quiet = false;
+};
+
+// A number option: absent keeps `value`; junk or out of [lo, hi] is an error naming it.
+bool number(const Args& args, std::string_view name, double lo, double hi, double& value, Io io) {
+  const auto text = args.option(name);
+  if (!text) return true;
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc() || ptr != text->data() + text->size() || !std::isfinite(v) || v < lo ||
+      v > hi) {
+    io.err << "softbms run: --" << name << " must be a number from " << lo << " to " << hi
+           << ", got '" << *text << "'\n";
+    return false;
+  }
+  value = v;
+  return true;
+}
+
+bool optional_number(const Args& args, std::string_view name, double lo, double hi,
+                     std::optional<double>& out, Io io) {
+  if (!args.option(name)) return true;
+  double v = 0;
+  if (!number(args, name, lo, hi, v, io)) return false;
+  out = v;
+  return true;
+}
+
+bool text(const Args& args, std::string_view name, std::size_t max, std::optional<std::string>& out,
+          Io io) {
+  const auto t = args.option(name);
+  if (!t) return true;
+  if (t->empty() || t->size() > max) {
+    io.err << "softbms run: --" << name << " takes 1 to " << max << " characters, got '" << *t
+           << "'\n";
+    return false;
+  }
+  for (char c : *t) {
+    if (c < 0x20 || c > 0x7E) {
+      io.err << "softbms run: --" << name << " must be printable ASCII\n";
+      return false;
+    }
+  }
+  out = std::string(*t);
+  return true;
+}
+
+bool endpoints(const Args& args, host::DeviceConfig& c, Io io) {
+  for (std::size_t i = 0; i < args.words.size(); ++i) {
+    std::string_view w = args.words[i];
+    std::string_view value;
+    if (w == "--endpoint" && i + 1 < args.words.size()) {
+      value = args.words[++i];
+    } else if (w.starts_with("--endpoint=")) {
+      value = w.substr(11);
+    } else {
+      continue;
+    }
+    auto spec = host::parse_endpoint(value);
+    if (!spec) {
+      io.err << "softbms run: " << spec.error().message << "\n";
+      return false;
+    }
+    if (!host::EndpointServer::serves(spec.value().protocol)) {
+      io.err << "softbms run: endpoint \"" << value
+             << "\": softbms run serves jk-pb, jk-4e57 and jk02\n";
+      return false;
+    }
+    c.endpoints.push_back(std::move(spec).value());
+  }
+  return true;
+}
+
+bool pack(const Args& args, host::DeviceConfig& c, Io io) {
+  auto settings = settings_from_options(args, io);
+  if (!settings) return false;
+  c.settings = *settings;
+  std::optional<double> capacity_ah;
+  if (!optional_number(args, "capacity-ah", 1, 2000, capacity_ah, io)) return false;
+  if (capacity_ah) {
+    const auto mah = static_cast<int32_t>(std::lround(*capacity_ah * 1000.0));
+    if (!core::apply_change(c.settings, core::Param::design_capacity, mah).ok()) {
+      io.err << "softbms run: --capacity-ah " << *capacity_ah << " does not fit this model\n";
+      return false;
+    }
+  }
+  std::optional<double> soc;
+  if (!optional_number(args, "soc", 0, 100, soc, io)) return false;
+  if (soc) c.soc = *soc / 100.0;
+  double seed = 1;
+  if (!number(args, "seed", 0, 1e15, seed, io)) return false;
+  c.seed = static_cast<uint64_t>(seed);
+  if (!optional_number(args, "load-a", -2000, 2000, c.world.load_a, io)) return false;
+  if (!optional_number(args, "charge-a", 0, 2000, c.world.charge_a, io)) return false;
+  return number(args, "ambient", -40, 80, c.world.ambient_c, io);
+}
+
+bool identity(const Args& args, host::DeviceConfig& c, Io io) {
+  return text(args, "identity-model", 16, c.identity.model, io) &&
+         text(args, "hw-version", 8, c.identity.hw_version, io) &&
+         text(args, "sw-version", 8, c.identity.sw_version, io) &&
+         text(args, "serial", 11, c.identity.serial, io);
+}
+
+bool runtime(const Args& args, Parsed& p, Io io) {
+  host::DeviceConfig& c = p.config;
+  double address = 1;
+  if (!number(args, "address", 0, 15, address, io)) return false;
+  c.address = static_cast<uint8_t>(address);
+  if (!number(args, "speed", 0.01, 100000, c.speed, io)) return false;
+  double status_every = 10;
+  double save_every = 60;
+  if (!number(args, "status-every", 1, 3600, status_every, io)) return false;
+  if (!number(args, "save-every", 1, 86400, save_every, io)) return false;
+  p.status_every = Seconds(static_cast<int64_t>(status_every));
+  c.save_period = Seconds(static_cast<int64_t>(save_every));
+  if (auto f = args.option("status-file")) c.status_file = std::string(*f);
+  if (auto dir = args.option("state-dir")) {
+    c.state_dir = std::string(*dir);
+  } else {
+    auto d = host::default_state_dir(std::string(args.option("name").value_or("default")));
+    if (!d) {
+      io.err << "softbms run: " << d.error().message << "\n";
+      return false;
+    }
+    c.state_dir = d.value();
+  }
+  p.quiet = args.flag("quiet");
+  return true;
+}
+
+std::optional<Parsed> parse(const Args& args, Io io) {
+  Parsed p;
+  if (!endpoints(args, p.config, io) || !pack(args, p.config, io) ||
+      !identity(args, p.config, io) || !runtime(args, p, io)) {
+    return std::nullopt;
+  }
+  p.config.rtc_s = host::wall_rtc_s();
+  p.config.world.day_start_s = host::local_seconds_of_day();
+  return p;
+}
+
+// The live status: rewritten in place on a terminal, one line every status_every otherwise.
+void start_status(host::EventLoop& loop, const host::VirtualDevice& device, const Parsed& p,
+                  Io io) {
+  if (p.quiet) return;
+  const bool tty = ::isatty(STDOUT_FILENO) == 1;
+  const Milliseconds every = tty ? Milliseconds(1000) : to_ms(p.status_every);
+  loop.every(every, [&device, &io = io.out, tty] {
+    if (tty) {
+      io << "\r" << device.status_line() << "\033[K" << std::flush;
+    } else {
+      io << device.status_line() << std::endl;
+    }
+  });
+}
+
+}  // namespace
+
+int cmd_run(const Args& args, Io io) {
+  if (args.flag("help")) {
+    io.out << kUsageText;
+    return kOk;
+  }
+  auto parsed = parse(args, io);
+  if (!parsed) {
+    io.err << kUsageText;
+    return kUsage;
+  }
+  host::EventLoop loop;
+  if (auto s = loop.stop_on_signals(); !s) {
+    io.err << "softbms run: " << s.error().message << "\n";
+    return kFailure;
+  }
+  const bool tty = ::isatty(STDOUT_FILENO) == 1;
+  auto device =
+      host::VirtualDevice::start(loop, parsed->config, [&io, tty](const std::string& line) {
+        io.err << (tty ? "\r\033[K" : "") << "softbms run: " << line << std::endl;
+      });
+  if (!device) {
+    io.err << "softbms run: " << device.error().message << "\n";
+    return device.error().code == Errc::not_found ? kNoDevice : kFailure;
+  }
+  host::VirtualDevice& d = *device.value();
+  const core::Settings& s = d.bms().settings();
+  io.out << "softbms run: " << d.bms().device().model.view() << " " << s.cells() << "S "
+         << core::kChemistryNames[static_cast<std::size_t>(s.chemistry())] << " "
+         << s.raw(core::Param::design_capacity) / 1000 << " Ah, speed " << parsed->config.speed
+         << ", state " << d.state_dir() << "\n";
+  for (const auto& e : d.endpoints()) io.out << "  " << e->startup_line() << "\n";
+  io.out << std::flush;
+  start_status(loop, d, *parsed, io);
+  if (auto r = loop.run(); !r) io.err << "\nsoftbms run: " << r.error().message << "\n";
+  const host::Done saved = d.save_now();
+  if (!parsed->quiet && tty) io.out << "\n";
+  io.out << "softbms run: stopped"
+         << (loop.stop_signal() == SIGTERM  ? " (SIGTERM)"
+             : loop.stop_signal() == SIGINT ? " (SIGINT)"
+                                            : "")
+         << "; " << (saved ? "state saved in " + d.state_dir() : saved.error().message) << "\n";
+  return saved ? kOk : kFailure;
+}
+
+}  // namespace softbms::app
