@@ -35,6 +35,8 @@ int cmd_settings(const Args& args, Io io);
 int cmd_presets(const Args& args, Io io);
 int cmd_models(const Args& args, Io io);
 int cmd_run(const Args& args, Io io);
+int cmd_monitor(const Args& args, Io io);
+int cmd_password(const Args& args, Io io);
 int cmd_history(const Args& args, Io io);
 int cmd_sim(const Args& args, Io io);
 int cmd_status(const Args& args, Io io);

@@ -9,10 +9,13 @@
 
 #include "app/cli.hpp"
 #include "app/options.hpp"
+#include "app/service_options.hpp"
 #include "core/settings/validate.hpp"
 #include "host/device/virtual_device.hpp"
 #include "host/endpoint/endpoint_spec.hpp"
 #include "host/loop/event_loop.hpp"
+#include "host/services/device_backend.hpp"
+#include "host/services/services.hpp"
 
 namespace softbms::app {
 namespace {
@@ -25,8 +28,13 @@ constexpr std::string_view kUsageText =
     "                   [--ambient C] [--identity-model S] [--hw-version S] [--sw-version S] "
     "[--serial S]\n"
     "                   [--status-file PATH] [--status-every S] [--save-every S] [--quiet]\n"
-    "  PROTOCOL: jk-pb (Modbus RTU + trigger dump), jk-4e57, jk02 (55AA over a byte stream)\n"
-    "  TRANSPORT: pty:PATH | serial:DEVICE[:BAUD] | tcp:HOST:PORT   (see docs/run.md)\n";
+    "                   [--packs N [--master-port serial:DEV|pty:PATH] [--pack-offline "
+    "ADDR@FROM[-TO]]...]\n"
+    "                   [--keepalive-ms MS] [--fail-safe stop-charge|stop-both|none]\n"
+    "  PROTOCOL: jk-pb (Modbus RTU + trigger dump), jk-4e57, jk02 (55AA over a byte stream),\n"
+    "            pylon-can, victron-can (CAN to an inverter), pylon-485 (Pylontech RS485)\n"
+    "  TRANSPORT: pty:PATH | serial:DEVICE[:BAUD] | tcp:HOST:PORT | slcan:pty:PATH |\n"
+    "             slcan:serial:DEV | socketcan:IFACE   (see docs/run.md, docs/inverters.md)\n";
 
 struct Parsed {
   host::DeviceConfig config;
@@ -94,9 +102,11 @@ bool endpoints(const Args& args, host::DeviceConfig& c, Io io) {
       io.err << "softbms run: " << spec.error().message << "\n";
       return false;
     }
-    if (!host::EndpointServer::serves(spec.value().protocol)) {
+    if (!host::EndpointServer::serves(spec.value().protocol) &&
+        !host::InverterEndpoints::serves(spec.value().protocol)) {
       io.err << "softbms run: endpoint \"" << value
-             << "\": softbms run serves jk-pb, jk-4e57 and jk02\n";
+             << "\": softbms run serves jk-pb, jk-4e57, jk02, pylon-can, victron-can and "
+                "pylon-485\n";
       return false;
     }
     c.endpoints.push_back(std::move(spec).value());
@@ -162,10 +172,62 @@ bool runtime(const Args& args, Parsed& p, Io io) {
   return true;
 }
 
+// --packs, --master-port, --pack-offline (repeatable), --keepalive-ms, --fail-safe.
+bool links(const Args& args, host::DeviceConfig& c, Io io) {
+  double packs = 0;
+  if (!number(args, "packs", 2, 15, packs, io)) return false;
+  c.parallel.packs = static_cast<int>(packs);
+  c.parallel.seed = c.seed;
+  if (c.parallel.packs > 0) {
+    if (args.option("address") && c.address != 0) {
+      io.err << "softbms run: with --packs this device is the master: --address must be 0\n";
+      return false;
+    }
+    c.address = 0;
+  }
+  if (auto port = args.option("master-port")) {
+    auto t = host::parse_transport(*port);
+    if (!t || c.parallel.packs == 0) {
+      io.err << "softbms run: --master-port needs --packs and serial:DEVICE[:BAUD] or pty:PATH\n";
+      return false;
+    }
+    c.parallel.master_port = t.value();
+  }
+  for (std::size_t i = 0; i + 1 < args.words.size(); ++i) {
+    if (args.words[i] != "--pack-offline") continue;
+    auto w = host::parse_offline_window(args.words[++i]);
+    if (!w || c.parallel.packs == 0 || c.parallel.master_port ||
+        w.value().address >= c.parallel.packs) {
+      io.err << "softbms run: "
+             << (w ? "--pack-offline needs --packs (virtual slaves) and an address 1..packs-1"
+                   : w.error().message)
+             << "\n";
+      return false;
+    }
+    c.parallel.offline.push_back(w.value());
+  }
+  double keepalive_ms = 10000;
+  if (!number(args, "keepalive-ms", 500, 600000, keepalive_ms, io)) return false;
+  c.inverter.keepalive.timeout = Milliseconds(static_cast<int64_t>(keepalive_ms));
+  const std::string_view fail_safe = args.option("fail-safe").value_or("stop-charge");
+  constexpr std::pair<std::string_view, protocols::inverter::FailSafe> kFailSafes[] = {
+      {"stop-charge", protocols::inverter::FailSafe::stop_charge},
+      {"stop-both", protocols::inverter::FailSafe::stop_both},
+      {"none", protocols::inverter::FailSafe::none}};
+  for (const auto& [name, mode] : kFailSafes) {
+    if (name == fail_safe) {
+      c.inverter.keepalive.fail_safe = mode;
+      return true;
+    }
+  }
+  io.err << "softbms run: --fail-safe is stop-charge, stop-both or none\n";
+  return false;
+}
+
 std::optional<Parsed> parse(const Args& args, Io io) {
   Parsed p;
   if (!endpoints(args, p.config, io) || !pack(args, p.config, io) ||
-      !identity(args, p.config, io) || !runtime(args, p, io)) {
+      !identity(args, p.config, io) || !runtime(args, p, io) || !links(args, p.config, io)) {
     return std::nullopt;
   }
   p.config.rtc_s = host::wall_rtc_s();
@@ -192,14 +254,16 @@ void start_status(host::EventLoop& loop, const host::VirtualDevice& device, cons
 
 int cmd_run(const Args& args, Io io) {
   if (args.flag("help")) {
-    io.out << kUsageText;
+    io.out << kUsageText << kServiceUsage;
     return kOk;
   }
   auto parsed = parse(args, io);
-  if (!parsed) {
-    io.err << kUsageText;
+  auto serving = parsed ? service_options(args, "run", parsed->config.state_dir, io) : std::nullopt;
+  if (!parsed || !serving) {
+    io.err << kUsageText << kServiceUsage;
     return kUsage;
   }
+  serving->parallel = parsed->config.parallel.packs > 1;
   host::EventLoop loop;
   if (auto s = loop.stop_on_signals(); !s) {
     io.err << "softbms run: " << s.error().message << "\n";
@@ -221,9 +285,23 @@ int cmd_run(const Args& args, Io io) {
          << s.raw(core::Param::design_capacity) / 1000 << " Ah, speed " << parsed->config.speed
          << ", state " << d.state_dir() << "\n";
   for (const auto& e : d.endpoints()) io.out << "  " << e->startup_line() << "\n";
+  for (const std::string& l : d.link_startup_lines()) io.out << "  " << l << "\n";
+  // The dashboard, /metrics, MQTT and history (docs/app.md); they reach the device through
+  // the loop, so nothing else here needs a lock.
+  host::services::DeviceBackend backend(d, {"1", "Pack 1", s.model_id()});
+  auto services = host::services::Services::start(
+      loop, {&backend}, *serving, [&io, tty](const std::string& line) {
+        io.err << (tty ? "\r\033[K" : "") << "softbms run: " << line << std::endl;
+      });
+  if (!services) {
+    io.err << "softbms run: " << services.error().message << "\n";
+    return kFailure;
+  }
+  for (const std::string& l : services.value()->startup_lines()) io.out << "  " << l << "\n";
   io.out << std::flush;
   start_status(loop, d, *parsed, io);
   if (auto r = loop.run(); !r) io.err << "\nsoftbms run: " << r.error().message << "\n";
+  services.value()->stop();
   const host::Done saved = d.save_now();
   if (!parsed->quiet && tty) io.out << "\n";
   io.out << "softbms run: stopped"

@@ -21,6 +21,8 @@ constexpr std::array kSubcommands = {
     Subcommand{"log", cmd_log, "a board's logbook (-p PORT, jk02 protocol)"},
     Subcommand{"settings", cmd_settings, "--list every parameter; get [NAME...] / set NAME VALUE on a board"},
     Subcommand{"run", cmd_run, "the virtual JK BMS: simulated pack + JK endpoints (--endpoint jk-pb:pty:/tmp/jkpb ...)"},
+    Subcommand{"monitor", cmd_monitor, "a real board served like run: dashboard, /metrics, MQTT, history (-p PORT [--http ADDR:PORT])"},
+    Subcommand{"password", cmd_password, "change the settings password of a state dir (--settings [--name NAME])"},
     Subcommand{"sim", cmd_sim, "run a scenario on the simulated pack (SCENARIO.yaml [--out DIR] [--json] [--seed N])"},
     Subcommand{"history", cmd_history, "export the stored history as CSV (export --db PATH [--from T] [--to T] [--series a,b] [--resolution raw|1m|15m])"},
     Subcommand{"presets", cmd_presets, "chemistry presets: Li-ion, LiFePO4, LTO ([--json])"},

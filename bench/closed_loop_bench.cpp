@@ -1,7 +1,16 @@
 // Cell-steps per second of the simulator: the plant alone (outputs held, FETs on) and the closed
 // loop with the core deciding every 100 ms, for a 16S pack under a DST drive cycle.
 // One cell-step = one cell advanced by one 100 ms control period. Figures: docs/scenarios.md.
+//
+// `closed_loop_bench --ticks=N [--plant]` runs N ticks of the same closed loop (or of the plant
+// alone) without the benchmark framework and prints a checksum of the measurements: a fixed
+// amount of work for `valgrind --tool=callgrind`, whose instruction counts repeat on a busy
+// machine where times do not (docs/performance.md, "The simulator").
 #include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "core/settings/settings.hpp"
 #include "sim/loop/closed_loop.hpp"
@@ -45,6 +54,48 @@ void BM_ClosedLoopCellSteps(benchmark::State& state) {
 }
 BENCHMARK(BM_ClosedLoopCellSteps)->Arg(16);
 
+// Sum of what the board measured over the run: the same for the same build and seed, so two
+// runs (and a profiled run) can be compared.
+int64_t checksum(const core::Measurements& m) {
+  int64_t sum = m.current_raw.count();
+  for (const Millivolts v : m.cell_raw) sum += v.count();
+  for (const Ohms r : m.ntc) sum += r.count();
+  return sum;
+}
+
+int run_ticks(long ticks, bool plant_only) {
+  const core::Settings s = lfp(16);
+  int64_t sum = 0;
+  if (plant_only) {
+    sim::Plant plant(sim::pack_for(s, 0.8, 1), drive_world());
+    core::Outputs out;
+    out.charge_fet = out.discharge_fet = true;
+    for (long i = 0; i < ticks; ++i) sum += checksum(plant.step(out, 0.1));
+  } else {
+    sim::ClosedLoop loop(sim::pack_for(s, 0.8, 1), drive_world(), s);
+    for (long i = 0; i < ticks; ++i) {
+      loop.tick();
+      sum += checksum(loop.measurements()) + loop.bms().snapshot().soc_permille;
+    }
+  }
+  std::printf("%ld %s ticks, checksum %lld\n", ticks, plant_only ? "plant" : "closed-loop",
+              static_cast<long long>(sum));
+  return 0;
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  long ticks = -1;
+  bool plant_only = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--ticks=", 8) == 0) ticks = std::atol(argv[i] + 8);
+    if (std::strcmp(argv[i], "--plant") == 0) plant_only = true;
+  }
+  if (ticks >= 0) return run_ticks(ticks, plant_only);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

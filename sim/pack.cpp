@@ -35,11 +35,12 @@ Pack::Pack(const PackConfig& config)
   hyst_rate_per_as_ = model_.hyst_gamma / (3600.0 * q_nom);
   link_ohm_ = config.link_resistance_mohm * 1e-3;
   const auto size = static_cast<std::size_t>(n_);
-  for (auto* v :
-       {&capacity_ah_, &inv_q_as_, &r0_,      &r1_,      &r2_,           &self_leak_a_, &heat_cap_,
-        &g_left_,      &g_right_,  &g_amb_,   &g_total_, &inv_g_total_,  &z_,           &i1_,
-        &i2_,          &h_,        &s_,       &extra_a_, &fault_leak_a_, &heat_w_,      &r_now_,
-        &leak_now_a_,  &extra_ah_, &leak_ah_, &heat_j_}) {
+  for (auto* v : {&capacity_ah_, &inv_q_as_,    &r0_,          &r1_,           &r2_,
+                  &self_leak_a_, &heat_cap_,    &g_left_,      &g_right_,      &g_amb_,
+                  &g_total_,     &inv_g_total_, &z_,           &i1_,           &i2_,
+                  &h_,           &s_,           &extra_a_,     &fault_leak_a_, &heat_w_,
+                  &r_now_,       &leak_now_a_,  &emf_cache_v_, &extra_ah_,     &leak_ah_,
+                  &heat_j_}) {
     v->assign(size, 0.0);
   }
 
@@ -74,7 +75,7 @@ Pack::Pack(const PackConfig& config)
   temp_pad_.assign(size + 2, config.initial_temp_c);
   temp_pad_.front() = temp_pad_.back() = 0.0;
   temp_next_ = temp_pad_;
-  refresh_temperature_factors();
+  for (int k = 0; k < n_; ++k) refresh_temperature_factors(k);
 }
 
 void Pack::set_cell_extra_current(int cell, double amps) {
@@ -90,14 +91,39 @@ void Pack::clear_extra_currents() {
 void Pack::set_leak(int cell, double amps) {
   if (fault_leak_a_[cell] == amps) return;
   fault_leak_a_[cell] = amps;
-  refresh_temperature_factors();
+  refresh_temperature_factors(cell);
 }
 
-void Pack::refresh_temperature_factors() {
-  for (int k = 0; k < n_; ++k) {
-    r_now_[k] = r_factor_.at(temp_pad_[k + 1]);
-    leak_now_a_[k] = self_leak_a_[k] * sd_factor_.at(temp_pad_[k + 1]) + fault_leak_a_[k];
+void Pack::set_leaks(std::span<const double> amps) {
+  const int n = std::min(n_, static_cast<int>(amps.size()));
+  for (int k = 0; k < n; ++k) {
+    if (fault_leak_a_[k] != amps[k]) set_leak(k, amps[k]);
   }
+}
+
+void Pack::refresh_temperature_factors(int k) {
+  const TemperatureTable::Point at = TemperatureTable::locate(temp_pad_[k + 1]);  // one grid
+  r_now_[k] = r_factor_.at(at);
+  leak_now_a_[k] = self_leak_a_[k] * sd_factor_.at(at) + fault_leak_a_[k];
+}
+
+double Pack::emf_now_v(int k) const {
+  return ocv_v(k) + hysteresis_v(k) + r_now_[k] * (r1_[k] * i1_[k] + r2_[k] * i2_[k]);
+}
+
+void Pack::refresh_voltages() {
+  for (int k = 0; k < n_; ++k) emf_cache_v_[k] = emf_now_v(k);
+  emf_fresh_ = true;
+}
+
+template <typename F>
+void Pack::for_each_emf(F f) const {
+  if (emf_fresh_) {
+    const double* __restrict emf = emf_cache_v_.data();
+    for (int k = 0; k < n_; ++k) f(k, emf[k]);
+    return;
+  }
+  for (int k = 0; k < n_; ++k) f(k, emf_now_v(k));
 }
 
 void Pack::fill_coeffs(StepCoeffs& c, double dt_s) const {
@@ -139,6 +165,7 @@ double Pack::hysteresis_decay(double amps, double dt_s) {
 
 void Pack::advance(const StringInput& in, double dt_s) {
   if (dt_s <= 0) return;
+  emf_fresh_ = false;
   const StepCoeffs& c = coeffs(dt_s);
   std::array<Saved, kMaxSimCells> saved;  // only the first n_extra are used
   const std::size_t n_extra = extra_cells_.size();
@@ -253,16 +280,25 @@ void Pack::advance_thermal(const StepCoeffs& c, double ambient_c) {
     new_t[k + 1] = target + (own - target) * a_th[k];
   }
   temp_pad_.swap(temp_next_);
-  refresh_temperature_factors();
+  for (int k = 0; k < n; ++k) refresh_temperature_factors(k);
 }
 
 Thevenin Pack::thevenin() const {
   Thevenin th;
-  for (int k = 0; k < n_; ++k) {
-    th.e_v += voltage_v(k, 0.0);
-    th.r_ohm += r0_ohm(k) + link_ohm_;
-  }
+  for_each_emf([&](int k, double emf) {
+    const double r0 = r0_ohm(k);
+    th.e_v += emf + r0 * extra_a_[k];
+    th.r_ohm += r0 + link_ohm_;
+  });
   return th;
+}
+
+void Pack::voltages_v(double series_current_a, bool with_extra, std::span<double> out) const {
+  if (static_cast<int>(out.size()) < n_) return;
+  const double keep = with_extra ? 1.0 : 0.0;
+  for_each_emf([&](int k, double emf) {
+    out[k] = emf + r0_ohm(k) * (series_current_a + keep * extra_a_[k]);
+  });
 }
 
 double Pack::ocv_v(int cell) const {
@@ -273,18 +309,12 @@ double Pack::hysteresis_v(int cell) const {
   return model_.hyst_m_v * h_[cell] + model_.hyst_m0_v * s_[cell];
 }
 
-double Pack::r0_ohm(int cell) const {
-  return r0_[cell] * r_now_[cell];
-}
-
 double Pack::voltage_without_extra_v(int cell, double series_current_a) const {
-  const double f = r_now_[cell];
-  return ocv_v(cell) + hysteresis_v(cell) +
-         f * (r1_[cell] * i1_[cell] + r2_[cell] * i2_[cell] + r0_[cell] * series_current_a);
+  return emf_v(cell) + r0_ohm(cell) * series_current_a;
 }
 
 double Pack::voltage_v(int cell, double series_current_a) const {
-  return voltage_without_extra_v(cell, series_current_a) + r0_ohm(cell) * extra_a_[cell];
+  return emf_v(cell) + r0_ohm(cell) * (series_current_a + extra_a_[cell]);
 }
 
 double Pack::nominal_voltage_v() const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "sim/chemistry.hpp"
@@ -44,6 +45,9 @@ class Pack {
   void clear_extra_currents();
   // An internal leak (soft short) of the given current, on top of self-discharge.
   void set_leak(int cell, double amps);
+  // set_leak() for cells 0 .. min(cells(), size) - 1 at once (the plant applies the world's
+  // leaks every sub-step; they change only when a fault starts or ends).
+  void set_leaks(std::span<const double> amps);
 
   [[nodiscard]] Thevenin thevenin() const;
 
@@ -59,7 +63,18 @@ class Pack {
   // balancer pauses to measure.
   [[nodiscard]] double voltage_without_extra_v(int cell, double series_current_a) const;
   [[nodiscard]] double hysteresis_v(int cell) const;
-  [[nodiscard]] double r0_ohm(int cell) const;
+  [[nodiscard]] double r0_ohm(int cell) const { return r0_[cell] * r_now_[cell]; }
+  // Every cell's voltage in one pass (voltage_v, or voltage_without_extra_v when with_extra is
+  // false): the sensors read all cells each step. out must hold cells() values (else untouched).
+  void voltages_v(double series_current_a, bool with_extra, std::span<double> out) const;
+
+  // Computes every cell's EMF (OCV + hysteresis + the RC pairs' voltages) once for the current
+  // state, so that the voltage reads above are one multiply-add per cell until the state
+  // changes again. The plant reads all voltages twice per step (the Thevenin sum and the
+  // sensors) while the state changes once. Without it the reads compute the EMF themselves:
+  // same values, more work. advance() and the set_* calls leave it to the caller, so that a
+  // caller that never reads voltages does not pay for them.
+  void refresh_voltages();
   // Charge that entered the cell through its terminals (series + extra), Ah; and the charge its
   // own leakage (self-discharge and faults) took, Ah.
   [[nodiscard]] double terminal_charge_ah(int cell) const { return series_ah_ + extra_ah_[cell]; }
@@ -69,12 +84,19 @@ class Pack {
   [[nodiscard]] double nominal_voltage_v() const;  // sum of the 50 % OCV
 
   // Direct state access for scenarios and tests (start from a known state).
-  void set_soc(int cell, double soc) { z_[cell] = soc; }
+  void set_soc(int cell, double soc) {
+    z_[cell] = soc;
+    emf_fresh_ = false;
+  }
   void set_temperature_c(int cell, double c) {
     temp_pad_[cell + 1] = c;
-    refresh_temperature_factors();
+    refresh_temperature_factors(cell);
+    emf_fresh_ = false;
   }
-  void set_hysteresis(int cell, double h) { h_[cell] = h; }
+  void set_hysteresis(int cell, double h) {
+    h_[cell] = h;
+    emf_fresh_ = false;
+  }
 
  private:
   // State of a cell with an extra current before the common loop, to redo its step exactly.
@@ -89,7 +111,12 @@ class Pack {
   void advance_common(const StepCoeffs& c, const StringInput& in, double dt_s);
   void advance_extra(const Saved& saved, const StepCoeffs& c, const StringInput& in, double dt_s);
   void advance_thermal(const StepCoeffs& c, double ambient_c);
-  void refresh_temperature_factors();
+  void refresh_temperature_factors(int k);
+  [[nodiscard]] double emf_now_v(int k) const;  // computed from the state
+  [[nodiscard]] double emf_v(int k) const { return emf_fresh_ ? emf_cache_v_[k] : emf_now_v(k); }
+  // f(cell, emf) for every cell, from the cache when it is fresh.
+  template <typename F>
+  void for_each_emf(F f) const;
 
   int n_ = 0;
   CellModel model_;
@@ -108,6 +135,9 @@ class Pack {
   std::vector<double> extra_a_, fault_leak_a_, heat_w_;
   // Functions of each cell's temperature, refreshed after every thermal update.
   std::vector<double> r_now_, leak_now_a_;
+  // emf_v(k) of every cell, valid while emf_fresh_ (see refresh_voltages()).
+  std::vector<double> emf_cache_v_;
+  bool emf_fresh_ = false;
   std::vector<int> extra_cells_;  // cells with a non-zero extra current
   // Accounting: the series part is common to all cells, the extra part per cell.
   double series_ah_ = 0.0;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 
 namespace softbms::sim {
@@ -144,6 +145,33 @@ TEST(Pack, seeded_spread_gives_different_cells_and_the_same_cells_for_the_same_s
   }
   EXPECT_EQ(differ, a.cells());
   EXPECT_NE(a.capacity_ah(0), a.capacity_ah(1));
+}
+
+TEST(Pack, refreshed_voltages_equal_the_computed_ones_and_never_go_stale) {
+  PackConfig c;  // 16 LFP cells with spread: every cell differs
+  Pack pack(c);
+  pack.set_cell_extra_current(3, 1.35);
+  for (int i = 0; i < 50; ++i) pack.advance({i < 25 ? 80.0 : -120.0, 25.0, 0.0}, 0.1);
+  std::array<double, kMaxSimCells> computed{};
+  pack.voltages_v(-120.0, true, computed);  // before refresh_voltages(): from the state
+  const Thevenin th_computed = pack.thevenin();
+  pack.refresh_voltages();
+  std::array<double, kMaxSimCells> cached{};
+  pack.voltages_v(-120.0, true, cached);
+  for (int k = 0; k < pack.cells(); ++k) {
+    EXPECT_EQ(cached[k], computed[k]) << k;
+    EXPECT_EQ(pack.voltage_v(k, -120.0), computed[k]) << k;
+  }
+  EXPECT_EQ(pack.thevenin().e_v, th_computed.e_v);
+  EXPECT_GT(computed[3], computed[2] + 0.001);  // cell 3 carries the balancer's 1.35 A on top
+
+  // A changed state is read at once, without another refresh: the voltage moves by exactly the
+  // OCV step from the old SOC to 100 %.
+  const double v_before = pack.voltage_v(0, 0.0);
+  const double ocv_before = pack.ocv_v(0);
+  pack.set_soc(0, 1.0);
+  EXPECT_NEAR(pack.ocv_v(0), 3.392, 1e-9);  // the LFP table's 100 % point
+  EXPECT_NEAR(pack.voltage_v(0, 0.0) - v_before, pack.ocv_v(0) - ocv_before, 1e-12);
 }
 
 }  // namespace

@@ -9,8 +9,18 @@ namespace {
 constexpr double kChargerRegulationOhm = 0.005;
 constexpr double kMinSinkVoltageV = 0.1;  // a balancer cannot charge a cell that is not there
 
+// Rounds half away from zero like std::llround, without the library call (several per step).
+int64_t round_half_away(double x) {
+  return static_cast<int64_t>(x < 0.0 ? x - 0.5 : x + 0.5);
+}
+
 int64_t to_us(double s) {
-  return std::llround(s * 1e6);
+  constexpr double kMaxUs = 9.0e18;  // inside int64_t: a far-off event stays far off
+  return round_half_away(std::clamp(s * 1e6, -kMaxUs, kMaxUs));
+}
+
+int32_t milli(double x) {
+  return static_cast<int32_t>(round_half_away(x * 1000.0));
 }
 
 bool leads_connected(uint64_t open_leads, int cell) {
@@ -40,10 +50,11 @@ core::Measurements Plant::step(const core::Outputs& out, double dt_s) {
   const int64_t fast_us = std::max<int64_t>(1, to_us(config_.fast_substep_us * 1e-6));
   const int64_t max_us = std::max<int64_t>(1, to_us(config_.max_substep_s));
 
-  WorldState last = world_.at(time_s());
+  Sub s;  // the last sub-step's inputs: the world the measurement sees
+  bool stepped = false;
   while (now_us_ < end_us) {
-    const Sub s = prepare(out, time_s());
-    last = s.world;
+    prepare(out, time_s(), s);
+    stepped = true;
     int64_t limit = std::min(end_us, now_us_ + max_us);
     const double next = world_.next_change_after(time_s());
     if (next < kForever && to_us(next) > now_us_) limit = std::min(limit, to_us(next));
@@ -65,14 +76,14 @@ core::Measurements Plant::step(const core::Outputs& out, double dt_s) {
       ++totals_.scp_trips;
     }
   }
-  fets_ = conducting_fets(out, last, !out.shutdown, scp_latched_);  // what the readback sees now
-  return measure(last);
+  if (!stepped) s.world = world_.at(time_s());
+  fets_ = conducting_fets(out, s.world, !out.shutdown, scp_latched_);  // what the readback sees now
+  return measure(s.world);
 }
 
-Plant::Sub Plant::prepare(const core::Outputs& out, double t_s) {
-  Sub s;
+void Plant::prepare(const core::Outputs& out, double t_s, Sub& s) {
   s.world = world_.at(t_s);
-  for (int k = 0; k < pack_.cells(); ++k) pack_.set_leak(k, s.world.leak_a[k]);
+  pack_.set_leaks(s.world.leak_a);
   const bool powered = !out.shutdown;
   awake_ = powered && !out.sleep;
   fets_ = conducting_fets(out, s.world, powered, scp_latched_);
@@ -93,7 +104,6 @@ Plant::Sub Plant::prepare(const core::Outputs& out, double t_s) {
   s.path.sense_ohm = config_.terminal_sense_ohm;
   s.path.fets = fets_;
   s.op = solve_operating_point(s.path, demand(s.world, th.e_v));
-  return s;
 }
 
 // The balancer takes I from the source cell and delivers efficiency * P_source into the sink
@@ -147,12 +157,17 @@ void Plant::advance(const Sub& s, int64_t dt_us) {
   series_a_ = pack_a_ - s.aux_a;
   const double heater_w = heater_a_ * heater_a_ * heater_ohm_;
   pack_.advance({series_a_, s.world.ambient_c, heater_w / pack_.cells()}, dt);
+  pack_.refresh_voltages();  // read twice before the next advance: the sensors, the next solve
 
   const double fet_w = fet_heat_w(s.path, pack_a_);
   const double board_w = fet_w + s.bal_loss_w + s.board_w;
   const double g = config_.board_to_ambient_w_per_k;
   const double target = s.world.ambient_c + board_w / g;
-  board_c_ = target + (board_c_ - target) * std::exp(-dt * g / config_.board_heat_capacity_j_per_k);
+  if (dt != board_dt_s_) {  // the step is the control period nearly always: exp() once
+    board_dt_s_ = dt;
+    board_decay_ = std::exp(-dt * g / config_.board_heat_capacity_j_per_k);
+  }
+  board_c_ = target + (board_c_ - target) * board_decay_;
   sensors_.track(pack_, board_c_, dt);
 
   auto& t = totals_;
@@ -176,10 +191,10 @@ void Plant::advance(const Sub& s, int64_t dt_us) {
 core::Measurements Plant::measure(const WorldState& world) {
   core::Measurements m;
   sensors_.read(pack_, {series_a_, pack_a_, board_c_, terminal_v_}, world, m);
-  m.balance_current = Milliamps(static_cast<int32_t>(std::llround(-bal_src_a_ * 1000.0)));
-  m.terminal_voltage = Millivolts(static_cast<int32_t>(std::llround(terminal_v_ * 1000.0)));
+  m.balance_current = Milliamps(milli(-bal_src_a_));
+  m.terminal_voltage = Millivolts(milli(terminal_v_));
   m.short_circuit = scp_latched_;
-  m.heater_current = Milliamps(static_cast<int32_t>(std::llround(heater_a_ * 1000.0)));
+  m.heater_current = Milliamps(milli(heater_a_));
   m.charge_fet_readback = fets_.charge;
   m.discharge_fet_readback = fets_.discharge;
   return m;

@@ -71,7 +71,7 @@ class Plant {
     double board_w = 0.0;
   };
 
-  Sub prepare(const core::Outputs& out, double t_s);
+  void prepare(const core::Outputs& out, double t_s, Sub& s);
   void apply_balancer(const core::Outputs& out, const WorldState& world, bool awake);
   Demand demand(const WorldState& world, double string_v) const;
   void advance(const Sub& s, int64_t dt_us);
@@ -94,6 +94,8 @@ class Plant {
   double bal_v_src_ = 0.0;
   double bal_v_sink_ = 0.0;
   double heater_ohm_ = 0.0;
+  double board_dt_s_ = -1.0;  // the step board_decay_ is for
+  double board_decay_ = 1.0;
   FetState fets_;
   bool awake_ = true;
   PlantTotals totals_;

@@ -10,14 +10,30 @@ namespace {
 enum RngStream : uint64_t { kStreamParts = 2, kStreamNoise = 3 };
 
 constexpr double kKelvin = 273.15;
+// Largest exponent for which the NTC reading is carried by a series instead of exp(): the
+// series' error is below x^4 / 24 = 4e-14 of the resistance (see ntc_reading_ohms).
+constexpr double kNtcSeriesLimit = 1e-3;
+
+// Rounds half away from zero like std::llround, without the library call: the sensors round
+// about 40 values per step.
+int64_t round_half_away(double x) {
+  return static_cast<int64_t>(x < 0.0 ? x - 0.5 : x + 0.5);
+}
 
 int32_t to_i32(double x) {
   constexpr double kMax = std::numeric_limits<int32_t>::max();
-  return static_cast<int32_t>(std::llround(std::clamp(x, -kMax, kMax)));
+  return static_cast<int32_t>(round_half_away(std::clamp(x, -kMax, kMax)));
 }
 
-double quantise(double x, double lsb) {
-  return lsb > 0 ? std::round(x / lsb) * lsb : x;
+// x on a grid of lsb; inv_lsb = 1 / lsb (a multiply per value, not a division), 0 for no grid.
+double quantise(double x, double lsb, double inv_lsb) {
+  if (inv_lsb <= 0.0) return x;
+  constexpr double kMaxSteps = 9.0e18;  // inside int64_t
+  return static_cast<double>(round_half_away(std::clamp(x * inv_lsb, -kMaxSteps, kMaxSteps))) * lsb;
+}
+
+double inverse_or_zero(double x) {
+  return x > 0.0 ? 1.0 / x : 0.0;
 }
 
 bool lead_open(uint64_t open_leads, int lead) {
@@ -31,7 +47,11 @@ double ntc_ohms(double r25_ohm, double beta_k, double celsius) {
 }
 
 Sensors::Sensors(const PackConfig& config, int cells)
-    : config_(config), cells_(cells), noise_(config.seed, kStreamNoise) {
+    : config_(config),
+      cells_(std::clamp(cells, 0, kMaxSimCells)),
+      noise_(config.seed, kStreamNoise),
+      adc_inv_lsb_mv_(inverse_or_zero(config.adc_lsb_mv)),
+      shunt_inv_lsb_a_(inverse_or_zero(config.shunt_lsb_a)) {
   Rng parts(config.seed, kStreamParts);
   for (int k = 0; k < cells_; ++k) {
     adc_gain_.push_back(1.0 + parts.spread(config.adc_gain_spread));
@@ -41,81 +61,113 @@ Sensors::Sensors(const PackConfig& config, int cells)
     lead_ohm_.push_back(config.lead_resistance_mohm * 1e-3 *
                         std::max(0.1, 1.0 + parts.spread(config.lead_resistance_spread)));
   }
+  for (int k = 0; k < cells_; ++k) wire_mohm_.push_back((lead_ohm_[k] + lead_ohm_[k + 1]) * 1000.0);
   const int m = std::clamp(config.battery_sensors, 0, kMaxBatterySensors);
   sensor_c_.assign(static_cast<std::size_t>(m + 1), config.initial_temp_c);
+  ntc_anchor_inv_k_.assign(sensor_c_.size(), 0.0);  // 0: no anchor yet, the first read uses exp()
+  ntc_anchor_ohm_.assign(sensor_c_.size(), 0.0);
   // Battery sensors spread evenly along the string, each at the centre of its share.
   for (int j = 0; j < m; ++j) sensor_cell_.push_back((2 * j + 1) * cells_ / (2 * m));
 }
 
 void Sensors::track(const Pack& pack, double board_c, double dt_s) {
-  const auto follow = [dt_s](double& sensor, double body, double tau_s) {
-    const double a = tau_s > 0 ? std::exp(-dt_s / tau_s) : 0.0;
+  if (dt_s != lag_dt_s_) {  // the step is the control period nearly always: exp() once
+    lag_dt_s_ = dt_s;
+    const auto decay = [dt_s](double tau_s) { return tau_s > 0 ? std::exp(-dt_s / tau_s) : 0.0; };
+    mos_lag_ = decay(config_.mos_ntc_tau_s);
+    battery_lag_ = decay(config_.battery_ntc_tau_s);
+  }
+  const auto follow = [](double& sensor, double body, double a) {
     sensor = body + (sensor - body) * a;
   };
-  follow(sensor_c_[0], board_c, config_.mos_ntc_tau_s);
+  follow(sensor_c_[0], board_c, mos_lag_);
   for (std::size_t j = 1; j < sensor_c_.size(); ++j) {
-    follow(sensor_c_[j], pack.temperature_c(sensor_cell_[j - 1]), config_.battery_ntc_tau_s);
+    follow(sensor_c_[j], pack.temperature_c(sensor_cell_[j - 1]), battery_lag_);
   }
 }
 
 void Sensors::read(const Pack& pack, const SensedTruth& truth, const WorldState& world,
                    core::Measurements& m) {
-  read_cells(pack, truth, world.open_leads, m);
-  read_current(truth, world, m);
+  // One batch of noise for the step, drawn whatever the faults: a cell's noise does not depend on
+  // whether another cell's lead is open.
+  const auto n = static_cast<std::size_t>(cells_);
+  std::array<double, kNoisePerStep> noise;
+  noise_.fill_fast_normal(std::span(noise).first(2 * n + 1));
+  read_cells(pack, truth, world.open_leads, std::span(noise).first(n), m);
+  read_current(truth, world, noise[2 * n], m);
   read_ntcs(world, m);
-  read_wires(world.open_leads, m);
+  read_wires(world.open_leads, std::span(noise).subspan(n, n), m);
 }
 
 // The ADC measures lead-to-lead. A floating (open) lead is pulled to the nearest connected lead
 // below it, so the cell under it reads 0 V and the cell above reads both cells.
 void Sensors::read_cells(const Pack& pack, const SensedTruth& truth, uint64_t open_leads,
-                         core::Measurements& m) {
+                         std::span<const double> noise, core::Measurements& m) {
+  std::array<double, kMaxSimCells> cell_v{};
+  pack.voltages_v(truth.series_a, config_.adc_sees_balancing, cell_v);
+  if (open_leads != 0) leads_to_cells(open_leads, cell_v);
+  const double noise_v = config_.adc_noise_mv * 1e-3;
+  for (int k = 0; k < cells_; ++k) {
+    const double v = cell_v[k] * adc_gain_[k] + adc_offset_v_[k] + noise[k] * noise_v;
+    const double mv = quantise(v * 1000.0, config_.adc_lsb_mv, adc_inv_lsb_mv_);
+    m.cell_raw[k] = Millivolts(to_i32(std::max(0.0, mv)));
+  }
+}
+
+// What the ADC sees between taps when leads are open: a floating lead sits at the connected lead
+// below it, so the cells are differences of the tap voltages.
+void Sensors::leads_to_cells(uint64_t open_leads, std::span<double, kMaxSimCells> cell_v) const {
   std::array<double, kMaxSimCells + 1> tap{};
   double sum = 0.0;
   for (int k = 0; k < cells_; ++k) {
-    const double v = config_.adc_sees_balancing ? pack.voltage_v(k, truth.series_a)
-                                                : pack.voltage_without_extra_v(k, truth.series_a);
-    sum += v;
+    sum += cell_v[k];
     tap[k + 1] = sum;
   }
   if (lead_open(open_leads, 0)) tap[0] = tap[1];
   for (int j = 1; j <= cells_; ++j) {
     if (lead_open(open_leads, j)) tap[j] = tap[j - 1];
   }
-  for (int k = 0; k < cells_; ++k) {
-    const double v = (tap[k + 1] - tap[k]) * adc_gain_[k] + adc_offset_v_[k] +
-                     noise_.normal() * config_.adc_noise_mv * 1e-3;
-    m.cell_raw[k] = Millivolts(to_i32(std::max(0.0, quantise(v * 1000.0, config_.adc_lsb_mv))));
-  }
+  for (int k = 0; k < cells_; ++k) cell_v[k] = tap[k + 1] - tap[k];
 }
 
-void Sensors::read_current(const SensedTruth& truth, const WorldState& world,
+void Sensors::read_current(const SensedTruth& truth, const WorldState& world, double noise,
                            core::Measurements& m) {
   double amps = truth.pack_a * (1.0 + config_.shunt_gain_error) + config_.shunt_offset_a +
-                noise_.normal() * config_.shunt_noise_a;
+                noise * config_.shunt_noise_a;
   if (world.current_sensor_failed) amps = world.current_sensor_a;
-  m.current_raw = Milliamps(to_i32(quantise(amps, config_.shunt_lsb_a) * 1000.0));
+  m.current_raw = Milliamps(to_i32(quantise(amps, config_.shunt_lsb_a, shunt_inv_lsb_a_) * 1000.0));
 }
 
 void Sensors::read_ntcs(const WorldState& world, core::Measurements& m) {
   for (std::size_t j = 0; j < sensor_c_.size(); ++j) {
     const uint8_t fault = world.sensor_fault[j];
-    const double ohms = fault == 1 ? 0.0
-                        : fault == 2
-                            ? kShortedNtcOhms
-                            : ntc_ohms(config_.ntc_r25_ohm, config_.ntc_beta_k, sensor_c_[j]);
+    const double ohms = fault == 1 ? 0.0 : fault == 2 ? kShortedNtcOhms : ntc_reading_ohms(j);
     m.ntc[j] = Ohms(to_i32(ohms));
   }
 }
 
-void Sensors::read_wires(uint64_t open_leads, core::Measurements& m) {
+// R(T) of sensor j's NTC. A sensor moves by millikelvins per step, so R is carried from the last
+// exact value by exp(x) = 1 + x + x^2/2 + x^3/6 with x = beta (1/T - 1/T_anchor) while |x| is
+// small (0.02 K at 25 °C), and taken from exp() again after a larger move.
+double Sensors::ntc_reading_ohms(std::size_t j) {
+  const double inv_k = 1.0 / (sensor_c_[j] + kKelvin);
+  const double x = config_.ntc_beta_k * (inv_k - ntc_anchor_inv_k_[j]);
+  if (std::fabs(x) > kNtcSeriesLimit) {
+    ntc_anchor_inv_k_[j] = inv_k;
+    ntc_anchor_ohm_[j] = ntc_ohms(config_.ntc_r25_ohm, config_.ntc_beta_k, sensor_c_[j]);
+    return ntc_anchor_ohm_[j];
+  }
+  return ntc_anchor_ohm_[j] * (1.0 + x * (1.0 + x * (0.5 + x * (1.0 / 6.0))));
+}
+
+void Sensors::read_wires(uint64_t open_leads, std::span<const double> noise,
+                         core::Measurements& m) {
   for (int k = 0; k < cells_; ++k) {
-    if (lead_open(open_leads, k) || lead_open(open_leads, k + 1)) {
+    if (((open_leads >> k) & 3U) != 0) {  // lead k or lead k + 1
       m.wire_resistance[k] = Milliohms(kOpenWireMilliohms);
       continue;
     }
-    const double mohm =
-        (lead_ohm_[k] + lead_ohm_[k + 1]) * 1000.0 + noise_.normal() * config_.wire_test_noise_mohm;
+    const double mohm = wire_mohm_[k] + noise[k] * config_.wire_test_noise_mohm;
     m.wire_resistance[k] = Milliohms(std::clamp(to_i32(mohm), 0, kOpenWireMilliohms));
   }
 }

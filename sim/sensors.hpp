@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/io/measurements.hpp"
@@ -43,18 +44,32 @@ class Sensors {
   [[nodiscard]] double lead_ohm(int lead) const { return lead_ohm_[lead]; }
 
  private:
+  // Normal draws per step: one per cell ADC channel, one per wire test, one for the shunt.
+  static constexpr std::size_t kNoisePerStep = 2 * kMaxSimCells + 1;
+
   void read_cells(const Pack& pack, const SensedTruth& truth, uint64_t open_leads,
-                  core::Measurements& m);
-  void read_wires(uint64_t open_leads, core::Measurements& m);
+                  std::span<const double> noise, core::Measurements& m);
+  void leads_to_cells(uint64_t open_leads, std::span<double, kMaxSimCells> cell_v) const;
+  void read_wires(uint64_t open_leads, std::span<const double> noise, core::Measurements& m);
   void read_ntcs(const WorldState& world, core::Measurements& m);
-  void read_current(const SensedTruth& truth, const WorldState& world, core::Measurements& m);
+  double ntc_reading_ohms(std::size_t j);
+  void read_current(const SensedTruth& truth, const WorldState& world, double noise,
+                    core::Measurements& m);
 
   PackConfig config_;
   int cells_ = 0;
   Rng noise_;
+  double adc_inv_lsb_mv_ = 0.0;  // 1 / LSB, 0 for none: a multiply instead of a division
+  double shunt_inv_lsb_a_ = 0.0;
+  double lag_dt_s_ = -1.0;  // the step the NTC lag factors below are for
+  double mos_lag_ = 0.0;
+  double battery_lag_ = 0.0;
   std::vector<double> adc_gain_, adc_offset_v_, lead_ohm_;
-  std::vector<double> sensor_c_;  // [0] MOS, [1..m] battery sensors
-  std::vector<int> sensor_cell_;  // battery sensor j -> cell it sits on
+  std::vector<double> wire_mohm_;  // self-test of cell k without noise: leads k and k + 1
+  std::vector<double> sensor_c_;   // [0] MOS, [1..m] battery sensors
+  std::vector<int> sensor_cell_;   // battery sensor j -> cell it sits on
+  // Per NTC: 1 / T (1/K) and R where exp() was last evaluated (see ntc_reading_ohms()).
+  std::vector<double> ntc_anchor_inv_k_, ntc_anchor_ohm_;
 };
 
 }  // namespace softbms::sim

@@ -50,9 +50,19 @@ constexpr int64_t div_round(int64_t num, int64_t den) {
 std::optional<DeciCelsius> ntc_temperature(Ohms r) {
   const int64_t ohms = r.count();
   if (ohms <= 0 || ohms > kOhmsPerDegree[0] || ohms < kOhmsPerDegree[kLast]) return std::nullopt;
-  // The table falls with temperature: find the first row at or below the reading.
+  // The table falls with temperature: find the first row at or below the reading. Bisection
+  // (8 probes) instead of a walk from -40 °C (65 probes at room temperature, per sensor and tick).
   std::size_t i = 0;
-  while (kOhmsPerDegree[i] > ohms) ++i;
+  std::size_t n = kOhmsPerDegree.size();
+  while (n > 0) {
+    const std::size_t half = n / 2;
+    if (kOhmsPerDegree[i + half] > ohms) {
+      i += half + 1;
+      n -= half + 1;
+    } else {
+      n = half;
+    }
+  }
   const int64_t deci = (int64_t{kFirstDegree} + static_cast<int64_t>(i)) * 10;
   if (i == 0) return DeciCelsius(static_cast<int32_t>(deci));
   const int64_t upper = kOhmsPerDegree[i - 1];  // one degree colder

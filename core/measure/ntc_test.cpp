@@ -46,6 +46,23 @@ TEST(Ntc, resistance_for_a_temperature_reads_back_within_a_tenth_of_a_degree) {
   }
 }
 
+TEST(Ntc, every_whole_degree_row_reads_exactly_its_degree) {
+  for (int32_t degree = -40; degree <= 125; ++degree) {
+    EXPECT_EQ(deci(ntc_resistance_at(DeciCelsius(degree * 10))), degree * 10) << degree;
+  }
+}
+
+TEST(Ntc, temperature_never_rises_with_resistance_across_the_whole_table) {
+  int32_t previous = deci(Ohms(359));
+  for (int32_t ohms = 360; ohms <= 401860; ++ohms) {
+    const int32_t t = deci(Ohms(ohms));
+    ASSERT_LE(t, previous) << ohms;
+    ASSERT_GE(t, previous - 2) << ohms;  // near 125 °C one ohm is about 0.1 K: at most 0.2
+    previous = t;
+  }
+  EXPECT_EQ(previous, -400);
+}
+
 TEST(Ntc, resistance_for_a_temperature_beyond_the_table_is_clamped_to_its_ends) {
   EXPECT_EQ(ntc_resistance_at(DeciCelsius(-600)).count(), 401860);
   EXPECT_EQ(ntc_resistance_at(DeciCelsius(2000)).count(), 359);

@@ -80,6 +80,8 @@ VirtualDevice::VirtualDevice(EventLoop& loop, const DeviceConfig& config, Notice
 
 VirtualDevice::~VirtualDevice() {
   for (EventLoop::Id t : timers_) loop_.cancel(t);
+  inverters_.reset();
+  bank_.reset();
   endpoints_.clear();
 }
 
@@ -143,11 +145,12 @@ Done VirtualDevice::load_and_build() {
 
 Done VirtualDevice::open_endpoints() {
   for (const EndpointSpec& spec : config_.endpoints) {
+    if (InverterEndpoints::serves(spec.protocol)) continue;  // open_links
     auto e = EndpointServer::open(loop_, spec, config_.address, *this);
     if (!e) return e.error();
     endpoints_.push_back(std::move(e).value());
   }
-  return {};
+  return open_links();
 }
 
 void VirtualDevice::start_timers() {
@@ -244,6 +247,7 @@ nlohmann::json VirtualDevice::status_json() const {
                    {"last_rejection", e->last_rejection()}});
   }
   j["endpoints"] = eps;
+  add_links_json(j);
   return j;
 }
 
@@ -261,7 +265,7 @@ std::string VirtualDevice::status_line() const {
     line += "  " + e->spec().protocol + " " + std::to_string(e->counters().answered) + "/" +
             std::to_string(e->counters().rejected);
   }
-  return line;
+  return line + links_status();
 }
 
 Done VirtualDevice::write_status_file() const {

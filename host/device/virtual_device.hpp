@@ -14,6 +14,8 @@
 
 #include "core/store/store.hpp"
 #include "host/device/endpoint_server.hpp"
+#include "host/device/inverter_endpoints.hpp"
+#include "host/device/parallel_bank.hpp"
 #include "host/device/world_setup.hpp"
 #include "host/endpoint/endpoint_spec.hpp"
 #include "host/loop/event_loop.hpp"
@@ -45,7 +47,9 @@ struct DeviceConfig {
   Milliseconds status_period{1000};
   Seconds save_period{60};  // counters and events; settings are saved at once
   uint32_t rtc_s = 0;       // wall clock, seconds since 2020-01-01
-  std::vector<EndpointSpec> endpoints;
+  std::vector<EndpointSpec> endpoints;  // JK and inverter protocols alike
+  ParallelOptions parallel;             // --packs: the device is the master of a bank
+  InverterLinkOptions inverter;         // keep-alive timeout and fail-safe of CAN links
 };
 
 class VirtualDevice final : public DeviceAccess {
@@ -83,12 +87,22 @@ class VirtualDevice final : public DeviceAccess {
   [[nodiscard]] const std::string& state_dir() const { return state_.path(); }
   // Times the core fell more than a second behind the wall clock and skipped ahead.
   [[nodiscard]] uint64_t lag_events() const { return lag_events_; }
+  // What inverters are told: the own pack, or with --packs the bank's aggregate
+  // (device_links.cpp, as the rest of the bank and inverter wiring).
+  [[nodiscard]] BatteryFeed battery_feed() const;
+  [[nodiscard]] const ParallelBank* bank() const { return bank_.get(); }
+  [[nodiscard]] const InverterEndpoints* inverters() const { return inverters_.get(); }
+  // The start-up lines of the master and the inverter endpoints.
+  [[nodiscard]] std::vector<std::string> link_startup_lines() const;
 
  private:
   VirtualDevice(EventLoop& loop, const DeviceConfig& config, Notice notice, StateDir state,
                 std::unique_ptr<FileMedium> medium);
   Done load_and_build();
   Done open_endpoints();
+  Done open_links();
+  void add_links_json(nlohmann::json& j) const;
+  [[nodiscard]] std::string links_status() const;
   void start_timers();
   void save(uint8_t which);
   void tell(const std::string& line) const;
@@ -101,6 +115,8 @@ class VirtualDevice final : public DeviceAccess {
   std::unique_ptr<core::Store> store_;
   std::unique_ptr<sim::ClosedLoop> sim_;
   std::vector<std::unique_ptr<EndpointServer>> endpoints_;
+  std::unique_ptr<ParallelBank> bank_;
+  std::unique_ptr<InverterEndpoints> inverters_;
   std::vector<std::string> load_report_;
   std::vector<EventLoop::Id> timers_;
   Milliseconds anchor_wall_{};

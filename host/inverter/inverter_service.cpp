@@ -11,6 +11,16 @@ std::string_view link_state_name(inv::LinkState s) {
   return names[static_cast<int>(s)];
 }
 
+inv::BatteryIdentity identity_for(const inv::BatteryIdentity& base, const BatteryFeed& feed) {
+  inv::BatteryIdentity id = base;
+  id.module_count = feed.module_count;
+  id.bank_counts = feed.bank_counts;
+  id.modules_blocking_charge = feed.blocking_charge;
+  id.modules_blocking_discharge = feed.blocking_discharge;
+  id.modules_offline = feed.offline;
+  return id;
+}
+
 std::optional<inv::CanProtocol> can_protocol_for_endpoint(std::string_view name) {
   struct Row {
     std::string_view endpoint;
@@ -94,8 +104,7 @@ void InverterService::tick(Milliseconds now) {
   }
   const BatteryFeed feed = feed_();
   announced_ = inv::apply_fail_safe(feed.charge, state, options_.keepalive.fail_safe);
-  inv::BatteryIdentity identity = options_.identity;
-  identity.module_count = feed.module_count;
+  const inv::BatteryIdentity identity = identity_for(options_.identity, feed);
   const inv::InverterInput in{feed.snapshot, announced_, feed.settings, identity};
   std::array<CanFrame, inv::kMaxScheduled> frames{};
   const std::size_t n = scheduler_.frames(now, in, options_.can, frames);

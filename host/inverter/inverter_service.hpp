@@ -28,7 +28,16 @@ struct BatteryFeed {
   core::Settings settings =
       core::Settings::preset(core::Chemistry::lfp, core::ModelId::jk_pb2a16s20p, 16);
   uint8_t module_count = 1;  // packs online behind this battery
+  // A parallel bank's counts for Victron 0x372; a single pack leaves bank_counts false.
+  bool bank_counts = false;
+  uint8_t blocking_charge = 0;
+  uint8_t blocking_discharge = 0;
+  uint8_t offline = 0;
 };
+
+// The identity an inverter frame carries for this feed: the module counts of the bank.
+protocols::inverter::BatteryIdentity identity_for(const protocols::inverter::BatteryIdentity& base,
+                                                  const BatteryFeed& feed);
 using FeedFn = std::function<BatteryFeed()>;
 using Notice = std::function<void(const std::string&)>;
 

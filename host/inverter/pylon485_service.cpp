@@ -38,8 +38,7 @@ Expected<std::unique_ptr<Pylon485Service>> Pylon485Service::open(EventLoop& loop
 
 void Pylon485Service::on_frame(StreamService::Connection& c, std::span<const uint8_t> frame) {
   const BatteryFeed feed = feed_();
-  inv::BatteryIdentity identity = options_.identity;
-  identity.module_count = feed.module_count;
+  const inv::BatteryIdentity identity = identity_for(options_.identity, feed);
   const inv::InverterInput in{feed.snapshot, feed.charge, feed.settings, identity};
   std::array<char, 2 * inv::kPylonMaxInfo + 64> out{};
   const std::string_view request(reinterpret_cast<const char*>(frame.data()), frame.size());

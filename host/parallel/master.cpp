@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 
 #include "protocols/jk/cell_info.hpp"
 #include "protocols/jk/modbus.hpp"
@@ -177,6 +178,17 @@ void Master::finish(bool answered) {
 
 void Master::recompute() {
   std::vector<core::PackReport> reports;
+  if (own_pack_) {
+    own_seen_ = own_pack_();
+    const OwnPack& own = own_seen_;
+    core::PackReport r;
+    r.address = 0;
+    r.online = true;
+    r.last_seen = loop_.now();
+    r.snapshot = own.snapshot;
+    r.allowance = core::pack_allowance(own.snapshot, own.settings);
+    reports.push_back(r);
+  }
   for (const SlaveView& s : slaves_) {
     // A slave not heard yet (and not yet given up on) is neither in the sum nor missing.
     if (s.tracker.state() == core::SlaveState::waiting) continue;
@@ -197,13 +209,23 @@ BatteryFeed Master::feed() const {
   BatteryFeed f;
   f.snapshot = aggregate_.snapshot;
   f.charge = controller_.result();
-  for (const SlaveView& s : slaves_) {
-    if (s.tracker.online() && s.has_settings) {
-      f.settings = s.settings;
-      break;
+  // The settings an inverter frame quotes (protection values on Pylon RS485 0x47): the
+  // master's own, else the first online slave's.
+  if (own_pack_) {
+    f.settings = own_pack_().settings;
+  } else {
+    for (const SlaveView& s : slaves_) {
+      if (s.tracker.online() && s.has_settings) {
+        f.settings = s.settings;
+        break;
+      }
     }
   }
   f.module_count = aggregate_.online;
+  f.bank_counts = true;
+  f.blocking_charge = aggregate_.blocking_charge;
+  f.blocking_discharge = aggregate_.blocking_discharge;
+  f.offline = static_cast<uint8_t>(std::popcount(aggregate_.missing_mask));
   return f;
 }
 

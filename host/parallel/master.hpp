@@ -41,9 +41,17 @@ struct SlaveView {
   bool has_settings = false;
 };
 
+// The master's own pack (DIP address 0, as a JK-PB master is a pack itself): what it measures
+// and the settings it runs with. It is always online and counts in the aggregate.
+struct OwnPack {
+  core::Snapshot snapshot;
+  core::Settings settings;
+};
+
 class Master {
  public:
   using UpdateFn = std::function<void()>;
+  using OwnPackFn = std::function<OwnPack()>;
 
   static Expected<std::unique_ptr<Master>> open(EventLoop& loop, std::unique_ptr<Transport> line,
                                                 MasterOptions options = {});
@@ -54,6 +62,11 @@ class Master {
   void set_notice(Notice n) { notice_ = std::move(n); }
   // Called after every poll outcome, with the aggregate already updated.
   void set_on_update(UpdateFn fn) { on_update_ = std::move(fn); }
+  // Adds the master's own pack (address 0) to the aggregate; without it the master only polls.
+  void set_own_pack(OwnPackFn fn) { own_pack_ = std::move(fn); }
+  [[nodiscard]] bool has_own_pack() const { return static_cast<bool>(own_pack_); }
+  // The own pack as the aggregate last took it in.
+  [[nodiscard]] const OwnPack& own_pack() const { return own_seen_; }
 
   [[nodiscard]] const core::Aggregate& aggregate() const { return aggregate_; }
   [[nodiscard]] const core::ChargeResult& charge() const { return controller_.result(); }
@@ -90,6 +103,8 @@ class Master {
   core::ParallelController controller_;
   Notice notice_;
   UpdateFn on_update_;
+  OwnPackFn own_pack_;
+  OwnPack own_seen_;
   EventLoop::Id watch_ = 0;
   EventLoop::Id cycle_timer_ = 0;
   EventLoop::Id wait_timer_ = 0;

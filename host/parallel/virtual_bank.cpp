@@ -6,7 +6,8 @@
 
 namespace softbms::host {
 
-VirtualBank::VirtualBank(const VirtualBankOptions& o) {
+VirtualBank::VirtualBank(const VirtualBankOptions& o)
+    : write_policy_(o.write_policy), first_address_(o.first_address) {
   const int n = o.packs < 1 ? 1 : (o.packs > 15 ? 15 : o.packs);
   for (int i = 0; i < n; ++i) {
     core::Settings s = o.settings;
@@ -17,8 +18,9 @@ VirtualBank::VirtualBank(const VirtualBankOptions& o) {
     }
     double soc = o.soc_first + o.soc_step * i;
     soc = 0.2 + std::fmod(soc - 0.2, 0.7);
-    packs_.push_back(std::make_unique<sim::ClosedLoop>(
-        sim::pack_for(s, soc, o.seed + static_cast<uint64_t>(i)), sim::World{}, s, o.period));
+    packs_.push_back(
+        std::make_unique<sim::ClosedLoop>(sim::pack_for(s, soc, o.seed + static_cast<uint64_t>(i)),
+                                          o.world ? o.world(s) : sim::World{}, s, o.period));
   }
 }
 
@@ -35,10 +37,18 @@ void VirtualBank::attach(VirtualSlaveBus& bus) {
     });
   }
   bus.set_on_commands([this](uint8_t address, const protocols::jk::CommandList& list) {
-    const std::size_t i = static_cast<std::size_t>(address) - 1;
+    if (address < first_address_) return;
+    const std::size_t i = static_cast<std::size_t>(address - first_address_);
     if (i >= packs_.size()) return;
     for (std::size_t k = 0; k < list.size; ++k) {
-      (void)packs_[i]->bms().apply(list.items[k], packs_[i]->now());
+      core::Command c = list.items[k];
+      c.origin = core::Origin::rs485;
+      c.authority = write_policy_;
+      if (packs_[i]->bms().apply(c, packs_[i]->now()).ok()) {
+        ++writes_applied_;
+      } else {
+        ++writes_refused_;
+      }
     }
   });
 }

@@ -3,6 +3,7 @@
 // i + 1. They run on the host's clock and answer a master through a VirtualSlaveBus.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -23,6 +24,12 @@ struct VirtualBankOptions {
   double soc_step = 0.07;
   std::vector<int32_t> capacities_ah{280, 230, 314, 280};
   Milliseconds period{100};
+  // The world around each pack, made from its settings (its capacity); none: no current.
+  std::function<sim::World(const core::Settings&)> world;
+  // Writes that reach a pack over the bus (a JK master or PC tool forwarding settings) are
+  // applied with this authority; read_only refuses them all.
+  core::Authority write_policy = core::Authority::settings;
+  uint8_t first_address = 1;  // pack i answers at first_address + i
 };
 
 class VirtualBank {
@@ -34,12 +41,21 @@ class VirtualBank {
   void attach(VirtualSlaveBus& bus);
 
   [[nodiscard]] std::size_t size() const { return packs_.size(); }
-  [[nodiscard]] static uint8_t address_of(std::size_t i) { return static_cast<uint8_t>(i + 1); }
+  [[nodiscard]] uint8_t address_of(std::size_t i) const {
+    return static_cast<uint8_t>(first_address_ + i);
+  }
+  // Commands the bus brought, and how many the packs refused.
+  [[nodiscard]] uint64_t writes_applied() const { return writes_applied_; }
+  [[nodiscard]] uint64_t writes_refused() const { return writes_refused_; }
   [[nodiscard]] sim::ClosedLoop& pack(std::size_t i) { return *packs_[i]; }
   [[nodiscard]] const sim::ClosedLoop& pack(std::size_t i) const { return *packs_[i]; }
 
  private:
   std::vector<std::unique_ptr<sim::ClosedLoop>> packs_;
+  core::Authority write_policy_;
+  uint8_t first_address_;
+  uint64_t writes_applied_ = 0;
+  uint64_t writes_refused_ = 0;
 };
 
 }  // namespace softbms::host

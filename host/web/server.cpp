@@ -202,6 +202,16 @@ class WebServer::Routes {
     http.Post(pack + "/factory-reset", [this](const auto& req, auto& res) {
       write(req, res, [&](PackAccess& p, const json& b) { return factory_reset(p, b); });
     });
+    for (const auto& route : s_.options_.text_routes) {
+      http.Get(route.path, [this, &route](const auto& req, auto& res) {
+        const auto serve = [&] {
+          res.set_header("Cache-Control", "no-store");
+          res.set_content(route.body(), route.content_type);
+        };
+        if (route.open) return serve();
+        read(req, res, serve);
+      });
+    }
     http.Get(".*", [](const auto& req, auto& res) { static_file(req, res); });
   }
 

@@ -54,6 +54,15 @@ struct ServerOptions {
   std::function<int64_t()> clock;  // Unix ms; unset = the system clock
   std::function<void(const WriteRecord&)> on_write;
   RandomSource random;  // unset = getrandom
+  // Plain-text GET routes the host adds beside the API (softbms serves /metrics this way).
+  // They follow the read rule of /api unless `open` (then anyone who reaches the port may read).
+  struct TextRoute {
+    std::string path;
+    std::string content_type;
+    std::function<std::string()> body;  // called on a server thread
+    bool open = false;
+  };
+  std::vector<TextRoute> text_routes;
 };
 
 class WebServer {

@@ -215,10 +215,16 @@ CanFrame info(const InverterInput& in, const Dialect& d) {
 
 CanFrame modules(const InverterInput& in) {
   CanFrame f = make_frame(0x372, 8);
-  const uint8_t n = in.identity.module_count;
+  const BatteryIdentity& id = in.identity;
+  const uint8_t n = id.module_count;
+  // A direction the announcement disables (a fail-safe, a blocking pack) blocks every module,
+  // whatever the bank counted.
+  const uint8_t charge_blocking = id.bank_counts ? id.modules_blocking_charge : 0;
+  const uint8_t discharge_blocking = id.bank_counts ? id.modules_blocking_discharge : 0;
   put_u16(f, 0, n);
-  put_u16(f, 2, in.charge.request.charge_enable ? 0 : n);
-  put_u16(f, 4, in.charge.request.discharge_enable ? 0 : n);
+  put_u16(f, 2, in.charge.request.charge_enable ? charge_blocking : n);
+  put_u16(f, 4, in.charge.request.discharge_enable ? discharge_blocking : n);
+  put_u16(f, 6, id.bank_counts ? id.modules_offline : 0);
   return f;
 }
 

@@ -221,5 +221,26 @@ TEST(InverterEncode, protocol_numbers_follow_jk_and_unsupported_ones_are_refused
   EXPECT_EQ(can_protocol_from_number(200), std::nullopt);
 }
 
+TEST(InverterEncode, victron_372_carries_the_bank_counts_of_online_blocking_and_offline_modules) {
+  Fixture fx;
+  fx.charge.request.charge_enable = true;
+  fx.charge.request.discharge_enable = true;
+  fx.id.module_count = 3;
+  fx.id.bank_counts = true;
+  fx.id.modules_blocking_charge = 1;
+  fx.id.modules_blocking_discharge = 0;
+  fx.id.modules_offline = 1;
+  const Modules372 m = decode_modules(fx.frame(CanProtocol::victron, FrameKind::modules_372)).value();
+  EXPECT_EQ(m.online, 3);
+  EXPECT_EQ(m.blocking_charge, 1);
+  EXPECT_EQ(m.blocking_discharge, 0);
+  EXPECT_EQ(m.offline, 1);
+  // Charge disabled in the announcement (the fail-safe): every online module blocks charge.
+  fx.charge.request.charge_enable = false;
+  const Modules372 off = decode_modules(fx.frame(CanProtocol::victron, FrameKind::modules_372)).value();
+  EXPECT_EQ(off.blocking_charge, 3);
+  EXPECT_EQ(off.blocking_discharge, 0);
+}
+
 }  // namespace
 }  // namespace softbms::protocols::inverter

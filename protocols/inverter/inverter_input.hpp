@@ -21,6 +21,12 @@ struct BatteryIdentity {
   uint8_t fw_minor = 0;
   uint16_t hw_version = 0;    // CAN 0x35F bytes 6-7
   uint8_t rs485_address = 2;  // Pylon RS485 ADR: 2 = single-group master
+  // A parallel bank's own counts for Victron 0x372. Without them (one pack) a module blocks a
+  // direction exactly when the announced enable flag for it is off, and none is offline.
+  bool bank_counts = false;
+  uint8_t modules_blocking_charge = 0;
+  uint8_t modules_blocking_discharge = 0;
+  uint8_t modules_offline = 0;
 };
 
 struct InverterInput {

@@ -1,29 +1,14 @@
 #include "protocols/inverter/pylon_rs485_frame.hpp"
 
+#include "protocols/inverter/ascii_hex.hpp"
+
 namespace softbms::protocols::inverter {
 namespace {
 
-constexpr char kHex[] = "0123456789ABCDEF";
 
-std::optional<uint32_t> hex(std::string_view s) {
-  uint32_t v = 0;
-  for (char c : s) {
-    uint32_t d = 0;
-    if (c >= '0' && c <= '9')
-      d = static_cast<uint32_t>(c - '0');
-    else if (c >= 'A' && c <= 'F')
-      d = static_cast<uint32_t>(c - 'A' + 10);
-    else if (c >= 'a' && c <= 'f')
-      d = static_cast<uint32_t>(c - 'a' + 10);
-    else
-      return std::nullopt;
-    v = (v << 4) | d;
-  }
-  return v;
-}
 
 void put_hex(std::span<char> out, std::size_t& n, uint32_t v, std::size_t digits) {
-  for (std::size_t i = digits; i-- > 0;) out[n++] = kHex[(v >> (4 * i)) & 0xF];
+  for (std::size_t i = digits; i-- > 0;) out[n++] = kHexDigits[(v >> (4 * i)) & 0xF];
 }
 
 Status format_error() {
@@ -48,7 +33,7 @@ uint8_t pylon_lchksum(uint16_t lenid) {
 
 std::optional<uint8_t> peek_pylon_address(std::string_view text) {
   if (text.size() < 5 || text[0] != '~') return std::nullopt;
-  const auto adr = hex(text.substr(3, 2));
+  const auto adr = parse_hex(text.substr(3, 2));
   if (!adr) return std::nullopt;
   return static_cast<uint8_t>(*adr);
 }
@@ -56,9 +41,9 @@ std::optional<uint8_t> peek_pylon_address(std::string_view text) {
 Result<PylonFrame> parse_pylon(std::string_view text) {
   if (text.size() < kOverhead || text.front() != '~' || text.back() != '\r') return format_error();
   const std::string_view body = text.substr(1, text.size() - 6);  // up to CHKSUM
-  const auto chksum = hex(text.substr(text.size() - 5, 4));
-  const auto head = hex(body.substr(0, 8));
-  const auto length = hex(body.substr(8, 4));
+  const auto chksum = parse_hex(text.substr(text.size() - 5, 4));
+  const auto head = parse_hex(body.substr(0, 8));
+  const auto length = parse_hex(body.substr(8, 4));
   if (!chksum || !head || !length) return format_error();
   if (*chksum != pylon_chksum(body)) return rtn_error(Errc::corrupt, Rtn::chksum_error);
   const auto lenid = static_cast<uint16_t>(*length & 0x0FFF);
@@ -73,7 +58,7 @@ Result<PylonFrame> parse_pylon(std::string_view text) {
   f.cid2 = static_cast<uint8_t>(*head);
   f.info_size = static_cast<uint16_t>(lenid / 2);
   for (std::size_t i = 0; i < f.info_size; ++i) {
-    const auto b = hex(info.substr(2 * i, 2));
+    const auto b = parse_hex(info.substr(2 * i, 2));
     if (!b) return format_error();
     f.info[i] = static_cast<uint8_t>(*b);
   }

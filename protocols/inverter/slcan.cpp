@@ -1,5 +1,7 @@
 #include "protocols/inverter/slcan.hpp"
 
+#include "protocols/inverter/ascii_hex.hpp"
+
 #include <optional>
 
 namespace softbms::protocols::inverter {
@@ -7,31 +9,14 @@ namespace {
 
 constexpr std::array<uint32_t, 9> kBitrates = {10'000,  20'000,  50'000,  100'000,  125'000,
                                                250'000, 500'000, 800'000, 1'000'000};
-constexpr char kHex[] = "0123456789ABCDEF";
 
-std::optional<uint32_t> hex(std::string_view s) {
-  uint32_t v = 0;
-  for (char c : s) {
-    uint32_t d = 0;
-    if (c >= '0' && c <= '9')
-      d = static_cast<uint32_t>(c - '0');
-    else if (c >= 'A' && c <= 'F')
-      d = static_cast<uint32_t>(c - 'A' + 10);
-    else if (c >= 'a' && c <= 'f')
-      d = static_cast<uint32_t>(c - 'a' + 10);
-    else
-      return std::nullopt;
-    v = (v << 4) | d;
-  }
-  return v;
-}
 
 Result<SlcanMessage> frame_line(std::string_view line, bool extended, bool remote) {
   const std::size_t id_len = extended ? 8 : 3;
   if (line.size() < 1 + id_len + 1)
     return Status(Errc::bad_value, static_cast<uint16_t>(line.size()));
-  const auto id = hex(line.substr(1, id_len));
-  const auto dlc = hex(line.substr(1 + id_len, 1));
+  const auto id = parse_hex(line.substr(1, id_len));
+  const auto dlc = parse_hex(line.substr(1 + id_len, 1));
   if (!id || !dlc) return Status(Errc::bad_value, 0, 1);
   if (*id > (extended ? kMaxExtendedId : kMaxStandardId) || *dlc > 8) {
     return Status(Errc::bad_value, 0, 2);
@@ -44,7 +29,7 @@ Result<SlcanMessage> frame_line(std::string_view line, bool extended, bool remot
   m.frame = make_frame(*id, static_cast<uint8_t>(*dlc));
   m.frame.extended = extended;
   for (std::size_t i = 0; i < data.size() / 2; ++i) {
-    const auto b = hex(data.substr(2 * i, 2));
+    const auto b = parse_hex(data.substr(2 * i, 2));
     if (!b) return Status(Errc::bad_value, 0, 1);
     m.frame.data[i] = static_cast<uint8_t>(*b);
   }
@@ -111,11 +96,11 @@ Result<std::size_t> slcan_encode(const CanFrame& f, std::span<char> out) {
   if (out.size() < need) return Status(Errc::no_space, static_cast<uint16_t>(need));
   std::size_t n = 0;
   out[n++] = f.extended ? 'T' : 't';
-  for (std::size_t i = id_len; i-- > 0;) out[n++] = kHex[(f.id >> (4 * i)) & 0xF];
-  out[n++] = kHex[f.dlc];
+  for (std::size_t i = id_len; i-- > 0;) out[n++] = kHexDigits[(f.id >> (4 * i)) & 0xF];
+  out[n++] = kHexDigits[f.dlc];
   for (std::size_t i = 0; i < f.dlc; ++i) {
-    out[n++] = kHex[f.data[i] >> 4];
-    out[n++] = kHex[f.data[i] & 0xF];
+    out[n++] = kHexDigits[f.data[i] >> 4];
+    out[n++] = kHexDigits[f.data[i] & 0xF];
   }
   out[n++] = '\r';
   return n;

@@ -1,0 +1,213 @@
+// softbms monitor -p PORT: the app attached to a real JK board. The board is polled through the
+// JK client (host/client) and served like `softbms run` serves its virtual pack: the dashboard,
+// /metrics, MQTT and history. See docs/app.md.
+#include <unistd.h>
+
+#include <charconv>
+#include <cmath>
+#include <iostream>
+#include <string>
+
+#include "app/cli.hpp"
+#include "app/service_options.hpp"
+#include "core/bms/persistence.hpp"
+#include "host/client/client.hpp"
+#include "host/loop/event_loop.hpp"
+#include "host/services/board_backend.hpp"
+#include "host/services/services.hpp"
+#include "host/state/state_dir.hpp"
+#include "host/transport/port.hpp"
+#include "host/transport/serial.hpp"
+
+namespace softbms::app {
+namespace {
+
+namespace cl = host::client;
+namespace sv = host::services;
+
+constexpr std::string_view kUsageText =
+    "usage: softbms monitor -p PORT [--protocol auto|jk-pb|jk-4e57|jk02] [-a ADDR] [--baud B]\n"
+    "                       [--model M] [--chemistry C] [--interval S] [--name NAME | "
+    "--state-dir DIR]\n"
+    "  PORT: a serial device, a pty or tcp://HOST:PORT; --interval: seconds between status "
+    "reads (default 2)\n";
+
+struct Board {
+  std::string port;
+  cl::ClientOptions client;
+  std::optional<cl::Protocol> protocol;
+  host::PortOptions port_options;
+  cl::Overrides overrides;
+  double interval_s = 2;
+  std::string state_dir;
+};
+
+bool bad(Io io, const std::string& message) {
+  io.err << "softbms monitor: " << message << "\n";
+  return false;
+}
+
+std::optional<std::string_view> short_or_long(const Args& args, std::string_view name, char s) {
+  if (auto v = args.option(name)) return v;
+  for (std::size_t i = 0; i + 1 < args.words.size(); ++i) {
+    if (args.words[i].size() == 2 && args.words[i][0] == '-' && args.words[i][1] == s)
+      return args.words[i + 1];
+  }
+  return std::nullopt;
+}
+
+template <typename T>
+std::optional<T> number(std::string_view text) {
+  T v{};
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+bool parse_link(const Args& args, Board& b, Io io) {
+  const auto port = short_or_long(args, "port", 'p');
+  if (!port) return bad(io, "-p PORT is required (a serial device, a pty or tcp://HOST:PORT)");
+  b.port = std::string(*port);
+  const std::string_view proto = args.option("protocol").value_or("auto");
+  b.protocol = cl::protocol_from_name(proto);
+  if (!b.protocol && proto != "auto")
+    return bad(io, "--protocol must be auto, jk-pb, jk-4e57 or jk02");
+  if (auto a = short_or_long(args, "address", 'a')) {
+    const auto v = number<int>(*a);
+    if (!v || *v < 0 || *v > 247) return bad(io, "-a ADDRESS must be 0..247");
+    b.client.address = static_cast<uint8_t>(*v);
+  }
+  if (auto baud = args.option("baud")) {
+    const auto v = number<int>(*baud);
+    if (!v || !host::is_supported_baud(*v))
+      return bad(io, "--baud must be one of " + host::supported_bauds_text());
+    b.port_options.serial.baud = *v;
+  }
+  return true;
+}
+
+bool parse_board(const Args& args, Board& b, Io io) {
+  if (auto m = args.option("model")) {
+    b.overrides.model = core::model_from_name(*m);
+    if (!b.overrides.model) return bad(io, "unknown model '" + std::string(*m) + "'");
+  }
+  if (auto c = args.option("chemistry")) {
+    b.overrides.chemistry = core::chemistry_from_name(*c);
+    if (!b.overrides.chemistry) return bad(io, "--chemistry must be li-ion, lfp or lto");
+  }
+  if (auto i = args.option("interval")) {
+    const auto v = number<double>(*i);
+    if (!v || !std::isfinite(*v) || *v < 0.5 || *v > 3600)
+      return bad(io, "--interval takes seconds from 0.5 to 3600");
+    b.interval_s = *v;
+  }
+  if (auto d = args.option("state-dir")) {
+    b.state_dir = std::string(*d);
+    return true;
+  }
+  auto d = host::default_state_dir(std::string(args.option("name").value_or("monitor")));
+  if (!d) return bad(io, d.error().message);
+  b.state_dir = d.value();
+  return true;
+}
+
+// softbms's own settings password for the dashboard login, kept in the state dir (changed
+// with `softbms password --settings --name monitor`).
+std::optional<core::Passwords> load_passwords(host::StateDir& dir, Io io) {
+  auto medium = host::FileMedium::open(dir.file("store.bin"));
+  if (!medium) {
+    bad(io, medium.error().message);
+    return std::nullopt;
+  }
+  core::Store store(*medium.value());
+  core::Bms holder(core::Settings::preset(core::Chemistry::lfp, core::ModelId::jk_pb2a16s20p, 16));
+  (void)core::load_records(holder, store);
+  core::Passwords passwords;
+  (void)passwords.restore(holder.passwords().record());
+  return passwords;
+}
+
+int serve(Board& b, cl::JkClient& client, host::StateDir& dir, sv::ServiceOptions& serving, Io io) {
+  auto passwords = load_passwords(dir, io);
+  if (!passwords) return kFailure;
+  host::EventLoop loop;
+  if (auto s = loop.stop_on_signals(); !s) {
+    bad(io, s.error().message);
+    return kFailure;
+  }
+  sv::BoardBackend backend(client, {"1", "Pack 1", core::ModelId::jk_pb2a16s20p}, *passwords,
+                           b.overrides, [&loop] { return loop.now(); });
+  if (host::Done first = backend.poll(); !first) {
+    io.err << "softbms monitor: " << b.port << ": " << first.error().message << "\n";
+    return kNoDevice;
+  }
+  auto services = sv::Services::start(loop, {&backend}, serving, [&io](const std::string& l) {
+    io.err << "softbms monitor: " << l << std::endl;
+  });
+  if (!services) {
+    bad(io, services.error().message);
+    return kFailure;
+  }
+  const core::Snapshot s = backend.snapshot();
+  io.out << "softbms monitor: " << backend.device().model.view() << " on " << b.port << " ("
+         << cl::protocol_name(client.protocol()) << "), " << int{s.cell_count} << " cells, every "
+         << b.interval_s << " s, state " << dir.path() << "\n";
+  for (const std::string& l : services.value()->startup_lines()) io.out << "  " << l << "\n";
+  io.out << std::flush;
+  bool was_up = true;
+  loop.every(Milliseconds(static_cast<int64_t>(b.interval_s * 1000)), [&] {
+    const host::Done d = backend.poll();
+    if (d.ok() != was_up)
+      io.err << "softbms monitor: " << b.port
+             << (d ? ": answering again" : ": " + d.error().message) << std::endl;
+    was_up = d.ok();
+  });
+  if (auto r = loop.run(); !r) io.err << "softbms monitor: " << r.error().message << "\n";
+  services.value()->stop();
+  io.out << "softbms monitor: stopped\n";
+  return kOk;
+}
+
+}  // namespace
+
+int cmd_monitor(const Args& args, Io io) {
+  if (args.flag("help")) {
+    io.out << kUsageText << kServiceUsage;
+    return kOk;
+  }
+  Board b;
+  if (!parse_link(args, b, io) || !parse_board(args, b, io)) {
+    io.err << kUsageText << kServiceUsage;
+    return kUsage;
+  }
+  auto serving = service_options(args, "monitor", b.state_dir, io);
+  if (!serving) {
+    io.err << kUsageText << kServiceUsage;
+    return kUsage;
+  }
+  auto dir = host::StateDir::open(b.state_dir);
+  if (!dir) {
+    bad(io, dir.error().message);
+    return kFailure;
+  }
+  auto t = host::open_port(b.port, b.port_options);
+  if (!t) {
+    io.err << "softbms monitor: " << t.error().message << "\n";
+    return kNoDevice;
+  }
+  cl::Link link(*t.value(), b.client.timing);
+  std::unique_ptr<cl::JkClient> client;
+  if (b.protocol) {
+    client = cl::make_client(*b.protocol, link, b.client);
+  } else {
+    auto found = cl::detect(link, b.client);
+    if (!found) {
+      io.err << "softbms monitor: " << b.port << ": " << found.error().message << "\n";
+      return kNoDevice;
+    }
+    client = std::move(found).value();
+  }
+  return serve(b, *client, dir.value(), *serving, io);
+}
+
+}  // namespace softbms::app

@@ -1,0 +1,99 @@
+#include "host/services/board_backend.hpp"
+
+#include <algorithm>
+
+#include "core/settings/validate.hpp"
+#include "host/device/virtual_device.hpp"
+
+namespace softbms::host::services {
+
+BoardBackend::BoardBackend(client::JkClient& client, web::PackInfo info, core::Passwords passwords,
+                           client::Overrides overrides, Clock clock, BoardPolling polling)
+    : client_(client),
+      info_(std::move(info)),
+      passwords_(std::move(passwords)),
+      overrides_(overrides),
+      clock_(std::move(clock)),
+      polling_(polling) {}
+
+Done BoardBackend::poll() {
+  if (!have_settings_ || polls_ % polling_.settings_every == 0) {
+    if (Done d = read_settings(); !d) {
+      up_ = false;
+      return d;
+    }
+  }
+  ++polls_;
+  auto s = client_.status();
+  if (!s) {
+    up_ = false;
+    return s.error();
+  }
+  snapshot_ = s.value();
+  up_ = true;
+  return {};
+}
+
+Done BoardBackend::read_settings() {
+  auto b = client::read_board(client_, overrides_);
+  if (!b) return b.error();
+  raw_ = b.value().raw;
+  device_ = b.value().info;
+  board_ = b.value().board;
+  info_.model = board_.values.model_id();
+  have_settings_ = true;
+  auto log = client_.logbook();  // not every protocol has one
+  if (log) logbook_ = log.value();
+  return {};
+}
+
+Status BoardBackend::apply(const core::Command& command) {
+  if (!have_settings_) return Status(Errc::bad_state);
+  if (command.kind != core::CommandKind::set_param) {
+    // Emergency, factory reset and the rest have no request in the client protocols.
+    return Status(Errc::bad_state);
+  }
+  const Status st = set_param(command);
+  if (st.ok()) remember(command);
+  return st;
+}
+
+Status BoardBackend::set_param(const core::Command& c) {
+  const bool is_switch = (core::info(c.param).flags & core::kSwitch) != 0;
+  if (!is_switch && c.authority != core::Authority::settings) return Status(Errc::not_authorized);
+  const client::ChangeCheck check = client::check_change(board_.values, c.param, c.value);
+  if (!check.status.ok()) return check.status;
+  const auto plan = client_.plan(c.param, c.value, raw_, board_.values);
+  if (!plan.ok()) return Status(Errc::unknown_field);
+  auto sent = client_.send(plan.value());
+  if (!sent) return Status(Errc::bad_state);
+  if (sent.value().verdict == client::WriteVerdict::rejected) return Status(Errc::bad_state);
+  // Read back: the board, not the request, says what it holds now.
+  if (Done d = read_settings(); !d) return Status(Errc::bad_state);
+  return board_.values.raw(c.param) == c.value ? ok_status() : Status(Errc::bad_state);
+}
+
+void BoardBackend::remember(const core::Command& c) {
+  const bool is_switch = (core::info(c.param).flags & core::kSwitch) != 0;
+  writes_.push_back({wall_rtc_s(),
+                     is_switch ? core::EventType::switch_changed : core::EventType::setting_changed,
+                     static_cast<uint8_t>(c.param), static_cast<uint8_t>(c.origin), c.value});
+}
+
+Status BoardBackend::check_settings_password(std::string_view password) {
+  return passwords_.check(core::PasswordKind::settings, password, clock_());
+}
+
+bool BoardBackend::settings_password_is_default() {
+  return passwords_.is_default(core::PasswordKind::settings);
+}
+
+std::vector<core::Event> BoardBackend::events() {
+  std::vector<core::Event> all = logbook_;
+  all.insert(all.end(), writes_.begin(), writes_.end());
+  std::stable_sort(all.begin(), all.end(),
+                   [](const core::Event& a, const core::Event& b) { return a.time_s < b.time_s; });
+  return all;
+}
+
+}  // namespace softbms::host::services

@@ -1,0 +1,62 @@
+#include "host/services/loop_pack.hpp"
+
+namespace softbms::host::services {
+
+LoopPack::LoopPack(PackBackend& backend, LoopInvoker& invoker, HistorySource history,
+                   CommandLog log)
+    : backend_(backend),
+      invoker_(invoker),
+      history_(std::move(history)),
+      log_(std::move(log)),
+      info_(backend.info()),
+      last_snapshot_(backend.snapshot()),
+      last_settings_(backend.settings()) {}
+
+core::Snapshot LoopPack::snapshot() {
+  auto s = invoker_.call([this] { return backend_.snapshot(); });
+  std::lock_guard lock(mu_);
+  if (s) last_snapshot_ = *s;
+  return last_snapshot_;
+}
+
+core::Settings LoopPack::settings() {
+  auto s = invoker_.call([this] { return backend_.settings(); });
+  std::lock_guard lock(mu_);
+  if (s) last_settings_ = *s;
+  return last_settings_;
+}
+
+Status LoopPack::apply(const core::Command& command) {
+  auto st = invoker_.call([&] {
+    const Status result = backend_.apply(command);
+    if (log_) log_(info_.id, command, result);
+    return result;
+  });
+  return st.value_or(Status(Errc::bad_state));
+}
+
+Status LoopPack::check_settings_password(std::string_view password) {
+  return invoker_.call([&] { return backend_.check_settings_password(password); })
+      .value_or(Status(Errc::bad_state));
+}
+
+bool LoopPack::settings_password_is_default() {
+  // Unknown counts as default: the bind policy then refuses a public address (the safe side).
+  return invoker_.call([this] { return backend_.settings_password_is_default(); }).value_or(true);
+}
+
+std::vector<core::Event> LoopPack::events() {
+  return invoker_.call([this] { return backend_.events(); }).value_or(std::vector<core::Event>{});
+}
+
+std::optional<std::vector<web::HistorySample>> LoopPack::history(int64_t from_ms, int64_t to_ms) {
+  if (!history_) return std::nullopt;
+  auto h = invoker_.call([&] { return history_(info_.id, from_ms, to_ms); });
+  return h ? *h : std::nullopt;
+}
+
+mqtt::CommandSink LoopPack::command_sink() {
+  return [this](const core::Command& c) { return apply(c); };
+}
+
+}  // namespace softbms::host::services
