@@ -1,5 +1,7 @@
 #include "core/estimate/estimator.hpp"
 
+#include "core/estimate/ocv_table.hpp"
+
 #include <algorithm>
 
 namespace softbms::core {
@@ -68,14 +70,12 @@ void Estimator::follow_design_capacity(const Settings& s) {
   c_.learn_charge = MilliampMilliseconds(0);
 }
 
-// A first start has no counted charge: begin from the average cell, placed linearly between
-// the SOC-0 % and SOC-100 % voltages. The first full or empty rule then makes it exact.
+// A first start has no counted charge: begin from the average cell read against the chemistry's
+// open-circuit-voltage table (ocv_table.hpp). On LFP's flat plateau that is worth only about
+// +-10 %; the first full or empty rule then makes it exact.
 void Estimator::seed(const Measured& m, const Settings& s) {
   if (c_.seeded != 0 || m.cells_present == 0) return;
-  const int64_t lo = s.raw(Param::soc_0_voltage);
-  const int64_t hi = s.raw(Param::soc_100_voltage);
-  if (hi <= lo) return;
-  const int64_t permille = std::clamp<int64_t>((m.avg.count() - lo) * 1000 / (hi - lo), 0, 1000);
+  const int64_t permille = soc_permille_at_rest(s.chemistry(), m.avg);
   c_.remaining = scale(full_charge(), permille, 1000);
   c_.seeded = 1;
 }

@@ -383,13 +383,21 @@ TEST(Estimator, reset_counters_clears_cycles_energy_and_learning_but_keeps_runti
   EXPECT_EQ(e.power_on_count(), 1u);
 }
 
-TEST(Estimator, a_first_start_begins_from_the_cell_voltage_between_soc0_and_soc100) {
-  const Settings s = pack_100ah();
+TEST(Estimator, a_first_start_reads_the_soc_off_the_chemistrys_open_circuit_voltage) {
+  const Settings s = pack_100ah();  // LFP
   Estimator e;
-  // (3125 - 2800) / (3450 - 2800) = 0.5
-  e.update(0_ms, cells_at(3125_mV, 0_mA), s, kBothOn);
+  // LFP table: 3.265 V is 50 %, 3.304 V is 80 % (LibreSolar's measured-shape table).
+  e.update(0_ms, cells_at(3265_mV, 0_mA), s, kBothOn);
   EXPECT_EQ(e.soc_permille(), 500);
   EXPECT_EQ(e.remaining(), 50000_mAh);
+  Estimator high;
+  high.update(0_ms, cells_at(3304_mV, 0_mA), s, kBothOn);
+  EXPECT_EQ(high.soc_permille(), 800);
+  Settings nmc = s;
+  nmc.set_chemistry(Chemistry::li_ion);
+  Estimator li;
+  li.update(0_ms, cells_at(3751_mV, 0_mA), nmc, kBothOn);  // Chen2020 NMC: 3.751 V is 50 %
+  EXPECT_EQ(li.soc_permille(), 500);
 }
 
 TEST(Estimator, a_long_gap_between_updates_is_counted_as_at_most_one_minute) {
