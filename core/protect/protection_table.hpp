@@ -76,10 +76,11 @@ struct ProtectionRow {
   Duration delay;
   Release release;
   FetEffect effect;
-  EmergencyRule emergency;       // overrides: the emergency switch keeps the FETs on despite this alarm
+  EmergencyRule emergency;   // overrides: the emergency switch keeps the FETs on despite this alarm
   Param enabled = kNoParam;  // a flag parameter that switches the row on; kNoParam = always on
   ReleaseTimer timer = kNoTimer;  // the JK countdown this row's release feeds
-  // Raised when a timed release finds the cause still there: the release time starts again.
+  // Raised when a timed release finds the cause still there (the release time starts again),
+  // or when the row trips again within kReleaseFailedWindow of its release.
   std::optional<AlarmBit> release_failed{};
 };
 
@@ -90,6 +91,13 @@ inline constexpr Milliseconds kCurrentSensorDelay{5000};
 // A fault input (cell count, temperature sensor, current sensor) must stay clear this long
 // before its alarm releases, so a loose connector does not switch the FETs on and off.
 inline constexpr Milliseconds kFaultReleaseHold{5000};
+// A row with a release-failed alarm that trips again this soon after its timed release counts
+// the release as failed: the FET it closed ran straight back into the cause. A front end whose
+// short-circuit flag is a latch (cleared once the FET is off) cannot show a lasting short at
+// the release tick; closing the FET into it is how a real board learns it. 1 s is far shorter
+// than the shortest release time (2 s) and far longer than the comparator's delay (<= 10 ms)
+// plus one tick, so only a re-trip caused by the release itself counts.
+inline constexpr Milliseconds kReleaseFailedWindow{1000};
 
 // clang-format off
 inline constexpr std::array<ProtectionRow, 18> kProtections = {{

@@ -137,15 +137,20 @@ void Protections::on_recovering(std::size_t i, Milliseconds now, Reading r, cons
 }
 
 void Protections::trip(std::size_t i, Milliseconds now) {
-  rows_[i].state = ProtectionState::tripped;
-  rows_[i].since = now;
-  record(kProtections[i].bit, TransitionKind::trip, rows_[i].value, now);
+  RowState& st = rows_[i];
+  st.state = ProtectionState::tripped;
+  st.since = now;
+  record(kProtections[i].bit, TransitionKind::trip, st.value, now);
+  // Tripping again right after the release: the release closed the FET into a lasting cause.
+  if (st.released && now - st.released_at <= kReleaseFailedWindow) raise_release_failed(i, now);
 }
 
 void Protections::release(std::size_t i, Milliseconds now) {
   const ProtectionRow& row = kProtections[i];
   RowState& st = rows_[i];
   st.state = ProtectionState::normal;
+  st.released = true;
+  st.released_at = now;
   record(row.bit, TransitionKind::release, st.value, now);
   if (st.release_failed && row.release_failed) {
     st.release_failed = false;
@@ -155,9 +160,13 @@ void Protections::release(std::size_t i, Milliseconds now) {
 
 // The cause outlived the release time: stay tripped, say so, and wait the release time again.
 void Protections::retry_release(std::size_t i, Milliseconds now) {
+  rows_[i].since = now;
+  raise_release_failed(i, now);
+}
+
+void Protections::raise_release_failed(std::size_t i, Milliseconds now) {
   const ProtectionRow& row = kProtections[i];
   RowState& st = rows_[i];
-  st.since = now;
   if (st.release_failed || !row.release_failed) return;
   st.release_failed = true;
   record(*row.release_failed, TransitionKind::trip, st.value, now);

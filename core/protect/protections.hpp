@@ -73,6 +73,8 @@ class Protections {
     Milliseconds release_after{kMaxRelease};  // resolved release time (timed rows)
     int32_t value = 0;                        // last watched value
     bool release_failed = false;
+    bool released = false;  // released_at holds a release (see kReleaseFailedWindow)
+    Milliseconds released_at{};
   };
   // Until the first step resolves the settings, a fast-path trip holds for the longest time the
   // settings allow: the safe side.
@@ -86,6 +88,7 @@ class Protections {
   void trip(std::size_t i, Milliseconds now);
   void release(std::size_t i, Milliseconds now);
   void retry_release(std::size_t i, Milliseconds now);
+  void raise_release_failed(std::size_t i, Milliseconds now);
   void record(AlarmBit bit, TransitionKind kind, int32_t value, Milliseconds now);
   void update_outputs();
 

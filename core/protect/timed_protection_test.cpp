@@ -243,6 +243,71 @@ TEST(ShortCircuit, still_shorted_at_release_raises_release_failed_and_waits_agai
   EXPECT_TRUE(b.saw(AlarmBit::scp_release_failed, TransitionKind::release));
 }
 
+// A front end whose flag is a latch (cleared once the FET is off) reports a lasting short only
+// when the release closes the FET into it again: a trip within 1 s of the release.
+struct LatchedShortBench : Bench {
+  // Trips at 100 ms with scp_release 20 s and the latch clear after the trip tick; returns the
+  // release time (20.1 s).
+  Milliseconds trip_and_release() {
+    EXPECT_TRUE(apply_change(s, Param::scp_release, 20).ok());
+    m.short_circuit = true;
+    run_for(100_ms);
+    m.short_circuit = false;
+    run_until(20'100_ms);
+    EXPECT_EQ(p.alarms(), 0u) << "released 20 s after the trip";
+    return now;
+  }
+};
+
+TEST(ShortCircuit, a_short_that_trips_again_within_1_s_of_the_release_raises_release_failed) {
+  LatchedShortBench b;
+  const Milliseconds released = b.trip_and_release();
+  b.m.short_circuit = true;  // the FETs closed into the short: the comparator trips at once
+  b.run_for(100_ms);
+  b.m.short_circuit = false;
+  EXPECT_EQ(b.p.alarms(),
+            alarm_mask(AlarmBit::discharge_scp) | alarm_mask(AlarmBit::scp_release_failed));
+  EXPECT_TRUE(b.p.charge_blocked());
+  EXPECT_TRUE(b.p.discharge_blocked());
+  ASSERT_EQ(b.p.transitions().size(), 2u);
+  EXPECT_EQ(b.p.transitions()[1],
+            (Transition{AlarmBit::scp_release_failed, TransitionKind::trip, 1, released + 100_ms}));
+  EXPECT_EQ(b.timer(ReleaseTimer::discharge_scp), 20);
+
+  b.run_until(released + 100_ms + 19'900_ms);
+  EXPECT_TRUE(b.alarm(AlarmBit::scp_release_failed)) << "held until the next release";
+  b.run_for(100_ms);
+  EXPECT_EQ(b.p.alarms(), 0u);
+  EXPECT_TRUE(b.saw(AlarmBit::scp_release_failed, TransitionKind::release));
+}
+
+TEST(ShortCircuit, a_short_exactly_1_s_after_the_release_still_counts_as_release_failed) {
+  LatchedShortBench b;
+  const Milliseconds released = b.trip_and_release();
+  b.run_until(released + 900_ms);
+  b.m.short_circuit = true;
+  b.run_for(100_ms);  // 1000 ms after the release
+  EXPECT_TRUE(b.alarm(AlarmBit::scp_release_failed));
+}
+
+TEST(ShortCircuit, a_short_more_than_1_s_after_the_release_is_a_new_short_circuit) {
+  LatchedShortBench b;
+  const Milliseconds released = b.trip_and_release();
+  b.run_until(released + 1000_ms);
+  b.m.short_circuit = true;
+  b.run_for(100_ms);  // 1100 ms after the release
+  EXPECT_EQ(b.p.alarms(), alarm_mask(AlarmBit::discharge_scp));
+}
+
+TEST(ShortCircuit, the_fast_path_raises_release_failed_when_it_trips_right_after_a_release) {
+  LatchedShortBench b;
+  const Milliseconds released = b.trip_and_release();
+  b.p.short_circuit(released + 2_ms);
+  EXPECT_EQ(b.p.alarms(),
+            alarm_mask(AlarmBit::discharge_scp) | alarm_mask(AlarmBit::scp_release_failed));
+  EXPECT_TRUE(b.p.discharge_blocked());
+}
+
 TEST(ShortCircuit, fast_path_trips_between_ticks_and_the_next_step_reports_it) {
   Bench b;
   b.step();
