@@ -14,6 +14,7 @@
 #include "host/device/virtual_device.hpp"
 #include "host/endpoint/endpoint_spec.hpp"
 #include "host/loop/event_loop.hpp"
+#include "host/services/bank_view.hpp"
 #include "host/services/device_backend.hpp"
 #include "host/services/services.hpp"
 
@@ -235,6 +236,10 @@ std::optional<Parsed> parse(const Args& args, Io io) {
   return p;
 }
 
+host::web::PackInfo web_pack(std::string id, std::string name, const core::Settings& s) {
+  return {std::move(id), std::move(name), s.model_id()};
+}
+
 // The live status: rewritten in place on a terminal, one line every status_every otherwise.
 void start_status(host::EventLoop& loop, const host::VirtualDevice& device, const Parsed& p,
                   Io io) {
@@ -288,9 +293,19 @@ int cmd_run(const Args& args, Io io) {
   for (const std::string& l : d.link_startup_lines()) io.out << "  " << l << "\n";
   // The dashboard, /metrics, MQTT and history (docs/app.md); they reach the device through
   // the loop, so nothing else here needs a lock.
-  host::services::DeviceBackend backend(d, {"1", "Pack 1", s.model_id()});
-  auto services = host::services::Services::start(
-      loop, {&backend}, *serving, [&io, tty](const std::string& line) {
+  // With --packs the dashboard has one view per pack, ids = DIP addresses (docs/parallel.md).
+  const host::ParallelBank* bank = d.bank();
+  host::services::DeviceBackend backend(
+      d, bank ? web_pack("0", "Pack 0 (master)", s) : web_pack("1", "Pack 1", s));
+  std::vector<host::services::PackBackend*> packs{&backend};
+  std::vector<std::unique_ptr<host::services::SlaveBackend>> slaves;
+  if (bank) {
+    slaves = host::services::slave_backends(bank->master(), d.bms().device());
+    for (auto& slave : slaves) packs.push_back(slave.get());
+    serving->bank = [bank] { return host::services::bank_json(bank->master()); };
+  }
+  auto services =
+      host::services::Services::start(loop, packs, *serving, [&io, tty](const std::string& line) {
         io.err << (tty ? "\r\033[K" : "") << "softbms run: " << line << std::endl;
       });
   if (!services) {

@@ -35,6 +35,18 @@ void apply_load(const Load& l, double t, WorldState& s) {
   }
 }
 
+// Charging, the inverter is a CC/CV source (the power path tapers the current at CV); discharging,
+// a constant-current sink.
+void apply_inverter(const InverterFlow& f, WorldState& s) {
+  if (f.setpoint_a > 0.0) {
+    s.charger_present = true;
+    s.charger_v = std::max(s.charger_v, f.cv_v);
+    s.charger_a += f.setpoint_a;
+  } else if (f.setpoint_a < 0.0) {
+    s.load_a -= f.setpoint_a;
+  }
+}
+
 void apply_fault(const Fault& f, WorldState& s) {
   const auto idx = static_cast<std::size_t>(std::max(f.index, 0));
   switch (f.kind) {
@@ -65,7 +77,73 @@ void apply_fault(const Fault& f, WorldState& s) {
   }
 }
 
+// Frames are taken on the link's schedule; a tick that lands a hair early still counts.
+constexpr double kFrameSlackS = 1e-6;
+
 }  // namespace
+
+void World::set_inverter(const Inverter& inv) {
+  inverter_ = inv;
+  held_ = {};
+  frame_at_s_ = -kForever;
+  linked_ = false;
+  bus_v_ = 0.0;
+  below_cutoff_ = false;
+}
+
+void World::update_inverter(double t_s, const InverterLimits& bms, double bus_v) {
+  if (!inverter_) return;
+  const Inverter& inv = *inverter_;
+  bus_v_ = bus_v;
+  if (!linked_ || t_s - frame_at_s_ >= inv.link_period_s - kFrameSlackS) {
+    held_ = bms;
+    frame_at_s_ = t_s;
+    linked_ = true;
+  }
+  // Its own cutoff latches until the bus recovers to restart_v: the battery rebounds when the
+  // load stops, and without the latch the inverter would switch on and off every tick.
+  if (inv.cutoff_v <= 0.0) return;
+  if (bus_v <= inv.cutoff_v) below_cutoff_ = true;
+  if (bus_v >= std::max(inv.restart_v, inv.cutoff_v)) below_cutoff_ = false;
+}
+
+double World::inverter_charge_ceiling_a() const {
+  const Inverter& inv = *inverter_;
+  if (!inv.follow_limits) return inv.charge_voltage_v > 0.0 ? inv.max_charge_a : 0.0;
+  if (!linked_ || !held_.charge_enable) return 0.0;
+  return std::clamp(held_.ccl_a, 0.0, inv.max_charge_a);
+}
+
+double World::inverter_discharge_ceiling_a() const {
+  const Inverter& inv = *inverter_;
+  if (below_cutoff_) return 0.0;
+  if (!inv.follow_limits) return inv.max_discharge_a;
+  if (!linked_ || !held_.discharge_enable) return 0.0;
+  return std::clamp(held_.dcl_a, 0.0, inv.max_discharge_a);
+}
+
+double World::inverter_cv_v() const {
+  const Inverter& inv = *inverter_;
+  if (!inv.follow_limits) return inv.charge_voltage_v;
+  // Its own setting stays a backstop: it never charges above it, whatever the BMS asks.
+  return inv.charge_voltage_v > 0.0 ? std::min(held_.cvl_v, inv.charge_voltage_v) : held_.cvl_v;
+}
+
+InverterFlow World::inverter_flow(double t_s) const {
+  const Inverter& inv = *inverter_;
+  InverterFlow f;
+  f.present = true;
+  const double clock = t_s - inv.start_s + inv.clock_at_start_s;
+  f.pv_w = std::max(0.0, inv.pv_w.at(clock));
+  f.house_w = std::max(0.0, inv.house_w.at(clock));
+  f.cv_v = inverter_cv_v();
+  if (bus_v_ <= 0.0) return f;  // no bus voltage read yet: it cannot size a current
+  const double surplus_a = (f.pv_w - f.house_w) / bus_v_;
+  f.setpoint_a = surplus_a >= 0.0 ? std::min(surplus_a, inverter_charge_ceiling_a())
+                                  : -std::min(-surplus_a, inverter_discharge_ceiling_a());
+  if (f.setpoint_a > 0.0 && f.cv_v <= 0.0) f.setpoint_a = 0.0;
+  return f;
+}
 
 void World::add_solar_day(double pv_peak_a, double cv_v, double base_load_w, double peak_load_w,
                           double start_s, double end_s) {
@@ -85,6 +163,10 @@ WorldState World::at(double t_s) const {
   for (const auto& f : faults_) {
     if (active(f.start_s, f.end_s, t_s)) apply_fault(f, s);
   }
+  if (inverter_ && active(inverter_->start_s, inverter_->end_s, t_s)) {
+    s.inverter = inverter_flow(t_s);
+    apply_inverter(s.inverter, s);
+  }
   return s;
 }
 
@@ -97,6 +179,7 @@ double World::next_change_after(double t_s) const {
   for (const auto& c : chargers_) consider(c.start_s, c.end_s);
   for (const auto& l : loads_) consider(l.start_s, l.end_s);
   for (const auto& f : faults_) consider(f.start_s, f.end_s);
+  if (inverter_) consider(inverter_->start_s, inverter_->end_s);
   return next;
 }
 

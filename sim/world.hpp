@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "sim/pack_config.hpp"
@@ -58,6 +59,49 @@ struct Fault {
 
 enum class Stuck : int8_t { no = -1, off = 0, on = 1 };
 
+// A hybrid inverter on the pack's DC bus, between PV, the house and the grid. Each instant it
+// sends the PV surplus into the battery and covers a deficit from it; the grid takes or gives
+// the rest. Following a BMS (follow_limits), it charges as a CC/CV charger at min(CCL, surplus,
+// its maximum) up to CVL and discharges at min(DCL, deficit, its maximum), and it stops either
+// way when the BMS's enable flag is 0. Without a BMS it uses its own charge voltage and
+// low-voltage cutoff, as an inverter in "lithium, no communication" mode does.
+struct Inverter {
+  double start_s = 0.0;
+  double end_s = kForever;
+  Profile pv_w;     // PV power available (W), profile time = t - start_s + clock_at_start_s
+  Profile house_w;  // the house's consumption (W), same time
+  double clock_at_start_s = 0.0;  // where the profiles are at start_s (43200: a day from noon)
+  double max_charge_a = 100.0;
+  double max_discharge_a = 100.0;
+  bool follow_limits = true;
+  double charge_voltage_v = 0.0;  // its own CV (used when not following the BMS)
+  double cutoff_v = 0.0;          // its own low-voltage cutoff ...
+  double restart_v = 0.0;         // ... and the voltage at which it discharges again
+  // BMS frames arrive this often (Pylon CAN: 1 s); between frames the last limits hold.
+  double link_period_s = 1.0;
+};
+
+// The limits a BMS sends (Pylon CAN 0x351 and 0x35C), in the inverter's units. Currents are
+// magnitudes.
+struct InverterLimits {
+  double cvl_v = 0.0;
+  double ccl_a = 0.0;
+  double dcl_a = 0.0;
+  bool charge_enable = false;
+  bool discharge_enable = false;
+  bool operator==(const InverterLimits&) const = default;
+};
+
+// What the inverter does at one instant (+ = into the battery). Grid = house - PV - battery
+// power at the bus voltage: what the grid had to supply (+) or took (-).
+struct InverterFlow {
+  bool present = false;
+  double pv_w = 0.0;
+  double house_w = 0.0;
+  double setpoint_a = 0.0;  // the current it asks of the battery (+ charge, - discharge)
+  double cv_v = 0.0;        // its CV while charging
+};
+
 // Everything the world imposes at one instant.
 struct WorldState {
   double ambient_c = 25.0;
@@ -78,6 +122,7 @@ struct WorldState {
   Stuck discharge_fet = Stuck::no;
   bool current_sensor_failed = false;
   double current_sensor_a = 0.0;
+  InverterFlow inverter;  // already folded into the charger and load fields above
 };
 
 class World {
@@ -89,6 +134,15 @@ class World {
   void add_fault(const Fault& f) { faults_.push_back(f); }
   void set_ambient(double celsius) { ambient_ = Profile{{0.0}, {celsius}, false, 0.0}; }
   void set_ambient(const Profile& p) { ambient_ = p; }
+  // One inverter at most; a second call replaces the first and forgets its limits.
+  void set_inverter(const Inverter& inv);
+  // Once per control tick: the BMS's latest limits and the bus voltage the inverter measures.
+  // The limits are taken only once per link period (a frame every link_period_s), so the
+  // inverter acts on what it last received, as over CAN. Until the first frame it does nothing.
+  void update_inverter(double t_s, const InverterLimits& bms, double bus_v);
+  [[nodiscard]] bool has_inverter() const { return inverter_.has_value(); }
+  // The limits the inverter holds now (all zero before the first frame).
+  [[nodiscard]] InverterLimits inverter_limits() const { return held_; }
   // An ESS day: PV as a charger (CC follows the sun, CV at cv_v) and the house as a power load.
   void add_solar_day(double pv_peak_a, double cv_v, double base_load_w, double peak_load_w,
                      double start_s = 0.0, double end_s = kForever);
@@ -99,10 +153,21 @@ class World {
   [[nodiscard]] double next_change_after(double t_s) const;
 
  private:
+  [[nodiscard]] InverterFlow inverter_flow(double t_s) const;
+  [[nodiscard]] double inverter_charge_ceiling_a() const;
+  [[nodiscard]] double inverter_discharge_ceiling_a() const;
+  [[nodiscard]] double inverter_cv_v() const;
+
   std::vector<Charger> chargers_;
   std::vector<Load> loads_;
   std::vector<Fault> faults_;
   Profile ambient_{{0.0}, {25.0}, false, 0.0};
+  std::optional<Inverter> inverter_;
+  InverterLimits held_;
+  double frame_at_s_ = -kForever;  // when the held limits were taken
+  bool linked_ = false;            // a frame has arrived
+  double bus_v_ = 0.0;
+  bool below_cutoff_ = false;  // its own cutoff latched (until restart_v)
 };
 
 }  // namespace softbms::sim

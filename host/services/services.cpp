@@ -6,6 +6,7 @@
 
 #include "host/metrics/prometheus.hpp"
 #include "host/text/param_text.hpp"
+#include "host/web/aggregate.hpp"
 #include "host/web/bind_policy.hpp"
 
 namespace softbms::host::services {
@@ -211,6 +212,9 @@ Done Services::start_web() {
                            options_.http.metrics_open});
   std::vector<web::PackAccess*> access;
   for (auto& p : packs_) access.push_back(p.get());
+  if (options_.bank) {
+    o.bank = [this] { return invoker_->call([this] { return options_.bank(); }); };
+  }
   const int tries = options_.http.next_free_port && options_.http.port != 0 ? kPortsToTry : 1;
   std::optional<std::string> error;
   for (int i = 0; i < tries; ++i) {

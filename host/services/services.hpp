@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "host/history/store.hpp"
 #include "host/loop/event_loop.hpp"
 #include "host/mqtt/config.hpp"
@@ -47,6 +49,9 @@ struct ServiceOptions {
   MqttOptions mqtt;
   std::optional<std::string> history_path;  // nullopt = no history
   bool parallel = false;                    // the packs run in parallel: show the bank
+  // The bank as GET /api/aggregate shows it (bank_json of the master), run on the loop; unset =
+  // the dashboard adds the served packs up itself.
+  std::function<nlohmann::json()> bank;
   std::string sw_version = "0.1.0";
 };
 

@@ -38,9 +38,20 @@ nlohmann::json temperature_range(std::span<const PackState> packs) {
   return {{"min", lo}, {"max", hi}};
 }
 
+nlohmann::json summed_json(std::span<const PackState> packs);
+
 }  // namespace
 
-nlohmann::json aggregate_json(std::span<const PackState> packs) {
+nlohmann::json aggregate_json(std::span<const PackState> packs, const BankSource& bank) {
+  if (bank) {
+    if (auto view = bank()) return *std::move(view);
+  }
+  return summed_json(packs);
+}
+
+namespace {
+
+nlohmann::json summed_json(std::span<const PackState> packs) {
   int64_t voltage_sum = 0, current = 0, power = 0, remaining = 0, full = 0;
   Extreme lo, hi;
   nlohmann::json alarms = nlohmann::json::array();
@@ -84,5 +95,7 @@ nlohmann::json aggregate_json(std::span<const PackState> packs) {
   };
   return j;
 }
+
+}  // namespace
 
 }  // namespace softbms::host::web

@@ -3,6 +3,8 @@
 // lowest and highest cell over all packs with the pack that holds them, alarms with their pack.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -17,6 +19,14 @@ struct PackState {
   core::Snapshot snapshot;
 };
 
-nlohmann::json aggregate_json(std::span<const PackState> packs);
+// `softbms run --packs N`: the JK-PB master already keeps the one battery the inverters are told
+// about (offline packs dropped, SOC weighted as JK does). The dashboard shows that battery rather
+// than a second sum with other rules. The source runs on a server thread; nullopt (the device
+// loop did not answer) falls back to the sum.
+using BankSource = std::function<std::optional<nlohmann::json>()>;
+
+// The bank as the served packs add up, by the rules above; or what `bank` answers when it is set
+// and answers (the same keys).
+nlohmann::json aggregate_json(std::span<const PackState> packs, const BankSource& bank = {});
 
 }  // namespace softbms::host::web

@@ -386,7 +386,7 @@ class WebServer::Routes {
     std::lock_guard lock(s_.mu_);
     std::vector<PackState> states;
     for (PackAccess* p : s_.packs_) states.push_back({p->info().id, p->snapshot()});
-    send(res, 200, aggregate_json(states));
+    send(res, 200, aggregate_json(states, s_.options_.bank));
   }
 
   static void alarms(httplib::Response& res) {
@@ -665,7 +665,7 @@ void WebServer::sample_now() {
     states.push_back({id, snap});
   }
   json event = {{"time", static_cast<double>(t) / 1000.0}, {"packs", packs}};
-  if (options_.parallel) event["aggregate"] = aggregate_json(states);
+  if (options_.parallel) event["aggregate"] = aggregate_json(states, options_.bank);
   latest_event_ = "data: " + event.dump() + "\n\n";
   ++generation_;
   cv_.notify_all();

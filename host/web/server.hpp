@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/web/aggregate.hpp"
 #include "host/web/history.hpp"
 #include "host/web/pack_access.hpp"
 #include "host/web/sessions.hpp"
@@ -53,6 +54,8 @@ struct ServerOptions {
   std::size_t write_log_capacity = 500;
   std::function<int64_t()> clock;  // Unix ms; unset = the system clock
   std::function<void(const WriteRecord&)> on_write;
+  // `softbms run --packs N`: the master's own view of the bank (aggregate.hpp BankSource).
+  BankSource bank;
   RandomSource random;  // unset = getrandom
   // Plain-text GET routes the host adds beside the API (softbms serves /metrics this way).
   // They follow the read rule of /api unless `open` (then anyone who reaches the port may read).

@@ -41,6 +41,45 @@ std::vector<PlotSeries> family(const Recording& rec, const std::string& prefix,
   return out;
 }
 
+// The same column with its sign turned (DCL drawn below zero, beside a discharge current).
+PlotSeries negated(const Recording& rec, const std::string& col, const std::string& name) {
+  PlotSeries s = series(rec, col, name);
+  for (double& v : s.y) v = -v;
+  return s;
+}
+
+// What charge control told the inverter against what the pack did; with an inverter in the
+// world, also where the power came from.
+std::string charge_plot(const std::string& title, const std::vector<double>& t,
+                        const Recording& rec) {
+  std::vector<PlotPanel> panels = {
+      {"Pack voltage and charge voltage limit",
+       "V",
+       {series(rec, "pack_v", "pack"), series(rec, "cvl_v", "CVL")}},
+      {"Current, + = charge, and the limits",
+       "A",
+       {series(rec, "current_a", "current"), series(rec, "ccl_a", "CCL"),
+        negated(rec, "dcl_a", "-DCL")}},
+      {"Highest and lowest cell",
+       "mV",
+       {series(rec, "max_cell_mv", "max"), series(rec, "min_cell_mv", "min")}},
+      {"State of charge",
+       "%",
+       {series(rec, "soc_pct", "estimated"), series(rec, "true_soc_pct", "true")}}};
+  if (rec.column("pv_w") >= 0) {
+    panels.push_back({"Inverter: PV, house, grid (+ = import)",
+                      "W",
+                      {series(rec, "pv_w", "PV"), series(rec, "house_w", "house"),
+                       series(rec, "grid_w", "grid")}});
+  }
+  panels.push_back({"Charge stage: 0 bulk, 1 absorption, 2 float",
+                    "",
+                    {series(rec, "charge_stage", "stage")},
+                    false,
+                    90});
+  return svg_plot(title + ": charge control", t, panels);
+}
+
 PlotPanel state_panel(const Recording& rec, const std::string& col, const std::string& title) {
   return {title, "", {series(rec, col, col)}, true, 50};
 }
@@ -98,6 +137,7 @@ std::vector<PlotFile> plots(const std::string& title, const Recording& rec) {
                                           120},
                                          state_panel(rec, "heater", "Heater"),
                                          state_panel(rec, "asleep", "Asleep")})});
+  out.push_back({"charge.svg", charge_plot(title, t, rec)});
   return out;
 }
 

@@ -1,5 +1,5 @@
 // The files of a run: the time series (CSV with units in the header), the event log (CSV), the
-// summary (JSON) and four SVG plots (pack, cells, temperatures, states).
+// summary (JSON) and five SVG plots (pack, cells, temperatures, states, charge control).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -14,7 +14,7 @@ std::string timeseries_csv(const Recording& rec);
 std::string events_csv(const std::vector<RunEvent>& events);
 
 struct PlotFile {
-  std::string name;  // pack.svg, cells.svg, temperatures.svg, states.svg
+  std::string name;  // pack.svg, cells.svg, temperatures.svg, states.svg, charge.svg
   std::string svg;
 };
 std::vector<PlotFile> plots(const std::string& title, const Recording& rec);

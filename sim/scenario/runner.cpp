@@ -56,6 +56,23 @@ Profile ambient_profile(const AmbientSpec& a) {
   return Profile{{0.0}, {a.constant_c}, false, 0.0};
 }
 
+Inverter inverter_for(const InverterSpec& v, double t0) {
+  Inverter inv;
+  inv.start_s = t0;
+  // The solar-day shape serves for power as well as for current: a half sine of the peak.
+  inv.pv_w = solar_current_day(v.pv_peak_w, v.sunrise_h, v.sunset_h);
+  inv.house_w = house_load_day(v.base_w, v.peak_w);
+  inv.clock_at_start_s = v.start_h * 3600.0;
+  inv.max_charge_a = v.max_charge_a;
+  inv.max_discharge_a = v.max_discharge_a;
+  inv.follow_limits = v.follow_limits;
+  inv.charge_voltage_v = v.charge_voltage_v;
+  inv.cutoff_v = v.cutoff_v;
+  inv.restart_v = v.restart_v;
+  inv.link_period_s = v.link_period_s;
+  return inv;
+}
+
 // The world of one step: everything it asks for starts at the step's start and lasts until the
 // next step replaces the world. Faults keep their absolute times.
 World world_for(const Scenario& sc, const StepSpec& s, double t0) {
@@ -72,6 +89,7 @@ World world_for(const Scenario& sc, const StepSpec& s, double t0) {
     w.add_solar_day(s.solar_day->pv_peak_a, s.solar_day->cv_v, s.solar_day->base_w,
                     s.solar_day->peak_w, t0);
   }
+  if (s.inverter) w.set_inverter(inverter_for(*s.inverter, t0));
   if (s.profile) {
     Profile p = s.profile->profile;
     if (s.profile->charge_positive) {
@@ -135,6 +153,7 @@ class Runner {
   void run_step(const StepSpec& s, std::size_t index) {
     const Milliseconds t0 = loop_.now();
     loop_.plant().world() = world_for(sc_, s, secs(t0));
+    feed_inverter();
     step_first_event_ = out_.events.size();
     for (const auto& a : s.actions) {
       if (!loop_.bms().apply(a.command, t0).ok())
@@ -179,8 +198,18 @@ class Runner {
     return p;
   }
 
+  // The inverter receives the limits of the tick that just ended and acts on them during the
+  // next one: one tick behind the BMS, as over a CAN link.
+  void feed_inverter() {
+    World& w = loop_.plant().world();
+    if (!w.has_inverter()) return;
+    w.update_inverter(secs(loop_.now()), inverter_limits_of(loop_.bms().charge_control()),
+                      loop_.plant().terminal_voltage_v());
+  }
+
   void tick() {
     loop_.tick();
+    feed_inverter();
     collect_events();
     update_stats();
     if (loop_.now().count() >= next_record_ms_) {
@@ -197,6 +226,7 @@ class Runner {
     const std::size_t count = std::min<std::size_t>(fresh, log.size());
     for (std::size_t i = log.size() - count; i < log.size(); ++i) {
       out_.events.push_back(to_run_event(log[i], secs(loop_.now())));
+      if (out_.events.back().state == "trip") ++out_.stats.protection_trips;
     }
   }
 
@@ -221,6 +251,8 @@ class Runner {
     update_cells(s, t, first);
     update_temps(s, first);
     update_spread(s, t, first);
+    update_charge(s, first);
+    update_inverter(dt);
     if (s.balance_state != core::BalanceState::off) st.balancing_s += dt;
     if (s.heater) st.heater_on_s += dt;
     if (!s.charge_fet) st.charge_fet_off_s += dt;
@@ -266,6 +298,40 @@ class Runner {
       st.spread_below_at_s = below_since_;
   }
 
+  void update_charge(const core::Snapshot& s, bool first) {
+    RunStats& st = out_.stats;
+    const double dt = sc_.period_s;
+    if (s.charge_stage == core::ChargeStage::absorption) st.absorption_s += dt;
+    if (s.charge_stage == core::ChargeStage::floating) st.float_s += dt;
+    const double cvl = s.charge_voltage_limit.count() / 1000.0;
+    st.cvl_min_v = first ? cvl : std::min(st.cvl_min_v, cvl);
+    st.cvl_max_v = std::max(st.cvl_max_v, cvl);
+    st.ccl_max_a = std::max(st.ccl_max_a, s.charge_current_limit.count() / 1000.0);
+    st.dcl_max_a = std::max(st.dcl_max_a, s.discharge_current_limit.count() / 1000.0);
+    const double amps = s.current.count() / 1000.0;
+    st.max_charge_a = std::max(st.max_charge_a, amps);
+    st.max_discharge_a = std::max(st.max_discharge_a, -amps);
+  }
+
+  // The house, PV and the grid at the end of the tick, held over the tick.
+  void update_inverter(double dt) {
+    const Plant& plant = loop_.plant();
+    const InverterFlow f = plant.world().at(plant.time_s()).inverter;
+    if (!f.present) return;
+    InverterTotals& t = out_.inverter;
+    const double h = dt / 3600.0;
+    t.present = true;
+    t.pv_wh += f.pv_w * h;
+    t.house_wh += f.house_w * h;
+    const double grid_w = grid_power_w(f);
+    (grid_w > 0 ? t.grid_import_wh : t.grid_export_wh) += std::abs(grid_w) * h;
+  }
+
+  [[nodiscard]] double grid_power_w(const InverterFlow& f) const {
+    const Plant& plant = loop_.plant();
+    return f.house_w - f.pv_w + plant.terminal_voltage_v() * plant.pack_current_a();
+  }
+
   void define_columns() {
     auto& c = out_.recording.columns;
     c = {"t_s",          "pack_v",      "current_a",   "soc_pct",
@@ -275,11 +341,17 @@ class Runner {
     c.push_back("mos_c");
     for (int k = 1; k <= loop_.plant().config().battery_sensors; ++k)
       c.push_back("t" + std::to_string(k) + "_c");
-    for (const char* name :
-         {"true_cell_min_c", "true_cell_max_c", "ambient_c", "charge_fet", "discharge_fet",
-          "balancing", "balance_current_a", "heater", "asleep", "alarms"}) {
+    for (const char* name : {"true_cell_min_c", "true_cell_max_c", "ambient_c", "charge_fet",
+                             "discharge_fet", "balancing", "balance_current_a", "heater", "asleep",
+                             "alarms", "cvl_v", "ccl_a", "dcl_a", "charge_stage"}) {
       c.push_back(name);
     }
+    const bool inverter = std::any_of(sc_.steps.begin(), sc_.steps.end(),
+                                      [](const StepSpec& st) { return st.inverter.has_value(); });
+    if (inverter) {
+      for (const char* name : {"pv_w", "house_w", "grid_w"}) c.push_back(name);
+    }
+    with_inverter_columns_ = inverter;
   }
 
   void record() {
@@ -303,8 +375,15 @@ class Runner {
          {std::round(true_min_c_ * 100.0) / 100.0, std::round(true_max_c_ * 100.0) / 100.0,
           std::round(ambient * 100.0) / 100.0, flag(s.charge_fet), flag(s.discharge_fet),
           flag(s.balance_state != core::BalanceState::off), s.balance_current.count() / 1000.0,
-          flag(s.heater), flag(s.power_state == core::PowerState::sleeping), double(s.alarms)}) {
+          flag(s.heater), flag(s.power_state == core::PowerState::sleeping), double(s.alarms),
+          s.charge_voltage_limit.count() / 1000.0, s.charge_current_limit.count() / 1000.0,
+          s.discharge_current_limit.count() / 1000.0, double(s.charge_stage)}) {
       row.push_back(v);
+    }
+    if (with_inverter_columns_) {
+      const InverterFlow f = plant.world().at(plant.time_s()).inverter;
+      for (double v : {f.pv_w, f.house_w, f.present ? grid_power_w(f) : 0.0})
+        row.push_back(std::round(v * 10.0) / 10.0);
     }
     out_.recording.rows.push_back(std::move(row));
   }
@@ -328,6 +407,7 @@ class Runner {
   double true_min_c_ = 0.0;
   double below_since_ = -1.0;
   bool temps_seen_ = false;
+  bool with_inverter_columns_ = false;
 };
 
 }  // namespace
@@ -337,6 +417,12 @@ int Recording::column(std::string_view name) const {
     if (columns[i] == name) return static_cast<int>(i);
   }
   return -1;
+}
+
+InverterLimits inverter_limits_of(const core::ChargeResult& r) {
+  return {r.limits.charge_voltage.count() / 1000.0, r.limits.charge_current.count() / 1000.0,
+          r.limits.discharge_current.count() / 1000.0, r.request.charge_enable,
+          r.request.discharge_enable};
 }
 
 PackConfig scenario_pack(const Scenario& sc, const core::Settings& settings) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/charge/charge_types.hpp"
 #include "core/io/snapshot.hpp"
 #include "core/settings/settings.hpp"
 #include "sim/plant.hpp"
@@ -52,6 +53,26 @@ struct RunStats {
   double heater_on_s = 0.0;
   double charge_fet_off_s = 0.0;
   double discharge_fet_off_s = 0.0;
+  int protection_trips = 0;  // protection trip events of the whole run
+  // Charge control as the core reported it: JK charge stages and the limits sent.
+  double absorption_s = 0.0;
+  double float_s = 0.0;
+  double cvl_min_v = 0.0;
+  double cvl_max_v = 0.0;
+  double ccl_max_a = 0.0;
+  double dcl_max_a = 0.0;
+  double max_charge_a = 0.0;  // the core's current reading, + = charge
+  double max_discharge_a = 0.0;
+};
+
+// What the inverter moved (only steps with an inverter count). Grid import = house - PV +
+// battery charging power; negative is export.
+struct InverterTotals {
+  bool present = false;
+  double pv_wh = 0.0;
+  double house_wh = 0.0;
+  double grid_import_wh = 0.0;
+  double grid_export_wh = 0.0;
 };
 
 struct RunResult {
@@ -62,11 +83,15 @@ struct RunResult {
   std::vector<StepResult> steps;
   Recording recording;
   RunStats stats;
+  InverterTotals inverter;
   core::Snapshot final_snapshot;
   PlantTotals totals;
   double true_soc_final = 0.0;
   double capacity_ah_true = 0.0;  // the pack's real capacity (smallest cell)
 };
+
+// The core's charge control as an inverter receives it (volts and amps, enable flags).
+InverterLimits inverter_limits_of(const core::ChargeResult& r);
 
 // settings: as parse_scenario made them. The scenario's pack.seed is used.
 RunResult run_scenario(const Scenario& scenario, const core::Settings& settings);

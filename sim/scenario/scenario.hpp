@@ -65,6 +65,25 @@ struct SolarDaySpec {
   double peak_w = 0.0;
 };
 
+// A hybrid inverter between PV, the house and the grid (sim::Inverter): PV power as a half sine
+// between sunrise and sunset, the house as house_load_day. Following the BMS, it gets the
+// core's limits after every tick.
+struct InverterSpec {
+  double pv_peak_w = 0.0;
+  double sunrise_h = 6.0;
+  double sunset_h = 18.0;
+  double start_h = 0.0;  // the time of day at the step's start
+  double base_w = 0.0;
+  double peak_w = 0.0;
+  double max_charge_a = 100.0;
+  double max_discharge_a = 100.0;
+  bool follow_limits = true;
+  double charge_voltage_v = 0.0;  // its own CV; required when follow_limits is off
+  double cutoff_v = 0.0;          // its own low-voltage cutoff (0 = none)
+  double restart_v = 0.0;
+  double link_period_s = 1.0;
+};
+
 // A load (or source) that follows a time series from the step's start.
 struct ProfileSpec {
   LoadKind kind = LoadKind::power;  // the quantity the values are in
@@ -95,6 +114,7 @@ struct StepSpec {
   std::optional<ChargerSpec> charger;
   std::optional<SolarDaySpec> solar_day;
   std::optional<ProfileSpec> profile;
+  std::optional<InverterSpec> inverter;
   std::optional<double> ambient_c;
   std::vector<ActionSpec> actions;
 };

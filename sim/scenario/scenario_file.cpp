@@ -362,6 +362,38 @@ ProfileSpec read_profile(const Map& step, std::string_view base_dir) {
   return p;
 }
 
+InverterSpec read_inverter(const Map& step) {
+  const Map m(step.get("inverter"), step.field("inverter"),
+              {"pv_peak_w", "sunrise_h", "sunset_h", "start_h", "base_w", "peak_w", "max_charge_a",
+               "max_discharge_a", "follow_limits", "charge_voltage_v", "cutoff_v", "restart_v",
+               "link_period"});
+  InverterSpec v;
+  v.pv_peak_w = m.number("pv_peak_w");
+  m.number("sunrise_h", v.sunrise_h);
+  m.number("sunset_h", v.sunset_h);
+  m.number("start_h", v.start_h);
+  if (v.start_h < 0 || v.start_h >= 24) fail(m.get("start_h"), m.field("start_h"), "0 .. 24 h");
+  v.base_w = m.number("base_w");
+  m.number("peak_w", v.peak_w);
+  m.number("max_charge_a", v.max_charge_a);
+  m.number("max_discharge_a", v.max_discharge_a);
+  if (m.has("follow_limits")) v.follow_limits = m.flag("follow_limits");
+  m.number("charge_voltage_v", v.charge_voltage_v);
+  m.number("cutoff_v", v.cutoff_v);
+  m.number("restart_v", v.restart_v);
+  if (m.has("link_period")) v.link_period_s = m.duration("link_period");
+  for (const char* key : {"pv_peak_w", "base_w", "max_charge_a", "max_discharge_a"}) {
+    if (m.has(key) && m.number(key) < 0) fail(m.get(key), m.field(key), "must be 0 or more");
+  }
+  if (v.sunset_h <= v.sunrise_h || v.sunrise_h < 0 || v.sunset_h > 24)
+    fail(m.node(), m.field("sunset_h"), "sunrise_h < sunset_h, both within 0..24");
+  if (!v.follow_limits && v.charge_voltage_v <= 0) {
+    fail(m.node(), m.field("charge_voltage_v"),
+         "an inverter that does not follow the BMS needs its own charge_voltage_v");
+  }
+  return v;
+}
+
 void read_step_end(const Map& m, StepSpec& s) {
   const int ends = (m.has("for") ? 1 : 0) + (m.has("until") ? 1 : 0) + (m.has("rest") ? 1 : 0);
   if (ends != 1)
@@ -380,15 +412,17 @@ void read_step_end(const Map& m, StepSpec& s) {
 }
 
 StepSpec read_step(const YAML::Node& node, const std::string& path, std::string_view base_dir) {
-  const Map m(node, path,
-              {"label", "for", "until", "max", "allow_max", "rest", "current_a", "power_w",
-               "resistance_ohm", "charger", "solar_day", "profile", "ambient_c", "command"});
+  const Map m(
+      node, path,
+      {"label", "for", "until", "max", "allow_max", "rest", "current_a", "power_w",
+       "resistance_ohm", "charger", "solar_day", "profile", "inverter", "ambient_c", "command"});
   StepSpec s;
   s.line = line_of(node);
   if (m.has("label")) s.label = m.text("label");
   read_step_end(m, s);
-  if (m.has("rest") && (m.has("current_a") || m.has("power_w") || m.has("resistance_ohm") ||
-                        m.has("charger") || m.has("solar_day") || m.has("profile"))) {
+  if (m.has("rest") &&
+      (m.has("current_a") || m.has("power_w") || m.has("resistance_ohm") || m.has("charger") ||
+       m.has("solar_day") || m.has("profile") || m.has("inverter"))) {
     fail(node, m.field("rest"), "a rest step has no load or charger");
   }
   m.number("current_a", s.current_a);
@@ -407,6 +441,7 @@ StepSpec read_step(const YAML::Node& node, const std::string& path, std::string_
                                d.number("peak_w")};
   }
   if (m.has("profile")) s.profile = read_profile(m, base_dir);
+  if (m.has("inverter")) s.inverter = read_inverter(m);
   m.number("ambient_c", s.ambient_c);
   read_actions(m, s);
   return s;

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/io/alarm.hpp"
 
+#include "sim/scenario/outputs.hpp"
 #include "sim/scenario/plot_svg.hpp"
 #include "sim/scenario/runner.hpp"
 #include "sim/scenario/scenario_file.hpp"
@@ -135,6 +138,107 @@ TEST(Runner, spread_mv_sets_the_initial_cell_voltages_100_mv_apart) {
   EXPECT_NEAR(run.stats.spread_initial_mv, 100, 12);  // ADC noise, offsets and hysteresis
   EXPECT_EQ(run.final_snapshot.cell_min_index, 0);
   EXPECT_EQ(run.final_snapshot.cell_max_index, 15);
+}
+
+TEST(ScenarioFile, an_inverter_step_reads_pv_house_limits_and_its_own_settings) {
+  const auto s = parse(
+      "name: t\nsteps:\n  - for: 1h\n    inverter: {pv_peak_w: 9000, base_w: 500, peak_w: 4000, "
+      "start_h: 12, max_charge_a: 120, link_period: 2s}\n");
+  ASSERT_TRUE(s.scenario) << s.error.message;
+  const InverterSpec& v = *s.scenario->steps[0].inverter;
+  EXPECT_EQ(v.pv_peak_w, 9000.0);
+  EXPECT_EQ(v.start_h, 12.0);
+  EXPECT_EQ(v.max_charge_a, 120.0);
+  EXPECT_EQ(v.max_discharge_a, 100.0);
+  EXPECT_TRUE(v.follow_limits);
+  EXPECT_EQ(v.link_period_s, 2.0);
+  auto e = parse(
+      "name: t\nsteps:\n  - for: 1h\n    inverter:\n      pv_peak_w: 9000\n      base_w: 500\n"
+      "      follow_limits: off\n");
+  ASSERT_FALSE(e.scenario);
+  EXPECT_EQ(e.error.field, "steps[1].inverter.charge_voltage_v");
+  EXPECT_EQ(e.error.line, 5);
+  e = parse("name: t\nsteps:\n  - rest: 1h\n    inverter: {pv_peak_w: 1, base_w: 1}\n");
+  EXPECT_EQ(e.error.field, "steps[1].rest");
+  e = parse("name: t\nsteps:\n  - for: 1h\n    inverter: {pv_peak_w: 1, base_w: 1, start_h: 25}\n");
+  EXPECT_EQ(e.error.field, "steps[1].inverter.start_h");
+}
+
+TEST(Runner, inverter_limits_of_turns_the_core_result_into_volts_amps_and_flags) {
+  core::ChargeResult r;
+  r.limits = {Millivolts(55200), Milliamps(72000), Milliamps(64500), Millivolts(44800)};
+  r.request.charge_enable = true;
+  const InverterLimits l = inverter_limits_of(r);
+  EXPECT_DOUBLE_EQ(l.cvl_v, 55.2);
+  EXPECT_DOUBLE_EQ(l.ccl_a, 72.0);
+  EXPECT_DOUBLE_EQ(l.dcl_a, 64.5);
+  EXPECT_TRUE(l.charge_enable);
+  EXPECT_FALSE(l.discharge_enable);
+}
+
+// A nearly full 16S 100 Ah pack at noon under 6 kW of PV; the pack's
+// charge OCP is 80 A and the inverter could push 100 A.
+std::string noon_top_up(bool follow) {
+  return std::string(
+             "name: noon\npack: {cells: 16, capacity_ah: 100, soc: 90, seed: 3}\n"
+             "settings: {charge_ocp_current: 80000}\nperiod: 1s\nrecord: 30s\nsteps:\n"
+             "  - for: 40min\n    inverter: {pv_peak_w: 6000, base_w: 300, start_h: 12, "
+             "max_charge_a: 100, ") +
+         (follow ? "follow_limits: on}\n" : "follow_limits: off, charge_voltage_v: 57.6}\n");
+}
+
+TEST(Runner, an_inverter_following_the_limits_tops_up_the_pack_without_a_protection_trip) {
+  const auto s = parse(noon_top_up(true));
+  ASSERT_TRUE(s.scenario) << s.error.message;
+  const RunResult run = run_scenario(*s.scenario, s.settings);
+  EXPECT_EQ(run.stats.protection_trips, 0);
+  EXPECT_LT(run.stats.max_cell_mv, 3600);  // cell_ovp
+  EXPECT_GT(run.stats.max_cell_mv, 3450);  // it did reach the top
+  EXPECT_GE(run.stats.true_soc_max, 98.0);
+  EXPECT_LE(run.stats.max_charge_a, 72.5);  // CCL ceiling: 90 % of the 80 A OCP, plus noise
+  EXPECT_GT(run.stats.max_charge_a, 60.0);
+  EXPECT_GT(run.stats.absorption_s, 0.0);
+  EXPECT_TRUE(run.inverter.present);
+  EXPECT_GT(run.inverter.grid_export_wh, 0.0);  // the surplus the pack could not take
+  const Recording& rec = run.recording;
+  ASSERT_GE(rec.column("cvl_v"), 0);
+  ASSERT_GE(rec.column("pv_w"), 0);
+  // While current flows in, the pack is never pushed above the CVL it was given (5 mV per
+  // cell of noise allowed). At rest after a full charge it may sit above a float CVL.
+  int charging_rows = 0;
+  for (const auto& row : rec.rows) {
+    if (row[rec.column("current_a")] < 1.0) continue;
+    ++charging_rows;
+    EXPECT_LE(row[rec.column("pack_v")], row[rec.column("cvl_v")] + 0.08) << "at " << row[0];
+  }
+  EXPECT_GT(charging_rows, 10);
+}
+
+TEST(Runner, the_same_inverter_ignoring_the_limits_trips_the_charge_over_current_protection) {
+  const auto s = parse(noon_top_up(false));
+  ASSERT_TRUE(s.scenario) << s.error.message;
+  const RunResult run = run_scenario(*s.scenario, s.settings);
+  EXPECT_GE(run.stats.protection_trips, 1);
+  const auto trip = std::find_if(run.events.begin(), run.events.end(), [](const RunEvent& e) {
+    return e.name == "charge_ocp" && e.state == "trip";
+  });
+  ASSERT_NE(trip, run.events.end());
+  EXPECT_NEAR(trip->t_s, 31.0, 2.0);  // 30 s charge_ocp_delay after the first frame
+  EXPECT_GT(trip->value, 80000);      // mA
+}
+
+TEST(Outputs, charge_svg_draws_the_limits_and_the_inverter_power) {
+  const auto s = parse(noon_top_up(true));
+  ASSERT_TRUE(s.scenario) << s.error.message;
+  Scenario short_run = *s.scenario;
+  short_run.steps[0].duration_s = 120.0;
+  const RunResult run = run_scenario(short_run, s.settings);
+  const auto files = plots("noon", run.recording);
+  const auto charge = std::find_if(files.begin(), files.end(),
+                                   [](const PlotFile& f) { return f.name == "charge.svg"; });
+  ASSERT_NE(charge, files.end());
+  for (const char* name : {">CVL<", ">CCL<", ">-DCL<", ">PV<", ">house<", ">grid<"})
+    EXPECT_NE(charge->svg.find(name), std::string::npos) << name;
 }
 
 TEST(Expectations, a_missing_event_and_a_value_out_of_range_are_reported_with_their_line) {

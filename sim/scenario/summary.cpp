@@ -77,7 +77,24 @@ json figures_json(const RunResult& run) {
       {"fets",
        {{"charge_off_s", r3(st.charge_fet_off_s)},
         {"discharge_off_s", r3(st.discharge_fet_off_s)}}},
+      {"charge",
+       {{"absorption_s", r3(st.absorption_s)},
+        {"float_s", r3(st.float_s)},
+        {"cvl_min_v", r3(st.cvl_min_v)},
+        {"cvl_max_v", r3(st.cvl_max_v)},
+        {"ccl_max_a", r3(st.ccl_max_a)},
+        {"dcl_max_a", r3(st.dcl_max_a)},
+        {"max_charge_a", r3(st.max_charge_a)},
+        {"max_discharge_a", r3(st.max_discharge_a)}}},
   };
+}
+
+json inverter_json(const InverterTotals& t) {
+  if (!t.present) return nullptr;
+  return {{"pv_wh", r3(t.pv_wh)},
+          {"house_wh", r3(t.house_wh)},
+          {"grid_import_wh", r3(t.grid_import_wh)},
+          {"grid_export_wh", r3(t.grid_export_wh)}};
 }
 
 json cells_json(const Scenario& sc, const RunResult& run) {
@@ -203,6 +220,8 @@ json summary_json(const Scenario& sc, const RunResult& run) {
       {"max_cell_mv", run.stats.max_cell_mv},
       {"min_cell_mv", run.stats.min_cell_mv},
       {"cell_stats", cells_json(sc, run)},
+      {"protection_trips", run.stats.protection_trips},
+      {"inverter", inverter_json(run.inverter)},
       {"final", final_state},
   };
   out.update(figures_json(run));

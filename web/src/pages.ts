@@ -62,6 +62,10 @@ export function statusPage(app: App, view: HTMLElement): void {
     h('section', { class: 'card' }, h('h3', {}, 'Alarms'), alarmList(app, s.alarms)),
   );
   if (app.parallel && app.aggregate) view.append(bankCard(app.aggregate));
+  // A slave the master no longer hears keeps its last values: say so above them.
+  const missing = (app.aggregate?.missing as string[] | undefined) ?? [];
+  if (missing.includes(app.pack))
+    view.prepend(h('p', { id: 'pack-offline', class: 'alarm' }, 'This pack does not answer the master: the values are the last it sent.'));
 }
 
 function bankCard(a: Record<string, unknown>): HTMLElement {
@@ -77,7 +81,11 @@ function bankCard(a: Record<string, unknown>): HTMLElement {
     field('Remaining', formatValue(num('remaining_ah'), 1, 'Ah')),
     field('Lowest cell', lo ? `${formatValue(lo.voltage, 3, 'V')} (pack ${lo.pack}, cell ${lo.cell})` : '—'),
     field('Highest cell', hi ? `${formatValue(hi.voltage, 3, 'V')} (pack ${hi.pack}, cell ${hi.cell})` : '—'),
-    field('Cell difference', formatValue(num('cell_delta'), 3, 'V')));
+    field('Cell difference', formatValue(num('cell_delta'), 3, 'V')),
+    ...('online' in a ? [field('Packs online', `${num('online')} of ${num('packs_total')}`, 'bank-online')] : []),
+    ...(Array.isArray(a.missing) && a.missing.length > 0
+      ? [field('Not answering', (a.missing as string[]).map((p) => `pack ${p}`).join(', '), 'bank-missing')]
+      : []));
 }
 
 export function cellsPage(app: App, view: HTMLElement): void {
