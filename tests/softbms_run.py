@@ -1,5 +1,5 @@
 """Starts `softbms run` with its own state dir and status file, and reads its status JSON
-(shared by test_inverter_can.py, test_pylon_rs485.py and test_parallel_packs.py)."""
+(shared by the test_run_*.py, test_inverter_can.py, test_pylon_rs485.py and test_parallel_packs.py)."""
 import json
 import os
 import shutil
@@ -26,11 +26,12 @@ def link(name):
 class Run:
     """One `softbms run`; `startup_lines` is how many lines follow the first one."""
 
-    def __init__(self, binary, args, startup_lines):
+    def __init__(self, binary, args, startup_lines, state_dir=None):
         self.binary = binary
-        self.tmp = tempfile.mkdtemp(prefix="softbms-inv-test-")
+        self.tmp = tempfile.mkdtemp(prefix="softbms-run-test-")
+        self.state_dir = state_dir or os.path.join(self.tmp, "state")
         self.status_file = os.path.join(self.tmp, "status.json")
-        argv = [binary, "run", "--state-dir", os.path.join(self.tmp, "state"),
+        argv = [binary, "run", "--state-dir", self.state_dir,
                 "--status-file", self.status_file, "--quiet", *args]
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines = [self.proc.stdout.readline() for _ in range(1 + startup_lines)]

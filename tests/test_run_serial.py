@@ -17,6 +17,9 @@ import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from softbms_run import Run  # noqa: E402  (the shared `softbms run` harness)
+
 try:
     import serial
 except ImportError:  # a python3 that does not see Debian's packages
@@ -115,48 +118,21 @@ def sum8(data):
 
 # --- the device under test ---------------------------------------------------------------------
 
-class Device:
+class Device(Run):
     """One `softbms run` process with its own state dir, status file and endpoint links."""
 
     def __init__(self, endpoints, extra=(), state_dir=None):
-        self.tmp = tempfile.mkdtemp(prefix="softbms-run-test-")
-        self.state_dir = state_dir or os.path.join(self.tmp, "state")
-        self.status_file = os.path.join(self.tmp, "status.json")
         self.endpoints = endpoints
-        args = [BIN, "run", "--state-dir", self.state_dir, "--status-file", self.status_file, "--quiet"]
+        args = []
         for e in endpoints:
             args += ["--endpoint", e]
-        args += list(extra)
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.lines = [self.proc.stdout.readline() for _ in range(1 + len(endpoints))]
-        if self.proc.poll() is not None or not self.lines[0].startswith("softbms run:"):
-            err = self.proc.stderr.read()
-            self.proc.kill()
-            raise AssertionError("softbms run did not start: %r %s" % (self.lines, err))
-        self.wait_status()
+        super().__init__(BIN, args + list(extra), len(endpoints), state_dir)
 
     def tcp_port(self, protocol):
         for line in self.lines[1:]:
             if line.split()[0] == protocol and " tcp server " in line:
                 return int(line.split("tcp server ")[1].split()[0].rsplit(":", 1)[1])
         raise AssertionError("no tcp endpoint for " + protocol)
-
-    def status(self):
-        with open(self.status_file) as f:
-            return json.load(f)
-
-    def wait_status(self, after=None, timeout=5.0):
-        """The first status written after sim time `after` (any status when None)."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            try:
-                s = self.status()
-                if after is None or s["sim"]["time_s"] > after:
-                    return s
-            except (OSError, ValueError):
-                pass
-            time.sleep(0.05)
-        raise AssertionError("no fresh status in %s s" % timeout)
 
     def endpoint(self, status, protocol):
         return next(e for e in status["endpoints"] if e["protocol"] == protocol)
