@@ -181,16 +181,22 @@ export async function settingsPage(app: App, view: HTMLElement): Promise<void> {
     h('div', { class: 'presets' }, ...presets), form, h('div', { class: 'actions' }, save), status);
 }
 
+// The outcome of the last control action. The page is rebuilt after every action (to show the
+// new switch states), so the message lives here rather than in the element it is shown in.
+let controlMessage = '';
+
 export async function controlPage(app: App, view: HTMLElement, refresh: () => void): Promise<void> {
   const values = await get<Record<string, number>>(`/api/packs/${app.pack}/settings`);
-  const status = h('p', { id: 'control-status' });
+  const status = h('p', { id: 'control-status' }, controlMessage);
   const act = async (path: string, body: unknown, done: string) => {
     try {
       await post(`/api/packs/${app.pack}/${path}`, body);
+      controlMessage = done;
       status.textContent = done;
       refresh();
     } catch (e) {
-      status.textContent = `Refused: ${(e as Error).message}`;
+      controlMessage = `Refused: ${(e as Error).message}`;
+      status.textContent = controlMessage;
     }
   };
   const switches = (['charge', 'discharge', 'balance', 'heating'] as const).map((name) => {
