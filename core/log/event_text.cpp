@@ -105,7 +105,7 @@ struct AlarmCodes {
   uint8_t trip;
   uint8_t release;
 };
-constexpr std::array<AlarmCodes, 20> kAlarmCodes = {{
+constexpr std::array<AlarmCodes, 22> kAlarmCodes = {{
   {AlarmBit::mos_otp, 0x0B, 0x0C},
   {AlarmBit::current_sensor, 0x0D, 0x0E},
   {AlarmBit::internal_comm, 0x0F, 0x10},
@@ -126,6 +126,8 @@ constexpr std::array<AlarmCodes, 20> kAlarmCodes = {{
   {AlarmBit::cell_count_mismatch, 0x3C, 0},
   {AlarmBit::discharge_ocp2, 0x40, 0},
   {AlarmBit::discharge_ocp3, 0x41, 0},
+  {AlarmBit::scp_release_failed, 0x42, 0},
+  {AlarmBit::discharge_utp, 0x48, 0x49},
 }};
 
 struct CodeText {
@@ -186,9 +188,6 @@ bool row_matches(const CodeRow& row, const Event& e) {
 }
 
 std::optional<uint8_t> protection_code(const Event& e) {
-  if (e.arg == static_cast<uint8_t>(AlarmBit::discharge_utp)) {
-    return e.type == EventType::protection_trip ? 0x48 : 0x49;
-  }
   for (const AlarmCodes& row : kAlarmCodes) {
     if (static_cast<uint8_t>(row.bit) != e.arg) continue;
     const uint8_t code = e.type == EventType::protection_trip ? row.trip : row.release;
@@ -254,6 +253,35 @@ std::string_view jk_logbook_text(uint8_t code) {
     if (row.code == code) return row.text;
   }
   return {};
+}
+
+// The origin a JK source stands for when a board's logbook is read back.
+Origin origin_of(Source s) {
+  constexpr std::array<Origin, 7> kOrigins = {Origin::app,     Origin::web,    Origin::can,
+                                              Origin::rs485,   Origin::button, Origin::internal,
+                                              Origin::internal};
+  return kOrigins[static_cast<std::size_t>(s)];
+}
+
+std::optional<Event> jk_logbook_event(uint8_t code, uint32_t time_s) {
+  if (const auto cell = jk_logbook_cell(code)) {
+    const AlarmBit bit = code < kCellOverdischargeFirst ? AlarmBit::cell_ovp : AlarmBit::cell_uvp;
+    return Event{time_s, EventType::protection_trip, static_cast<uint8_t>(bit), 0, *cell - 1};
+  }
+  for (const AlarmCodes& row : kAlarmCodes) {
+    if (code != 0 && (row.trip == code || row.release == code)) {
+      const EventType type =
+          row.trip == code ? EventType::protection_trip : EventType::protection_release;
+      return Event{time_s, type, static_cast<uint8_t>(row.bit), 0, 0};
+    }
+  }
+  for (const CodeRow& row : kCodeRows) {
+    if (row.code != code) continue;
+    const auto field = [](int16_t v) { return v == kAny ? 0 : v; };
+    return Event{time_s, row.type, static_cast<uint8_t>(field(row.arg)),
+                 static_cast<uint8_t>(origin_of(row.source)), field(row.value)};
+  }
+  return std::nullopt;
 }
 
 std::optional<uint8_t> jk_logbook_cell(uint8_t code) {

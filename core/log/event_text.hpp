@@ -24,6 +24,10 @@ std::optional<uint8_t> jk_logbook_code(const Event& e);
 // per-cell codes 0x64..0x83 and 0xC8..0xE7 give the generic words; jk_logbook_cell names
 // the cell.
 std::string_view jk_logbook_text(uint8_t code);
+// The event a JK logbook code stands for, read back from a board: the first row with the code
+// (per-cell codes give a cell_ovp / cell_uvp trip whose value is the 0-based cell). Nothing for
+// an unknown code.
+std::optional<Event> jk_logbook_event(uint8_t code, uint32_t time_s);
 // The 1-based cell of a per-cell code.
 std::optional<uint8_t> jk_logbook_cell(uint8_t code);
 

@@ -135,5 +135,27 @@ TEST(EventText, subject_and_origin_name_what_and_who) {
   EXPECT_EQ(event_subject(ev(EventType::protection_trip, 200)), "");
 }
 
+TEST(JkLogbook, every_code_read_back_gives_an_event_that_encodes_again) {
+  int known = 0;
+  for (int code = 0; code < 256; ++code) {
+    const auto e = jk_logbook_event(static_cast<uint8_t>(code), 1234);
+    if (!e) continue;
+    ++known;
+    EXPECT_EQ(e->time_s, 1234u);
+    // Per-cell codes encode as the pack-level code, and JK's "any source" codes (0x46/0x47)
+    // come back with the board as the origin, which has a code of its own: a code, not the same.
+    EXPECT_TRUE(jk_logbook_code(*e).has_value()) << "code " << code;
+  }
+  for (const uint8_t code : {0x01, 0x04, 0x09, 0x11, 0x1C, 0x23, 0x42, 0x48, 0x49}) {
+    EXPECT_EQ(jk_logbook_code(*jk_logbook_event(code, 0)), code) << "code " << int{code};
+  }
+  EXPECT_GE(known, 100);  // 73 named codes plus 64 per-cell codes
+  const auto cell7 = jk_logbook_event(0x64 + 6, 0);
+  ASSERT_TRUE(cell7.has_value());
+  EXPECT_EQ(cell7->arg, static_cast<uint8_t>(AlarmBit::cell_ovp));
+  EXPECT_EQ(cell7->value, 6);
+  EXPECT_FALSE(jk_logbook_event(0xFF, 0).has_value());
+}
+
 }  // namespace
 }  // namespace softbms::core
