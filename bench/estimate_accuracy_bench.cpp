@@ -36,10 +36,14 @@ constexpr double kCurrentNoiseA = 0.01;
 enum class Cycle { dst, us06, fuds, home };
 constexpr std::string_view cycle_name(Cycle c) {
   switch (c) {
-    case Cycle::dst: return "DST";
-    case Cycle::us06: return "US06-like";
-    case Cycle::fuds: return "FUDS-like";
-    case Cycle::home: return "home day";
+    case Cycle::dst:
+      return "DST";
+    case Cycle::us06:
+      return "US06-like";
+    case Cycle::fuds:
+      return "FUDS-like";
+    case Cycle::home:
+      return "home day";
   }
   return "";
 }
@@ -53,8 +57,8 @@ struct Variant {
 };
 
 struct Limits {
-  double v_max;  // charger's CV voltage
-  double v_min;  // discharge cut-off
+  double v_max;            // charger's CV voltage
+  double v_min;            // discharge cut-off
   double full_v, empty_v;  // the SOC rules (JK presets)
 };
 
@@ -131,13 +135,21 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
 
   sim::Profile load;
   sim::Profile solar;
+  sim::Profile appliances;  // home: kettle, oven, washing machine ... switched on and off
   switch (cycle) {
-    case Cycle::dst: load = sim::dst_cycle(2.0); break;  // peak 2 C (as power, V ~ 1 unit)
-    case Cycle::us06: load = synthetic_cycle(seed + 11, 3.0, 1.2, 2, 20, 0.1, 600); break;
-    case Cycle::fuds: load = synthetic_cycle(seed + 23, 1.5, 0.6, 5, 40, 0.25, 1372); break;
+    case Cycle::dst:
+      load = sim::dst_cycle(2.0);
+      break;  // peak 2 C (as power, V ~ 1 unit)
+    case Cycle::us06:
+      load = synthetic_cycle(seed + 11, 3.0, 1.2, 2, 20, 0.1, 600);
+      break;
+    case Cycle::fuds:
+      load = synthetic_cycle(seed + 23, 1.5, 0.6, 5, 40, 0.25, 1372);
+      break;
     case Cycle::home:
-      load = sim::house_load_day(0.04, 0.35);     // C: base 0.04 C, evening peak 0.35 C
+      load = sim::house_load_day(0.04, 0.35);  // C: base 0.04 C, evening peak 0.35 C
       solar = sim::solar_current_day(0.45, 7.0, 18.0);
+      appliances = synthetic_cycle(seed + 37, 0.3, 0.0, 60, 900, 0.6, 86400);
       break;
   }
   const double v_nominal = pack.ocv_v(0);
@@ -147,11 +159,13 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
   core::SocFilter filter;
   core::FilterTuning tuning;
   if (const char* e = std::getenv("ACC_TUNE")) {
-    std::sscanf(e, "%f,%f,%f,%f,%f,%f,%f,%f", &tuning.initial_capacity_sigma, &tuning.initial_bias_sigma_c,
-                &tuning.voltage_sigma_v, &tuning.voltage_sigma_per_c, &tuning.soc_walk, &tuning.offset_walk_v,
-                &tuning.initial_offset_sigma_v, &tuning.hysteresis_walk_v);
+    std::sscanf(e, "%f,%f,%f,%f,%f,%f,%f,%f", &tuning.initial_capacity_sigma,
+                &tuning.initial_bias_sigma_c, &tuning.voltage_sigma_v, &tuning.voltage_sigma_per_c,
+                &tuning.soc_walk, &tuning.offset_walk_v, &tuning.initial_offset_sigma_v,
+                &tuning.hysteresis_walk_v);
   }
-  filter.start(chem, static_cast<float>(kCapacityAh), 1, static_cast<float>(start_est), 0.3F, tuning);
+  filter.start(chem, static_cast<float>(kCapacityAh), 1, static_cast<float>(start_est), 0.3F,
+               tuning);
   double cc = start_est;
 
   sim::Rng noise(seed * 7919 + 1);
@@ -169,7 +183,7 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
     if (cycle == Cycle::dst) {
       want = -load.at(t) * v_nominal / std::max(v_cell, 0.5);  // power steps: I = P / V
     } else if (home) {
-      want = solar.at(t) - load.at(t) * v_nominal / std::max(v_cell, 0.5);
+      want = solar.at(t) - (load.at(t) + appliances.at(t)) * v_nominal / std::max(v_cell, 0.5);
     } else {
       want = -load.at(t);
     }
@@ -285,22 +299,25 @@ int main(int argc, char** argv) {
       "SOC error after the first 15 min, %% SOC (model = EKF, cc = coulomb counting); "
       "mean RMSE over variants, worst RMSE, worst max\n");
   std::printf("%-6s %-10s %4s | %-6s %-6s %-6s | %-6s %-6s %-6s | %s\n", "chem", "cycle", "runs",
-              "RMSE", "worst", "max", "cc RMSE", "worst", "max", "learned R/true, Q/true, bias mA (range)");
+              "RMSE", "worst", "max", "cc RMSE", "worst", "max",
+              "learned R/true, Q/true, bias mA (range)");
   bool all_met = true;
   for (Chemistry chem : {Chemistry::lfp, Chemistry::li_ion}) {
     for (Cycle cycle : {Cycle::dst, Cycle::us06, Cycle::fuds, Cycle::home}) {
       if (!only.empty() && only != cycle_name(cycle)) continue;
       const auto vs = variants(chem, quick);
-      double mean_rmse = 0, worst_rmse = 0, worst_max = 0, mean_cc = 0, worst_cc = 0, worst_cc_max = 0;
+      double mean_rmse = 0, worst_rmse = 0, worst_max = 0, mean_cc = 0, worst_cc = 0,
+             worst_cc_max = 0;
       double r_lo = 1e9, r_hi = 0, q_lo = 1e9, q_hi = 0, b_lo = 1e9, b_hi = -1e9;
       uint64_t seed = 1;
       for (const Variant& v : vs) {
         FILE* trace = nullptr;
         if (!csv_dir.empty()) {
           char name[256];
-          std::snprintf(name, sizeof name, "%s/%s-%d-r%.1f-c%.1f-s%+.0f-o%+.0f-h%.1f.csv", csv_dir.c_str(),
-                        chem == Chemistry::lfp ? "lfp" : "nmc", static_cast<int>(cycle), v.r_factor,
-                        v.capacity_factor, v.ocv_shift_v * 1000, v.offset_a * 1000, v.hyst_factor);
+          std::snprintf(name, sizeof name, "%s/%s-%d-r%.1f-c%.1f-s%+.0f-o%+.0f-h%.1f.csv",
+                        csv_dir.c_str(), chem == Chemistry::lfp ? "lfp" : "nmc",
+                        static_cast<int>(cycle), v.r_factor, v.capacity_factor,
+                        v.ocv_shift_v * 1000, v.offset_a * 1000, v.hyst_factor);
           trace = std::fopen(name, "w");
         }
         const Run r = run_one(chem, cycle, v, seed++, trace);
@@ -318,17 +335,21 @@ int main(int argc, char** argv) {
         b_lo = std::min(b_lo, r.final_bias_ma);
         b_hi = std::max(b_hi, r.final_bias_ma);
         if (std::getenv("ACC_VERBOSE") != nullptr) {
-          std::printf("   r%.1f c%.1f s%+.0f o%+.0f h%.1f: rmse %.2f max %.2f (%.1f h) R %.2f Q %.3f b %.1f\n",
-                      v.r_factor, v.capacity_factor, v.ocv_shift_v * 1000, v.offset_a * 1000,
-                      v.hyst_factor, r.rmse_model, r.max_model, r.hours, r.final_r_ratio,
-                      r.final_capacity_ratio, r.final_bias_ma);
+          std::printf(
+              "   r%.1f c%.1f s%+.0f o%+.0f h%.1f: rmse %.2f max %.2f (%.1f h) R %.2f Q %.3f b "
+              "%.1f\n",
+              v.r_factor, v.capacity_factor, v.ocv_shift_v * 1000, v.offset_a * 1000, v.hyst_factor,
+              r.rmse_model, r.max_model, r.hours, r.final_r_ratio, r.final_capacity_ratio,
+              r.final_bias_ma);
         }
       }
       all_met = all_met && worst_rmse <= 1.0 && worst_max <= 3.0;
-      std::printf("%-6s %-10s %4zu | %6.2f %6.2f %6.2f | %7.2f %6.2f %6.2f | R %.2f-%.2f  Q %.3f-%.3f  b %+.0f..%+.0f\n",
-                  chem == Chemistry::lfp ? "LFP" : "NMC", std::string(cycle_name(cycle)).c_str(),
-                  vs.size(), mean_rmse, worst_rmse, worst_max, mean_cc, worst_cc, worst_cc_max, r_lo,
-                  r_hi, q_lo, q_hi, b_lo, b_hi);
+      std::printf(
+          "%-6s %-10s %4zu | %6.2f %6.2f %6.2f | %7.2f %6.2f %6.2f | R %.2f-%.2f  Q %.3f-%.3f  b "
+          "%+.0f..%+.0f\n",
+          chem == Chemistry::lfp ? "LFP" : "NMC", std::string(cycle_name(cycle)).c_str(), vs.size(),
+          mean_rmse, worst_rmse, worst_max, mean_cc, worst_cc, worst_cc_max, r_lo, r_hi, q_lo, q_hi,
+          b_lo, b_hi);
     }
   }
   std::printf("target (RMSE <= 1 %%, max <= 3 %% in every run): %s\n", all_met ? "met" : "NOT met");

@@ -16,14 +16,14 @@ namespace softbms::core {
 // Resistances are per Ah (mOhm x Ah): a cell of Q Ah has R / Q, so the same C-rate gives the same
 // drop whatever the cell's size. The filter works in C-rate units for the same reason.
 struct CellModelParams {
-  float r0_mohm_ah;    // ohmic (series) resistance
-  float r1_mohm_ah;    // fast polarisation branch
+  float r0_mohm_ah;  // ohmic (series) resistance
+  float r1_mohm_ah;  // fast polarisation branch
   float tau1_s;
-  float r2_mohm_ah;    // slow polarisation (diffusion) branch
+  float r2_mohm_ah;  // slow polarisation (diffusion) branch
   float tau2_s;
   float activation_j_per_mol;  // Arrhenius energy of every resistance
-  float hyst_v;        // half-gap of the OCV hysteresis (0 = none)
-  float hyst_gamma;    // how fast the hysteresis follows the current, per unit SOC of throughput
+  float hyst_v;                // half-gap of the OCV hysteresis (0 = none)
+  float hyst_gamma;  // how fast the hysteresis follows the current, per unit SOC of throughput
   float charge_efficiency;  // coulombic, on charge
 };
 

@@ -13,7 +13,7 @@ constexpr float kReferenceK = 298.15F;
 constexpr float kMinSoc = -0.05F;
 constexpr float kMaxSoc = 1.05F;
 constexpr float kMaxOffsetV = 0.03F;
-constexpr float kMinR = 0.1F;   // factor on the model's resistance
+constexpr float kMinR = 0.1F;  // factor on the model's resistance
 constexpr float kMaxR = 30.0F;
 constexpr float kMaxBiasC = 0.1F;
 constexpr float kMinInvCapacity = 0.6F;  // capacity up to 1.67 x nominal
@@ -22,9 +22,15 @@ constexpr float kMinVariance = 1e-14F;
 constexpr float kPresentV = 0.5F;  // a lower reading is an unconnected input
 constexpr float kMaxStepS = 3600.0F;
 
-float sq(float v) { return v * v; }
-float sign(float v) { return v > 0.0F ? 1.0F : (v < 0.0F ? -1.0F : 0.0F); }
-float mohm_ah_to_ohm_ah(float r) { return r * 1e-3F; }
+float sq(float v) {
+  return v * v;
+}
+float sign(float v) {
+  return v > 0.0F ? 1.0F : (v < 0.0F ? -1.0F : 0.0F);
+}
+float mohm_ah_to_ohm_ah(float r) {
+  return r * 1e-3F;
+}
 
 }  // namespace
 
@@ -54,7 +60,9 @@ void CellFilter::start(float soc, float soc_sigma, float inv_capacity, const Fil
   clamp(m);
 }
 
-float CellFilter::soc_sigma() const { return std::sqrt(std::max(p_[kSoc][kSoc], 0.0F)); }
+float CellFilter::soc_sigma() const {
+  return std::sqrt(std::max(p_[kSoc][kSoc], 0.0F));
+}
 
 void CellFilter::predict(float dt_s, float ic_mean, float hyst_decay, const CellModelParams& m,
                          const FilterTuning& t) {
@@ -212,7 +220,8 @@ void SocFilter::update(const FilterStep& in) {
   const float decay = std::exp(-m.hyst_gamma * std::fabs(ic_mean) * dt / kSecondsPerHour);
   const float arr = arrhenius(m.activation_j_per_mol, in.temp_c);
   const float dic = ic_now - last_ic_;
-  const bool step = std::fabs(dic) >= tuning_.step_min_c && dt > 0.0F && dt <= tuning_.step_max_dt_s;
+  const bool step =
+      std::fabs(dic) >= tuning_.step_min_c && dt > 0.0F && dt <= tuning_.step_max_dt_s;
   const std::size_t n = std::min<std::size_t>(cells_, in.cell_v.size());
   for (std::size_t k = 0; k < n; ++k) {
     CellFilter& f = cell_[k];
@@ -245,8 +254,8 @@ void SocFilter::apply_rules(CellFilter& f, float v, float ic, float rc_drop, flo
   if (full && f.full_held_s >= t.rule_confirm_s) f.observe_soc(1.0F, t.rule_sigma);
   // Empty: the voltage with the learned resistive drop taken out, so that a load's sag does not
   // read as empty; not trusted under a heavy discharge, where the model's drop is too large.
-  const bool empty = in.empty_v > 0.0F && ic >= -t.empty_max_c &&
-                     f.ocv_from(v, ic, rc_drop, arr, m) <= in.empty_v;
+  const bool empty =
+      in.empty_v > 0.0F && ic >= -t.empty_max_c && f.ocv_from(v, ic, rc_drop, arr, m) <= in.empty_v;
   f.empty_held_s = empty ? f.empty_held_s + dt : 0.0F;
   if (empty && f.empty_held_s >= t.rule_confirm_s) f.observe_soc(0.0F, t.rule_sigma);
 }
@@ -256,13 +265,16 @@ float SocFilter::cell_capacity_ah(std::size_t i) const {
 }
 
 float SocFilter::cell_r0_ohm(std::size_t i) const {
-  return cell_[i].state()[kR0] *
-         mohm_ah_to_ohm_ah(cell_model(chem_).r0_mohm_ah) / capacity_ah_;
+  return cell_[i].state()[kR0] * mohm_ah_to_ohm_ah(cell_model(chem_).r0_mohm_ah) / capacity_ah_;
 }
 
-float SocFilter::cell_bias_a(std::size_t i) const { return cell_[i].state()[kBias] * capacity_ah_; }
+float SocFilter::cell_bias_a(std::size_t i) const {
+  return cell_[i].state()[kBias] * capacity_ah_;
+}
 
-float SocFilter::pack_soc() const { return summary().soc; }
+float SocFilter::pack_soc() const {
+  return summary().soc;
+}
 
 FilterSummary SocFilter::summary() const {
   FilterSummary s;

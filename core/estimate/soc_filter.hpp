@@ -19,13 +19,13 @@ namespace softbms::core {
 // The filter's state, per cell. Resistances are learned as a factor on the model's value at
 // 25 °C; current offset and capacity in C-rate units, so that one tuning fits 1 Ah and 1000 Ah.
 enum FilterState : uint8_t {
-  kSoc,         // state of charge, 0..1
-  kHysteresis,  // hysteresis voltage, V (LFP)
-  kOcvOffset,   // the cell's OCV minus the table's, V (a slow constant)
-  kR0,          // R0 / the model's R0 (at 25 °C)
-  kRp,          // polarisation (both RC branches) / the model's
-  kBias,        // current-sensor offset (and the cell's own leak), in C: measured = true + bias
-  kInvCapacity, // nominal capacity / actual capacity
+  kSoc,          // state of charge, 0..1
+  kHysteresis,   // hysteresis voltage, V (LFP)
+  kOcvOffset,    // the cell's OCV minus the table's, V (a slow constant)
+  kR0,           // R0 / the model's R0 (at 25 °C)
+  kRp,           // polarisation (both RC branches) / the model's
+  kBias,         // current-sensor offset (and the cell's own leak), in C: measured = true + bias
+  kInvCapacity,  // nominal capacity / actual capacity
   kFilterStates
 };
 
@@ -34,42 +34,42 @@ using Covariance = std::array<std::array<float, kFilterStates>, kFilterStates>;
 
 // One update's inputs. Currents + = charge, as JK reports them.
 struct FilterStep {
-  float dt_s = 0.0F;            // time since the previous update
-  float charge_as = 0.0F;       // measured charge over dt (A·s); current_a * dt_s if unknown
-  float current_a = 0.0F;       // the current at the moment the voltages were read
-  float temp_c = 25.0F;         // battery temperature
+  float dt_s = 0.0F;              // time since the previous update
+  float charge_as = 0.0F;         // measured charge over dt (A·s); current_a * dt_s if unknown
+  float current_a = 0.0F;         // the current at the moment the voltages were read
+  float temp_c = 25.0F;           // battery temperature
   std::span<const float> cell_v;  // one voltage per cell (V)
   // The SOC-100 % / SOC-0 % rules as evidence (0 = rule off): a cell resting at or above
   // full_v with the charge current below the tail is full; a cell whose voltage with the
   // modelled drop taken out is at or below empty_v is empty.
   float full_v = 0.0F;
   float empty_v = 0.0F;
-  bool charge_allowed = true;   // false = the charge FET is off: charging has ended
+  bool charge_allowed = true;  // false = the charge FET is off: charging has ended
 };
 
 // Tuning (docs/estimation.md, "Tuning"). The defaults are what the benchmark runs.
 struct FilterTuning {
-  float voltage_sigma_v = 0.005F;      // cell ADC and model error at rest
-  float voltage_sigma_per_c = 0.004F;  // added model error per C of current (V per C)
-  float soc_walk = 2e-5F;              // SOC random walk per sqrt(s)
-  float hysteresis_walk_v = 1e-4F;     // per sqrt(s)
-  float offset_walk_v = 2e-5F;         // per sqrt(s)
-  float r_walk = 2e-3F;                // relative resistance random walk per sqrt(s)
-  float bias_walk_c = 1e-6F;           // per sqrt(s)
-  float capacity_walk = 1e-6F;         // per sqrt(s)
+  float voltage_sigma_v = 0.005F;     // cell ADC and model error at rest
+  float voltage_sigma_per_c = 0.03F;  // added model error per C of current (V per C)
+  float soc_walk = 1e-4F;             // SOC random walk per sqrt(s)
+  float hysteresis_walk_v = 1e-4F;    // per sqrt(s)
+  float offset_walk_v = 2e-5F;        // per sqrt(s)
+  float r_walk = 2e-4F;               // relative resistance random walk per sqrt(s)
+  float bias_walk_c = 1e-6F;          // per sqrt(s)
+  float capacity_walk = 1e-6F;        // per sqrt(s)
   float initial_soc_sigma = 0.3F;
   float initial_offset_sigma_v = 0.005F;
   float initial_r_sigma = 3.0F;
-  float initial_bias_sigma_c = 0.02F;
-  float initial_capacity_sigma = 0.1F;
-  float rule_sigma = 0.01F;            // how sure a SOC rule is
-  float rule_confirm_s = 2.0F;         // how long a rule's condition must hold
-  float step_min_c = 0.1F;             // a current step this large (C) measures R0
-  float step_max_dt_s = 2.0F;          // between readings at most this far apart
-  float step_sigma_v = 0.003F;         // noise of a voltage difference
-  float tail_c = 0.05F;                // charge ends below this current (C)
-  float empty_max_c = 1.0F;            // the empty rule is not trusted above this discharge (C)
-  float gate_sigmas = 5.0F;            // innovations are clipped to this many sigmas
+  float initial_bias_sigma_c = 0.005F;
+  float initial_capacity_sigma = 0.02F;
+  float rule_sigma = 0.01F;     // how sure a SOC rule is
+  float rule_confirm_s = 2.0F;  // how long a rule's condition must hold
+  float step_min_c = 0.1F;      // a current step this large (C) measures R0
+  float step_max_dt_s = 2.0F;   // between readings at most this far apart
+  float step_sigma_v = 0.003F;  // noise of a voltage difference
+  float tail_c = 0.05F;         // charge ends below this current (C)
+  float empty_max_c = 1.0F;     // the empty rule is not trusted above this discharge (C)
+  float gate_sigmas = 5.0F;     // innovations are clipped to this many sigmas
 };
 
 class CellFilter {
@@ -100,7 +100,7 @@ class CellFilter {
   [[nodiscard]] float soc_sigma() const;
   [[nodiscard]] const StateVector& state() const { return x_; }
   [[nodiscard]] const Covariance& covariance() const { return p_; }
-  float full_held_s = 0.0F;   // how long the SOC-100 rule's condition has held
+  float full_held_s = 0.0F;  // how long the SOC-100 rule's condition has held
   float empty_held_s = 0.0F;
 
  private:
@@ -113,11 +113,11 @@ class CellFilter {
 };
 
 struct FilterSummary {
-  float soc = 0.0F;           // pack, 0..1
-  float capacity_ah = 0.0F;   // pack usable capacity (learned)
-  float r0_ohm = 0.0F;        // mean learned series resistance per cell at 25 °C
-  float bias_a = 0.0F;        // mean learned current offset (measured - true)
-  float soh = 1.0F;           // learned / nominal capacity of the weakest cell
+  float soc = 0.0F;          // pack, 0..1
+  float capacity_ah = 0.0F;  // pack usable capacity (learned)
+  float r0_ohm = 0.0F;       // mean learned series resistance per cell at 25 °C
+  float bias_a = 0.0F;       // mean learned current offset (measured - true)
+  float soh = 1.0F;          // learned / nominal capacity of the weakest cell
 };
 
 class SocFilter {
@@ -144,7 +144,8 @@ class SocFilter {
   [[nodiscard]] FilterSummary summary() const;
 
  private:
-  void apply_rules(CellFilter& f, float v, float ic, float rc_drop, float arr, const FilterStep& in);
+  void apply_rules(CellFilter& f, float v, float ic, float rc_drop, float arr,
+                   const FilterStep& in);
 
   std::array<CellFilter, kMaxCells> cell_{};
   Chemistry chem_ = Chemistry::lfp;
