@@ -29,6 +29,7 @@ constexpr double kCapacityAh = 1.0;
 constexpr double kPlantStepS = 0.1;
 constexpr double kFilterPeriodS = 1.0;
 constexpr double kSkipS = 15.0 * 60.0;
+constexpr double kRestBeforeS = 60.0;
 constexpr double kVoltageNoiseV = 0.002;
 constexpr double kVoltageLsbV = 0.001;
 constexpr double kCurrentNoiseA = 0.01;
@@ -180,7 +181,9 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
   while (t < t_end) {
     // Current request (+ = charge).
     double want = 0.0;
-    if (cycle == Cycle::dst) {
+    if (!home && t < kRestBeforeS) {
+      want = 0.0;  // parked: the drive starts after a minute at rest
+    } else if (cycle == Cycle::dst) {
       want = -load.at(t) * v_nominal / std::max(v_cell, 0.5);  // power steps: I = P / V
     } else if (home) {
       want = solar.at(t) - (load.at(t) + appliances.at(t)) * v_nominal / std::max(v_cell, 0.5);
@@ -233,8 +236,11 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
     const double est = filter.pack_soc();
     const double cc_shown = std::clamp(cc, 0.0, 1.0);
     if (trace != nullptr) {
-      std::fprintf(trace, "%.1f,%.5f,%.4f,%.4f,%.4f,%.4f\n", t, i_cmd, v_read, truth * 100,
-                   est * 100, cc_shown * 100);
+      std::fprintf(trace, "%.1f,%.5f,%.4f,%.4f,%.4f,%.4f,%.3f,%.4f,%.4f,%.4f\n", t, i_cmd, v_read,
+                   truth * 100, est * 100, cc_shown * 100, filter.cell_r0_ohm(0) / pack.r0_ohm(0),
+                   filter.cell(0).state()[core::kRp],
+                   filter.cell(0).state()[core::kOcvOffset] * 1000,
+                   filter.cell(0).state()[core::kHysteresis] * 1000);
     }
     if (t < kSkipS) continue;
     const double em = est - truth;

@@ -21,6 +21,8 @@ constexpr float kMaxInvCapacity = 2.0F;  // down to 0.5 x nominal
 constexpr float kMinVariance = 1e-14F;
 constexpr float kPresentV = 0.5F;  // a lower reading is an unconnected input
 constexpr float kMaxStepS = 3600.0F;
+constexpr float kMinSlopeSpread = 0.005F;
+constexpr float kMaxSlopeSpread = 0.25F;
 
 float sq(float v) {
   return v * v;
@@ -33,6 +35,12 @@ float mohm_ah_to_ohm_ah(float r) {
 }
 
 }  // namespace
+
+float soc_at_rest_v(Chemistry c, float v) {
+  return static_cast<float>(
+             soc_permille_at_rest(c, Millivolts(static_cast<int32_t>(std::lround(v * 1000.0F))))) /
+         1000.0F;
+}
 
 float arrhenius(float activation_j_per_mol, float temp_c) {
   const float t = std::clamp(temp_c, -40.0F, 80.0F) + kKelvin;
@@ -125,14 +133,28 @@ void CellFilter::correct(Chemistry c, float v, float ic_now, float rc_drop_v, fl
   const float ic = ic_now - x_[kBias];
   const float predicted = ocv.v + x_[kHysteresis] + x_[kOcvOffset] + r0 * ic + rp * rc_drop_v;
   StateVector h{};
-  h[kSoc] = ocv.dv_dz;
+  // The OCV's slope over the SOC range the filter still considers (one sigma either side), not
+  // at one point: LFP's curve is flat in one 5 % segment and steep in the next, and an uncertain
+  // SOC linearised on a flat segment would jump on a millivolt of noise.
+  const float spread = std::min(std::sqrt(std::max(p_[kSoc][kSoc], 0.0F)), kMaxSlopeSpread);
+  h[kSoc] =
+      spread > kMinSlopeSpread
+          ? (ocv_at(c, x_[kSoc] + spread).v - ocv_at(c, x_[kSoc] - spread).v) / (2.0F * spread)
+          : ocv.dv_dz;
   h[kHysteresis] = m.hyst_v > 0.0F ? 1.0F : 0.0F;
   h[kOcvOffset] = 1.0F;
-  h[kR0] = arr * mohm_ah_to_ohm_ah(m.r0_mohm_ah) * ic;
+  // R0 is left to the current steps (observe_step): from one voltage it cannot be told apart
+  // from the SOC and the OCV offset while the current holds still. Its uncertainty still counts
+  // (a "consider" parameter): while R0 is unknown, a reading under load says little.
+  const float h_r0 = arr * mohm_ah_to_ohm_ah(m.r0_mohm_ah) * ic;
   h[kRp] = arr * rc_drop_v;
   h[kBias] = -r0;
-  const float r = sq(t.voltage_sigma_v) + sq(t.voltage_sigma_per_c * ic_now);
-  update(h, v - predicted, r, t.gate_sigmas);
+  const float r =
+      sq(t.voltage_sigma_v) + sq(t.voltage_sigma_per_c * ic_now) + sq(h_r0) * p_[kR0][kR0];
+  // The current offset and the capacity learn only from readings where the OCV moves enough
+  // with SOC to tell a drift from a model error (LFP: at its knees, not on its plateaus).
+  const bool informative = std::fabs(h[kSoc]) >= t.learn_min_slope_v;
+  update(h, v - predicted, r, t.gate_sigmas, informative ? 0U : kSlowStates);
   // Gate clips a wild reading; the states stay in their plausible ranges.
   clamp(m);
 }
@@ -140,7 +162,7 @@ void CellFilter::correct(Chemistry c, float v, float ic_now, float rc_drop_v, fl
 void CellFilter::observe_soc(float soc, float sigma) {
   StateVector h{};
   h[kSoc] = 1.0F;
-  update(h, soc - x_[kSoc], sq(sigma), FilterTuning{}.gate_sigmas);
+  update(h, soc - x_[kSoc], sq(sigma), FilterTuning{}.gate_sigmas, 0U);
 }
 
 void CellFilter::observe_step(float dv_v, float dic, float arr, const CellModelParams& m,
@@ -149,10 +171,11 @@ void CellFilter::observe_step(float dv_v, float dic, float arr, const CellModelP
   StateVector h{};
   h[kR0] = r0_per_factor;
   const float r = sq(t.step_sigma_v) + sq(0.1F * x_[kR0] * r0_per_factor);
-  update(h, dv_v - x_[kR0] * r0_per_factor, r, t.gate_sigmas);
+  update(h, dv_v - x_[kR0] * r0_per_factor, r, t.gate_sigmas, 0U);
 }
 
-void CellFilter::update(const StateVector& h, float innovation, float r, float gate) {
+void CellFilter::update(const StateVector& h, float innovation, float r, float gate,
+                        uint32_t frozen) {
   StateVector ph{};
   for (std::size_t i = 0; i < kFilterStates; ++i) {
     float acc = 0.0F;
@@ -165,27 +188,60 @@ void CellFilter::update(const StateVector& h, float innovation, float r, float g
   const float limit = gate * std::sqrt(s);
   const float e = std::clamp(innovation, -limit, limit);
   const float inv_s = 1.0F / s;
-  for (std::size_t i = 0; i < kFilterStates; ++i) x_[i] += ph[i] * inv_s * e;
+  StateVector k{};
   for (std::size_t i = 0; i < kFilterStates; ++i) {
-    const float ki = ph[i] * inv_s;
-    for (std::size_t j = i; j < kFilterStates; ++j) {
-      const float v = p_[i][j] - ki * ph[j];
-      p_[i][j] = v;
-      p_[j][i] = v;
-    }
-    p_[i][i] = std::max(p_[i][i], kMinVariance);
+    k[i] = (frozen >> i & 1U) != 0 ? 0.0F : ph[i] * inv_s;
+    x_[i] += k[i] * e;
   }
+  if (frozen == 0) {
+    for (std::size_t i = 0; i < kFilterStates; ++i) {
+      for (std::size_t j = i; j < kFilterStates; ++j) {
+        const float v = p_[i][j] - k[i] * ph[j];
+        p_[i][j] = v;
+        p_[j][i] = v;
+      }
+    }
+  } else {
+    // Joseph form, which stays right for a gain that is not the optimal one (frozen states
+    // keep their value, and their uncertainty still counts): P = (I - K h') P (I - K h')' + K r K'.
+    Covariance m{};
+    for (std::size_t i = 0; i < kFilterStates; ++i) {
+      for (std::size_t j = 0; j < kFilterStates; ++j) m[i][j] = p_[i][j] - k[i] * ph[j];
+    }
+    StateVector mh{};
+    for (std::size_t i = 0; i < kFilterStates; ++i) {
+      float acc = 0.0F;
+      for (std::size_t j = 0; j < kFilterStates; ++j) acc += m[i][j] * h[j];
+      mh[i] = acc;
+    }
+    for (std::size_t i = 0; i < kFilterStates; ++i) {
+      for (std::size_t j = i; j < kFilterStates; ++j) {
+        const float v = m[i][j] - mh[i] * k[j] + r * k[i] * k[j];
+        p_[i][j] = v;
+        p_[j][i] = v;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < kFilterStates; ++i) p_[i][i] = std::max(p_[i][i], kMinVariance);
 }
 
 void CellFilter::clamp(const CellModelParams& m) {
-  x_[kSoc] = std::clamp(x_[kSoc], kMinSoc, kMaxSoc);
-  const float hmax = 1.5F * m.hyst_v;
-  x_[kHysteresis] = std::clamp(x_[kHysteresis], -hmax, hmax);
-  x_[kOcvOffset] = std::clamp(x_[kOcvOffset], -kMaxOffsetV, kMaxOffsetV);
-  x_[kR0] = std::clamp(x_[kR0], kMinR, kMaxR);
-  x_[kRp] = std::clamp(x_[kRp], kMinR, kMaxR);
-  x_[kBias] = std::clamp(x_[kBias], -kMaxBiasC, kMaxBiasC);
-  x_[kInvCapacity] = std::clamp(x_[kInvCapacity], kMinInvCapacity, kMaxInvCapacity);
+  const float hmax = 3.0F * m.hyst_v;
+  const std::array<float, kFilterStates> lo = {kMinSoc, -hmax,      -kMaxOffsetV,   kMinR,
+                                               kMinR,   -kMaxBiasC, kMinInvCapacity};
+  const std::array<float, kFilterStates> hi = {kMaxSoc, hmax,      kMaxOffsetV,    kMaxR,
+                                               kMaxR,   kMaxBiasC, kMaxInvCapacity};
+  for (std::size_t i = 0; i < kFilterStates; ++i) {
+    if (x_[i] >= lo[i] && x_[i] <= hi[i]) continue;
+    // A state held at its limit no longer moves with the others: forget how it was correlated
+    // with them, or later readings would push the others the wrong way through it.
+    x_[i] = std::clamp(x_[i], lo[i], hi[i]);
+    for (std::size_t j = 0; j < kFilterStates; ++j) {
+      if (j == i) continue;
+      p_[i][j] = 0.0F;
+      p_[j][i] = 0.0F;
+    }
+  }
 }
 
 void SocFilter::start(Chemistry c, float capacity_ah, uint8_t cells, float soc, float soc_sigma,
@@ -219,6 +275,10 @@ void SocFilter::update(const FilterStep& in) {
       mohm_ah_to_ohm_ah(m.r1_mohm_ah) * i1_ + mohm_ah_to_ohm_ah(m.r2_mohm_ah) * i2_;
   const float decay = std::exp(-m.hyst_gamma * std::fabs(ic_mean) * dt / kSecondsPerHour);
   const float arr = arrhenius(m.activation_j_per_mol, in.temp_c);
+  // What the rules mean in the model's terms: the SOC the OCV table gives at their voltages (a
+  // 4.15 V "full" NMC cell is 96 % of what the cell holds up to 4.2 V).
+  full_soc_ = soc_at_rest_v(chem_, in.full_v);
+  empty_soc_ = soc_at_rest_v(chem_, in.empty_v);
   const float dic = ic_now - last_ic_;
   const bool step =
       std::fabs(dic) >= tuning_.step_min_c && dt > 0.0F && dt <= tuning_.step_max_dt_s;
@@ -251,13 +311,13 @@ void SocFilter::apply_rules(CellFilter& f, float v, float ic, float rc_drop, flo
   const bool charge_ended = ic <= t.tail_c || !in.charge_allowed;
   const bool full = in.full_v > 0.0F && v >= in.full_v && charge_ended;
   f.full_held_s = full ? f.full_held_s + dt : 0.0F;
-  if (full && f.full_held_s >= t.rule_confirm_s) f.observe_soc(1.0F, t.rule_sigma);
+  if (full && f.full_held_s >= t.rule_confirm_s) f.observe_soc(full_soc_, t.rule_sigma);
   // Empty: the voltage with the learned resistive drop taken out, so that a load's sag does not
   // read as empty; not trusted under a heavy discharge, where the model's drop is too large.
   const bool empty =
       in.empty_v > 0.0F && ic >= -t.empty_max_c && f.ocv_from(v, ic, rc_drop, arr, m) <= in.empty_v;
   f.empty_held_s = empty ? f.empty_held_s + dt : 0.0F;
-  if (empty && f.empty_held_s >= t.rule_confirm_s) f.observe_soc(0.0F, t.rule_sigma);
+  if (empty && f.empty_held_s >= t.rule_confirm_s) f.observe_soc(empty_soc_, t.rule_sigma);
 }
 
 float SocFilter::cell_capacity_ah(std::size_t i) const {

@@ -29,6 +29,9 @@ enum FilterState : uint8_t {
   kFilterStates
 };
 
+// The slow states: learned only from readings that can tell them apart from a model error.
+inline constexpr uint32_t kSlowStates = (1U << kBias) | (1U << kInvCapacity);
+
 using StateVector = std::array<float, kFilterStates>;
 using Covariance = std::array<std::array<float, kFilterStates>, kFilterStates>;
 
@@ -62,14 +65,15 @@ struct FilterTuning {
   float initial_r_sigma = 3.0F;
   float initial_bias_sigma_c = 0.005F;
   float initial_capacity_sigma = 0.02F;
-  float rule_sigma = 0.01F;     // how sure a SOC rule is
-  float rule_confirm_s = 2.0F;  // how long a rule's condition must hold
-  float step_min_c = 0.1F;      // a current step this large (C) measures R0
-  float step_max_dt_s = 2.0F;   // between readings at most this far apart
-  float step_sigma_v = 0.003F;  // noise of a voltage difference
-  float tail_c = 0.05F;         // charge ends below this current (C)
-  float empty_max_c = 1.0F;     // the empty rule is not trusted above this discharge (C)
-  float gate_sigmas = 5.0F;     // innovations are clipped to this many sigmas
+  float learn_min_slope_v = 0.5F;  // OCV slope (V per unit SOC) for offset and capacity
+  float rule_sigma = 0.01F;        // how sure a SOC rule is
+  float rule_confirm_s = 2.0F;     // how long a rule's condition must hold
+  float step_min_c = 0.1F;         // a current step this large (C) measures R0
+  float step_max_dt_s = 2.0F;      // between readings at most this far apart
+  float step_sigma_v = 0.003F;     // noise of a voltage difference
+  float tail_c = 0.05F;            // charge ends below this current (C)
+  float empty_max_c = 1.0F;        // the empty rule is not trusted above this discharge (C)
+  float gate_sigmas = 5.0F;        // innovations are clipped to this many sigmas
 };
 
 class CellFilter {
@@ -104,7 +108,8 @@ class CellFilter {
   float empty_held_s = 0.0F;
 
  private:
-  void update(const StateVector& h, float innovation, float r, float gate);
+  // frozen: a bit per state that this reading must not move.
+  void update(const StateVector& h, float innovation, float r, float gate, uint32_t frozen);
   void clamp(const CellModelParams& m);
 
   StateVector x_{};
@@ -158,9 +163,13 @@ class SocFilter {
   // The previous reading, for current steps.
   std::array<float, kMaxCells> last_v_{};
   float last_ic_ = 0.0F;
+  float full_soc_ = 1.0F;  // the SOC the rules observe
+  float empty_soc_ = 0.0F;
   float last_rc_drop_ = 0.0F;
 };
 
+// SOC (0..1) of a cell resting at v volts, from the chemistry's OCV table.
+float soc_at_rest_v(Chemistry c, float v);
 // Arrhenius factor of a resistance at temp_c against 25 °C.
 float arrhenius(float activation_j_per_mol, float temp_c);
 
