@@ -1,16 +1,20 @@
 #include "app/service_options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <ostream>
+
+#include "host/web/host_check.hpp"
 
 namespace softbms::app {
 
 namespace sv = host::services;
 
 const std::string_view kServiceUsage =
-    "  serving: [--http ADDR:PORT|off] [--metrics-open] [--history PATH|off]\n"
+    "  serving: [--http ADDR:PORT|off] [--allowed-host NAME[,NAME...]] [--metrics-open]\n"
+    "           [--history PATH|off]\n"
     "           [--mqtt HOST[:PORT]|mqtt://HOST[:PORT]|mqtts://HOST[:PORT]] [--mqtt-ca FILE]\n"
     "           [--mqtt-base B] [--mqtt-commands "
     "none|switches|settings|switches,settings]\n"
@@ -22,6 +26,24 @@ namespace {
 bool fail(Io io, std::string_view command, const std::string& message) {
   io.err << "softbms " << command << ": " << message << "\n";
   return false;
+}
+
+// --allowed-host a,b: names besides loopback ones and the listening address that logins and
+// writes may use in Host (docs/security.md).
+bool allowed_hosts(const Args& args, std::string_view command, sv::ServiceOptions& o, Io io) {
+  std::string_view rest = args.option("allowed-host").value_or("");
+  while (!rest.empty()) {
+    const std::size_t end = std::min(rest.find(','), rest.size());
+    const std::string_view name = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    if (!host::web::valid_host_name(name))
+      return fail(io, command,
+                  "--allowed-host takes host names (letters, digits, '.', '-') separated by "
+                  "commas, without scheme or port, got '" +
+                      std::string(name) + "'");
+    o.http.allowed_hosts.emplace_back(name);
+  }
+  return true;
 }
 
 bool http(const Args& args, std::string_view command, sv::ServiceOptions& o, Io io) {
@@ -39,7 +61,7 @@ bool http(const Args& args, std::string_view command, sv::ServiceOptions& o, Io 
     o.http = h.value();
   }
   o.http.metrics_open = args.flag("metrics-open");
-  return true;
+  return allowed_hosts(args, command, o, io);
 }
 
 bool mqtt(const Args& args, std::string_view command, sv::ServiceOptions& o, Io io) {

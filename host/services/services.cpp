@@ -218,6 +218,7 @@ Done Services::start_web() {
   if (!options_.http.enabled) return {};
   web::ServerOptions o;
   o.address = options_.http.address;
+  o.hosts.allowed_hosts = options_.http.allowed_hosts;
   o.parallel = options_.parallel;
   o.on_write = [this](const web::WriteRecord& w) {
     tell("web: " + w.who + (w.pack.empty() ? "" : " pack " + w.pack) + " " + w.action + ": " +

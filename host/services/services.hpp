@@ -31,6 +31,7 @@ struct HttpOptions {
   int port = 8080;              // 0 = any free port
   bool next_free_port = false;  // the port is taken: try the next ones (scripts/run-demo)
   bool metrics_open = false;    // /metrics without a login on a non-loopback address
+  std::vector<std::string> allowed_hosts;  // --allowed-host: more names for Host (logins, writes)
 };
 
 struct MqttOptions {
