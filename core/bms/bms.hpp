@@ -152,7 +152,7 @@ class Bms {
   uint8_t dirty_ = 0;
 };
 
-// The device identity a model has when nothing else was configured (jk-protocols.md §9).
+// The device identity a model has when nothing else was configured ([ESPHOME]).
 DeviceInfo default_device_info(ModelId model);
 
 }  // namespace softbms::core
