@@ -123,12 +123,15 @@ Outputs Bms::step(Milliseconds now, const Measurements& raw) {
   decide_outputs(m, balance);
   const EstimateNotes notes = estimator_.update(now, m, settings_, FetState{out_.charge_fet, out_.discharge_fet});
   if (notes.capacity_learned) log(now, EventType::capacity_learned, 0, static_cast<int32_t>(estimator_.full_capacity().count()));
+  model_soc_.update(now, m, settings_, out_.charge_fet, estimator_.soc_permille());
+  const bool model_shown = settings_.raw(Param::soc_method) == static_cast<int32_t>(SocMethod::model) && model_soc_.running();
+  const uint8_t soc_shown = model_shown ? static_cast<uint8_t>(model_soc_.soc_permille() / 10) : estimator_.soc_percent();
   if (notes.capacity_learned || now - last_counter_save_ >= kCounterSavePeriod) {
     dirty_ |= kDirtyCounters;
     last_counter_save_ = now;
   }
   charge_.step(now, m,
-               ChargeInputs{estimator_.soc_percent(), protections_.alarms(),
+               ChargeInputs{soc_shown, protections_.alarms(),
                             !out_.charge_fet || !settings_.on(Param::charge_enabled),
                             !out_.discharge_fet || !settings_.on(Param::discharge_enabled)},
                settings_);
@@ -207,6 +210,7 @@ void Bms::publish(Milliseconds now, const Measured& m, const BalanceReport& bala
   s.balance_source = balance.source;
   s.balance_sink = balance.sink;
   estimator_.publish(s);
+  model_soc_.publish(s, settings_);
   const ChargeResult& cr = charge_.result();
   s.charge_stage = cr.stage;
   s.charge_stage_elapsed = cr.stage_elapsed;

@@ -13,6 +13,7 @@
 #include "core/base/status.hpp"
 #include "core/base/units.hpp"
 #include "core/estimate/estimator.hpp"
+#include "core/estimate/model_soc.hpp"
 #include "core/functions/alarm_outputs.hpp"
 #include "core/functions/auto_shutdown.hpp"
 #include "core/functions/emergency.hpp"
@@ -93,6 +94,7 @@ class Bms {
   [[nodiscard]] Counters counters() const { return estimator_.counters(); }
   [[nodiscard]] const Outputs& outputs() const { return out_; }
   [[nodiscard]] const ChargeResult& charge_control() const { return charge_.result(); }
+  [[nodiscard]] const ModelSoc& model_soc() const { return model_soc_; }
 
   [[nodiscard]] uint8_t dirty() const { return dirty_; }
   void mark_saved(uint8_t records) { dirty_ = static_cast<uint8_t>(dirty_ & ~records); }
@@ -135,6 +137,7 @@ class Bms {
   Protections protections_;
   Balancer balancer_;
   Estimator estimator_;
+  ModelSoc model_soc_;
   ChargeControl charge_;
   Emergency emergency_;
   SmartSleep sleep_;

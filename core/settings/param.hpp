@@ -84,6 +84,8 @@ enum class Param : uint8_t {
   device_address, buzzer_alarm_mask, dry1_alarm_mask, dry2_alarm_mask,
   // calibration
   voltage_calibration, current_calibration,
+  // estimation
+  soc_method,
   count_  // not a parameter: the number of parameters
 };
 inline constexpr std::size_t kParamCount = static_cast<std::size_t>(Param::count_);
@@ -187,6 +189,8 @@ inline constexpr std::array<ParamInfo, kParamCount> kParams = {{
   // Calibration factors (1 000 000 ppm = factor 1.0), set by calibrate commands.
   {Param::voltage_calibration, "voltage_calibration", Unit::ppm, 800000, 1200000, all(1000000), kKeepOnPreset | kSetByItsCommand, {}, "Cell voltage gain; set by entering a measured pack voltage"},
   {Param::current_calibration, "current_calibration", Unit::ppm, 500000, 1500000, all(1000000), kKeepOnPreset | kSetByItsCommand, {}, "Current gain; set by entering a measured current"},
+  // Estimation (docs/estimation.md).
+  {Param::soc_method, "soc_method", Unit::choice, 0, 1, all(0), kNone, {}, "SOC shown everywhere: 0 = coulomb counter with JK's voltage resets, 1 = model-based estimator"},
 }};
 // clang-format on
 

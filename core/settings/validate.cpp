@@ -110,7 +110,16 @@ Range allowed_range(Param p, const Settings& s) {
     r.min = std::max(r.min, m.cell_threshold_min.count());
     r.max = std::min(r.max, m.cell_threshold_max.count());
   }
-  if (p == Param::cell_count) r.max = std::min<int32_t>(r.max, model(s.model_id()).max_cells);
+  if (p == Param::cell_count) {
+    // The model's balance leads, and its cell range for the chemistry when it supports one.
+    const ModelProfile& m = model(s.model_id());
+    const CellRange cells = m.cells[static_cast<std::size_t>(s.chemistry())];
+    r.max = std::min<int32_t>(r.max, m.max_cells);
+    if (cells.supported()) {
+      r.min = std::max<int32_t>(r.min, cells.min);
+      r.max = std::min<int32_t>(r.max, cells.max);
+    }
+  }
   return r;
 }
 
