@@ -315,17 +315,15 @@ class WebServer::Routes {
   }
 
   Reply put_settings(PackAccess& p, const json& body) {
-    const auto plan = plan_changes(p.settings(), body);
-    if (const auto* e = std::get_if<FieldError>(&plan))
+    auto parsed = parse_changes(body);
+    if (const auto* e = std::get_if<FieldError>(&parsed))
       return {422, to_json(*e), "rejected: " + e->message};
+    // One step of the core: validated on the final state, all or nothing.
+    const core::SettingsChange change{core::Origin::web, core::Authority::settings,
+                                      std::get<core::ChangeList>(parsed)};
+    if (const Status st = p.apply(change); !st.ok()) return device_reply(p, st, {});
     json applied = json::array();
-    for (const SettingChange& c : std::get<std::vector<SettingChange>>(plan)) {
-      core::Command cmd = command(core::CommandKind::set_param, core::Authority::settings);
-      cmd.param = c.param;
-      cmd.value = c.raw;
-      if (const Status st = p.apply(cmd); !st.ok()) return device_reply(p, st, {});
-      applied.push_back(core::info(c.param).name);
-    }
+    for (const core::Change& c : change.changes) applied.push_back(core::info(c.param).name);
     return {200, {{"applied", applied}, {"settings", settings_json(p.settings())}}};
   }
 

@@ -237,9 +237,10 @@ TEST_F(ServerTest, valid_change_applies_and_is_logged_with_who_made_it) {
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(pack.settings().raw(core::Param::cell_ovp), 3650);
   EXPECT_EQ(pack.settings().raw(core::Param::charge_otp), 555);
-  ASSERT_EQ(pack.commands.size(), 2U);
-  EXPECT_EQ(pack.commands[0].origin, core::Origin::web);
-  EXPECT_EQ(pack.commands[0].authority, core::Authority::settings);
+  ASSERT_EQ(pack.changes.size(), 1U);  // one set of two changes, one step of the core
+  EXPECT_EQ(pack.changes[0].changes.size(), 2U);
+  EXPECT_EQ(pack.changes[0].origin, core::Origin::web);
+  EXPECT_EQ(pack.changes[0].authority, core::Authority::settings);
   EXPECT_EQ(json::parse(r->body)["settings"]["cell_ovp"], 3650);
 
   const json log = get_json("/api/packs/1/events");
@@ -260,7 +261,23 @@ TEST_F(ServerTest, fields_that_move_together_apply_whatever_order_they_come_in) 
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(pack.settings().raw(core::Param::cell_uvp), 3050);
   EXPECT_EQ(pack.settings().raw(core::Param::cell_uvpr), 3100);
-  EXPECT_EQ(json::parse(r->body)["applied"], json::array({"cell_uvpr", "cell_uvp"}));
+  EXPECT_EQ(json::parse(r->body)["applied"], json::array({"cell_uvp", "cell_uvpr"}));
+}
+
+// Issue 11: a save is all or nothing. Whichever of the fields is the bad one, nothing changes
+// and the answer names it.
+TEST_F(ServerTest, a_save_whose_kth_change_is_invalid_changes_nothing) {
+  Login l = login();
+  const json good = {{"balance_trigger_delta", 20}, {"cell_ovp", 3650}, {"charge_otp", 65}};
+  for (const std::string bad : {"balance_trigger_delta", "cell_ovp", "charge_otp"}) {
+    json body = good;
+    body[bad] = bad == "charge_otp" ? json(150) : bad == "cell_ovp" ? json(9999) : json(5000);
+    const core::Settings before = pack.settings();
+    const auto r = write("/api/packs/1/settings", body, l, "PUT");
+    ASSERT_EQ(r->status, 422) << r->body;
+    EXPECT_EQ(json::parse(r->body)["field"], bad);
+    EXPECT_EQ(pack.settings(), before) << bad;
+  }
 }
 
 TEST_F(ServerTest, switches_emergency_and_factory_reset_reach_the_pack) {

@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <sstream>
 
+#include "core/settings/change.hpp"
 #include "core/settings/validate.hpp"
 #include "host/text/param_text.hpp"
 
@@ -168,6 +169,8 @@ core::Settings read_settings(const YAML::Node& node, const PackSpec& pack,
   if (!node.IsDefined()) return s;
   if (!node.IsMap())
     fail(node, "settings", "expected name: value lines (names of softbms settings --list)");
+  core::ChangeList changes;
+  std::vector<YAML::Node> nodes;  // the value node of each change, for the error's line
   for (const auto& kv : node) {
     const auto name = kv.first.as<std::string>();
     const std::string field = "settings." + name;
@@ -178,10 +181,20 @@ core::Settings read_settings(const YAML::Node& node, const PackSpec& pack,
     if (!raw.ok())
       fail(kv.second, field,
            "'" + kv.second.Scalar() + "': " + host::describe_setting_error(raw.status()));
-    if (const Status st = core::apply_change(s, *p, raw.value()); !st.ok()) {
-      fail(kv.second, field, host::describe_setting_error(st));
+    if (!changes.contains(*p)) {
+      out.push_back({*p, raw.value(), line_of(kv.second)});
+      nodes.push_back(kv.second);
     }
-    out.push_back({*p, raw.value(), line_of(kv.second)});
+    static_cast<void>(changes.set(*p, raw.value()));  // a table Param
+  }
+  // All of them as one step, as the board takes a settings change: checked on the final state.
+  if (const Status st = core::apply_changes(s, changes); !st.ok()) {
+    const std::string name(core::info(core::error_field(st)).name);
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      if (changes[i].param == core::error_field(st))
+        fail(nodes[i], "settings." + name, host::describe_setting_error(st));
+    }
+    fail(node, "settings", host::describe_setting_error(st));
   }
   return s;
 }
