@@ -286,6 +286,8 @@ void SocFilter::update(const FilterStep& in) {
   for (std::size_t k = 0; k < n; ++k) {
     CellFilter& f = cell_[k];
     if (dt > 0.0F) f.predict(dt, ic_mean, decay, m, tuning_);
+    if (in.charge_sigma_as > 0.0F)
+      f.add_soc_variance(sq(in.charge_sigma_as / kSecondsPerHour / capacity_ah_));
     const float v = in.cell_v[k];
     const float last_v = last_v_[k];
     last_v_[k] = v;
