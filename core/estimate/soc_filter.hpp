@@ -105,6 +105,8 @@ class CellFilter {
 
   [[nodiscard]] float soc() const { return x_[kSoc]; }
   [[nodiscard]] float soc_sigma() const;
+  // False when a state or a variance is no longer a number (then the cell starts again).
+  [[nodiscard]] bool healthy() const;
   [[nodiscard]] const StateVector& state() const { return x_; }
   [[nodiscard]] const Covariance& covariance() const { return p_; }
   float full_held_s = 0.0F;  // how long the SOC-100 rule's condition has held

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 #include "core/estimate/estimator.hpp"
 #include "core/estimate/ocv_table.hpp"
@@ -14,6 +15,16 @@ namespace softbms::host::estimate {
 namespace {
 
 enum Column : std::size_t { kTime, kCurrent, kVoltage, kTemp, kColumns };
+
+// What a pack can read; beyond it a value is a typo or garbage (and would overflow the integer
+// units of the core's coulomb counter).
+struct Limit {
+  double lo, hi;
+  std::string_view unit;
+};
+constexpr std::array<Limit, kColumns> kLimits = {
+    {{0.0, 1e10, "s"}, {-1e4, 1e4, "A"}, {0.0, 1000.0, "V"}, {-100.0, 200.0, "°C"}}};
+constexpr Limit kCellLimit{0.0, 10.0, "V"};
 
 struct ColumnName {
   std::string_view name;
@@ -142,22 +153,30 @@ ParseResult parse_log_csv(std::string_view text, std::size_t max_rows) {
     std::vector<std::optional<double>> cells(layout.cells.size());
     std::optional<LogError> bad;
     for_each_field(line, layout.sep, [&](std::size_t i, std::string_view field) {
-      const auto store = [&](std::optional<double>& slot, double scale, std::string_view what) {
+      const auto store = [&](std::optional<double>& slot, double scale, std::string_view what,
+                             const Limit& lim) {
         if (field.empty()) return;  // no sample
+        const std::string shown(field.substr(0, 40));
         double v = 0.0;
         if (!parse_number(field, v)) {
-          bad = LogError{
-              line_no, i + 1,
-              std::string(what) + " '" + std::string(field.substr(0, 40)) + "' is not a number"};
+          bad = LogError{line_no, i + 1, std::string(what) + " '" + shown + "' is not a number"};
           return;
         }
-        slot = v * scale;
+        v *= scale;
+        if (v < lim.lo || v > lim.hi) {
+          char range[96];
+          std::snprintf(range, sizeof range, " is outside %g .. %g %s", lim.lo, lim.hi,
+                        std::string(lim.unit).c_str());
+          bad = LogError{line_no, i + 1, std::string(what) + " " + shown + range};
+          return;
+        }
+        slot = v;
       };
       for (std::size_t c = 0; c < kColumns && !bad; ++c) {
-        if (layout.at[c] == i) store(value[c], layout.scale[c], kRequiredName[c]);
+        if (layout.at[c] == i) store(value[c], layout.scale[c], kRequiredName[c], kLimits[c]);
       }
       for (std::size_t k = 0; k < layout.cells.size() && !bad; ++k) {
-        if (layout.cells[k] == i) store(cells[k], 1.0, "cell_" + std::to_string(k + 1));
+        if (layout.cells[k] == i) store(cells[k], 1.0, "cell_" + std::to_string(k + 1), kCellLimit);
       }
       return !bad;
     });

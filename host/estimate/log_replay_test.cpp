@@ -60,6 +60,12 @@ TEST(LogCsv, a_history_export_is_read_with_its_cells_and_empty_fields_skip_the_r
   EXPECT_FALSE(r.log->rows[1].temp_c);
 }
 
+TEST(LogCsv, a_value_no_pack_can_read_is_refused) {
+  const auto r = parse_log_csv("time_s,current_a,voltage_v\n0,1e300,3.3\n");
+  ASSERT_FALSE(r.log);
+  EXPECT_EQ(r.error.text(), "line 2, column 2: current_a 1e300 is outside -10000 .. 10000 A");
+}
+
 TEST(LogCsv, the_row_limit_is_enforced_while_reading) {
   std::string text = "time_s,current_a,voltage_v\n";
   for (int i = 0; i < 20; ++i) text += std::to_string(i) + ",0,3.3\n";
