@@ -67,7 +67,16 @@ class Bms {
   void short_circuit(Milliseconds now);
 
   // A request from outside (an endpoint, the button, the simulator).
+  // @returns ok, Errc::not_authorized, Errc::unknown_field, or the command's own refusal.
   Status apply(const Command& c, Milliseconds now);
+  // A set of settings changes as one step: authorised as a whole (switches need
+  // Authority::switches, anything else Authority::settings), validated once on the final
+  // state, all or nothing; every changed value is logged with the change's origin.
+  // @returns ok; Errc::not_authorized (detail = the first Param the authority does not cover);
+  //   Errc::rule_violation with Rule::set_by_its_command for a new value of a parameter that
+  //   only its own command or the hardware sets (calibration factors, the DIP address); or
+  //   apply_changes' errors (core/settings/change.hpp).
+  Status apply(const SettingsChange& change, Milliseconds now);
   // Checks a password; endpoints grant Authority::settings on success. Five wrong settings
   // passwords lock it for a minute.
   Status check_password(PasswordKind kind, std::string_view candidate, Milliseconds now);
@@ -95,6 +104,7 @@ class Bms {
   static const CommandRow kCommandTable[];
 
   Status set_param(const Command& c, Milliseconds now);
+  Status change_settings(const SettingsChange& change, Milliseconds now);
   Status emergency(const Command& c, Milliseconds now);
   Status factory_reset(const Command& c, Milliseconds now);
   Status load_preset(const Command& c, Milliseconds now);
