@@ -93,17 +93,25 @@ Blocked blocked_by_alarms(const core::Snapshot& s) {
   return b;
 }
 
-// Whether the world has a fault now that can raise the row's alarm.
-bool fault_active(AlarmBit bit, const WorldState& w) {
+// An NTC reads only within -40..125 C (core/measure/ntc.hpp); a probe beyond that reads as
+// faulty. A little margin: the probe lags the cell or board it sits on.
+constexpr double kNtcLowC = -39.0;
+constexpr double kNtcHighC = 124.0;
+
+// Whether the world (or the pack itself) has a cause now that can raise the row's alarm.
+bool fault_active(AlarmBit bit, const WorldState& w, const core::Snapshot& s,
+                  const core::Settings& settings, const PlantTruth& truth) {
   const bool sensor =
       std::any_of(w.sensor_fault.begin(), w.sensor_fault.end(), [](uint8_t f) { return f != 0; });
   const bool stuck = w.charge_fet != Stuck::no || w.discharge_fet != Stuck::no;
   switch (bit) {
     case AlarmBit::cell_count_mismatch:
+      // A cell run down to nothing reads as no cell, as on a real board.
+      return w.open_leads != 0 || s.cell_count != settings.cells();
     case AlarmBit::wire_resistance:
       return w.open_leads != 0;
     case AlarmBit::temp_sensor:
-      return sensor;
+      return sensor || truth.coldest_c < kNtcLowC || truth.hottest_c > kNtcHighC;
     case AlarmBit::current_sensor:
       return w.current_sensor_failed || stuck;
     default:
@@ -221,7 +229,8 @@ void InvariantChecker::restored(Milliseconds now, const core::Settings& s,
 }
 
 void InvariantChecker::after_tick(Milliseconds now, const core::Snapshot& s,
-                                  const core::Settings& settings, const WorldState& world) {
+                                  const core::Settings& settings, const WorldState& world,
+                                  const PlantTruth& truth) {
   if (!powered_) return;
   // A change of settings starts every delay and hold again: the core may measure them from
   // the change, and the checker must not call that late.
@@ -230,13 +239,14 @@ void InvariantChecker::after_tick(Milliseconds now, const core::Snapshot& s,
   }
   last_settings_ = settings;
   have_last_settings_ = true;
-  for (std::size_t i = 0; i < kInvariantCount; ++i) check_row(i, now, s, settings, world);
+  for (std::size_t i = 0; i < kInvariantCount; ++i) check_row(i, now, s, settings, world, truth);
   previous_ = s;
   have_previous_ = true;
 }
 
 void InvariantChecker::check_row(std::size_t i, Milliseconds now, const core::Snapshot& s,
-                                 const core::Settings& settings, const WorldState& world) {
+                                 const core::Settings& settings, const WorldState& world,
+                                 const PlantTruth& truth) {
   switch (kInvariants[i].kind) {
     case InvariantKind::trips_in_time:
       return check_trip(i, now, s, settings);
@@ -245,7 +255,7 @@ void InvariantChecker::check_row(std::size_t i, Milliseconds now, const core::Sn
     case InvariantKind::timed_release:
       return check_timed_release(i, now, s, settings, world);
     case InvariantKind::fault_release:
-      return check_fault_release(i, now, s, world);
+      return check_fault_release(i, now, s, settings, world, truth);
     case InvariantKind::fets_follow_alarms:
       return check_fets(i, now, s, settings);
     case InvariantKind::soc_in_range:
@@ -307,9 +317,10 @@ void InvariantChecker::check_timed_release(std::size_t i, Milliseconds now, cons
 }
 
 void InvariantChecker::check_fault_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
-                                           const WorldState& world) {
+                                           const core::Settings& settings, const WorldState& world,
+                                           const PlantTruth& truth) {
   const core::ProtectionRow& row = protection(kInvariants[i].alarm);
-  if (fault_active(row.bit, world)) fault_seen_[i] = now;
+  if (fault_active(row.bit, world, s, settings, truth)) fault_seen_[i] = now;
   const bool settled = now - fault_seen_[i] > kFaultSettle;
   if (!overdue(i, now, alarm_up(s, row.bit) && settled, row.release.after.fixed)) return;
   fail(i, now,

@@ -67,9 +67,9 @@ inline constexpr std::array<InvariantRow, 35> kInvariants = {{
   {"discharge_ocp2_releases", InvariantKind::timed_release, AlarmBit::discharge_ocp2, "stage II releases discharge_ocp_release after the trip"},
   {"discharge_ocp3_releases", InvariantKind::timed_release, AlarmBit::discharge_ocp3, "stage III releases discharge_ocp_release after the trip"},
   {"discharge_scp_releases", InvariantKind::timed_release, AlarmBit::discharge_scp, "a short circuit releases scp_release after the trip, or after the short is gone when it lasts"},
-  {"cell_count_mismatch_releases", InvariantKind::fault_release, AlarmBit::cell_count_mismatch, "the cell-count alarm clears once every balance wire is connected again"},
+  {"cell_count_mismatch_releases", InvariantKind::fault_release, AlarmBit::cell_count_mismatch, "the cell-count alarm clears once every balance wire is connected and as many cells read as cell_count says"},
   {"wire_resistance_releases", InvariantKind::fault_release, AlarmBit::wire_resistance, "the wire-resistance alarm clears once every balance wire is connected again"},
-  {"temp_sensor_releases", InvariantKind::fault_release, AlarmBit::temp_sensor, "the temperature-sensor alarm clears once every sensor reads again"},
+  {"temp_sensor_releases", InvariantKind::fault_release, AlarmBit::temp_sensor, "the temperature-sensor alarm clears once every sensor reads again (no open or shorted probe, every sensor within the NTC's -40..125 C)"},
   {"current_sensor_releases", InvariantKind::fault_release, AlarmBit::current_sensor, "the current-sensor alarm clears once the sensor reads true and no FET is stuck"},
   {"fets_follow_alarms", InvariantKind::fets_follow_alarms, AlarmBit::wire_resistance, "a FET is on exactly when the board is on, its switch (or the emergency switch) is on and no active alarm that switches it off is up"},
   {"soc_in_range", InvariantKind::soc_in_range, AlarmBit::wire_resistance, "the state of charge stays within 0..100 %"},
@@ -78,6 +78,12 @@ inline constexpr std::array<InvariantRow, 35> kInvariants = {{
 }};
 // clang-format on
 inline constexpr std::size_t kInvariantCount = kInvariants.size();
+
+// What only the simulator knows: the true temperatures the sensors sit on (cells and board).
+struct PlantTruth {
+  double coldest_c = 25.0;
+  double hottest_c = 25.0;
+};
 
 struct Violation {
   std::string invariant;
@@ -92,7 +98,7 @@ class InvariantChecker {
   explicit InvariantChecker(Milliseconds period);
 
   void after_tick(Milliseconds now, const core::Snapshot& s, const core::Settings& settings,
-                  const WorldState& world);
+                  const WorldState& world, const PlantTruth& truth = {});
   // A settings change was saved (durable) and so acknowledged.
   void settings_acknowledged(const core::Settings& s) { acknowledged_ = s; }
   // The counters record was saved.
@@ -114,7 +120,7 @@ class InvariantChecker {
     Milliseconds allowance{};  // the longest delay/hold the settings asked for during the streak
   };
   void check_row(std::size_t i, Milliseconds now, const core::Snapshot& s,
-                 const core::Settings& settings, const WorldState& world);
+                 const core::Settings& settings, const WorldState& world, const PlantTruth& truth);
   void check_trip(std::size_t i, Milliseconds now, const core::Snapshot& s,
                   const core::Settings& settings);
   void check_level_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
@@ -122,7 +128,8 @@ class InvariantChecker {
   void check_timed_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
                            const core::Settings& settings, const WorldState& world);
   void check_fault_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
-                           const WorldState& world);
+                           const core::Settings& settings, const WorldState& world,
+                           const PlantTruth& truth);
   void check_fets(std::size_t i, Milliseconds now, const core::Snapshot& s,
                   const core::Settings& settings);
   void check_soc(std::size_t i, Milliseconds now, const core::Snapshot& s);

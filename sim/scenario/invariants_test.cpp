@@ -164,6 +164,27 @@ TEST(Invariants, FaultAlarmMustClearAfterTheFaultIsGone) {
   EXPECT_EQ(f.names(), std::vector<std::string>{"temp_sensor_releases"});
 }
 
+// Causes that are not faults of the world: a cell run down to nothing reads as no cell, and a
+// probe beyond the NTC's range reads as faulty (both found by the campaign, tests/campaign/).
+TEST(Invariants, PhysicalCausesKeepFaultAlarmsUp) {
+  Feed f;
+  core::Snapshot s = resting();
+  s.alarms = core::alarm_mask(AlarmBit::cell_count_mismatch) |
+             core::alarm_mask(AlarmBit::temp_sensor);
+  s.charge_fet = s.discharge_fet = false;
+  s.cell_count = 15;  // one of 16 reads nothing
+  PlantTruth hot{30.0, 140.0};
+  for (int i = 0; i < 200; ++i) {
+    f.now += Milliseconds(100);
+    f.checker.after_tick(f.now, s, f.settings, f.world, hot);
+  }
+  EXPECT_TRUE(f.checker.violations().empty());
+  s.cell_count = 16;
+  f.ticks(100, s);  // the cell reads again, the pack cooled: both must clear
+  EXPECT_EQ(f.names(), (std::vector<std::string>{"cell_count_mismatch_releases",
+                                                 "temp_sensor_releases"}));
+}
+
 TEST(Invariants, SocOutOfRange) {
   Feed f;
   core::Snapshot s = resting();

@@ -354,8 +354,13 @@ class Runner {
     if (store_) save(loop_.bms().dirty());
     if (checker_) {
       const Plant& plant = loop_.plant();
+      PlantTruth truth{plant.board_temp_c(), plant.board_temp_c()};
+      for (int k = 0; k < plant.pack().cells(); ++k) {
+        truth.coldest_c = std::min(truth.coldest_c, plant.pack().temperature_c(k));
+        truth.hottest_c = std::max(truth.hottest_c, plant.pack().temperature_c(k));
+      }
       checker_->after_tick(loop_.now(), loop_.bms().snapshot(), loop_.bms().settings(),
-                           plant.world().at(plant.time_s()));
+                           plant.world().at(plant.time_s()), truth);
     }
     update_stats();
     if (loop_.now().count() >= next_record_ms_) {
