@@ -62,11 +62,11 @@ TEST(Presets, scale_pack_thresholds_by_cell_count) {
 TEST(Models, b2a8s20p_accepts_3_to_8_li_ion_and_4_to_8_lfp_and_no_lto) {
   Settings s = Settings::preset(Chemistry::li_ion, ModelId::jk_b2a8s20p, 8);
   EXPECT_TRUE(apply_change(s, Param::cell_count, 3).ok());
-  EXPECT_EQ(error_rule(apply_change(s, Param::cell_count, 2)), Rule::cell_count_for_model);
+  EXPECT_EQ(error_rule(apply_change(s, Param::cell_count, 2)), Rule::range);
   EXPECT_EQ(error_rule(apply_change(s, Param::cell_count, 9)), Rule::range);
   s = Settings::preset(Chemistry::lfp, ModelId::jk_b2a8s20p, 8);
   EXPECT_TRUE(apply_change(s, Param::cell_count, 4).ok());
-  EXPECT_EQ(error_rule(apply_change(s, Param::cell_count, 3)), Rule::cell_count_for_model);
+  EXPECT_EQ(error_rule(apply_change(s, Param::cell_count, 3)), Rule::range);
   const Settings lto = Settings::preset(Chemistry::lto, ModelId::jk_b2a8s20p, 8);
   EXPECT_EQ(error_rule(validate(lto)), Rule::chemistry_for_model);
 }
@@ -79,6 +79,18 @@ TEST(Models, bd4a24s_accepts_7_8_14_to_24) {
     EXPECT_FALSE(apply_change(s, Param::cell_count, lo - 1).ok());
     EXPECT_FALSE(apply_change(s, Param::cell_count, 25).ok());
   }
+}
+
+TEST(Models, cell_count_range_is_the_models_range_for_the_chemistry) {
+  // What forms and `GET /api/params` show as min and max: 1 would be refused.
+  const Range lfp = allowed_range(Param::cell_count,
+                                  Settings::preset(Chemistry::lfp, ModelId::jk_pb2a16s20p, 16));
+  EXPECT_EQ(lfp.min, 8);
+  EXPECT_EQ(lfp.max, 16);
+  const Range li = allowed_range(Param::cell_count,
+                                 Settings::preset(Chemistry::li_ion, ModelId::jk_b2a8s20p, 8));
+  EXPECT_EQ(li.min, 3);
+  EXPECT_EQ(li.max, 8);
 }
 
 TEST(Validation, b2a8s_voltage_thresholds_are_limited_to_1200_to_4350_mV) {
