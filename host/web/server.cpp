@@ -137,8 +137,9 @@ class WebServer::Routes {
         [this](const auto& req, auto& res) { return before_body(req, res); });
     // A handler must not throw (bodies are parsed into typed values); if one does, the client
     // still gets JSON rather than httplib's empty 500.
-    http.set_exception_handler(
-        [](const auto&, auto& res, std::exception_ptr) { send_error(res, 500, "internal error"); });
+    http.set_exception_handler([](const auto&, auto& res, const std::exception_ptr&) {
+      send_error(res, 500, "internal error");
+    });
     http.Get("/api/packs",
              [this](const auto& req, auto& res) { read(req, res, [&] { packs(res); }); });
     http.Get("/api/aggregate",
@@ -270,7 +271,7 @@ class WebServer::Routes {
     const auto session = s_.sessions_.touch(cookie_value(req, kCookie), w.t_ms);
     if (!session) return {401, {{"error", "login required"}}, "refused: no session"};
     w.who = session->who;
-    if (!same_secret(req.get_header_value(std::string(kCsrfHeader).c_str()), session->csrf))
+    if (!same_secret(req.get_header_value(std::string(kCsrfHeader)), session->csrf))
       return {403, {{"error", "bad CSRF token"}}, "refused: bad CSRF token"};
     if (std::find(session->packs.begin(), session->packs.end(), id) == session->packs.end()) {
       return {
