@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <ostream>
 
 #include "host/web/host_check.hpp"
@@ -14,7 +15,8 @@ namespace sv = host::services;
 const std::string_view kServiceUsage =
     "  serving: [--http ADDR:PORT|off] [--allowed-host NAME[,NAME...]] [--metrics-open]\n"
     "           [--history PATH|off]\n"
-    "           [--mqtt HOST[:PORT]] [--mqtt-base B] [--mqtt-commands "
+    "           [--mqtt HOST[:PORT]|mqtt://HOST[:PORT]|mqtts://HOST[:PORT]] [--mqtt-ca FILE]\n"
+    "           [--mqtt-base B] [--mqtt-commands "
     "none|switches|settings|switches,settings]\n"
     "           [--mqtt-user U] [--mqtt-interval S]   (password: SOFTBMS_MQTT_PASSWORD)\n"
     "  dashboard and /metrics at 127.0.0.1:8080 by default (see docs/app.md)\n";
@@ -65,15 +67,26 @@ bool http(const Args& args, std::string_view command, sv::ServiceOptions& o, Io 
 bool mqtt(const Args& args, std::string_view command, sv::ServiceOptions& o, Io io) {
   const auto broker = args.option("mqtt");
   const bool tuned = args.option("mqtt-base") || args.option("mqtt-commands") ||
-                     args.option("mqtt-user") || args.option("mqtt-interval");
+                     args.option("mqtt-user") || args.option("mqtt-interval") ||
+                     args.option("mqtt-ca");
   if (!broker) {
     if (tuned) return fail(io, command, "--mqtt-* options need --mqtt HOST[:PORT]");
     return true;
   }
   auto m = sv::parse_mqtt_broker(*broker);
   if (!m.ok())
-    return fail(io, command, "--mqtt takes HOST or HOST:PORT, got '" + std::string(*broker) + "'");
+    return fail(io, command,
+                "--mqtt takes HOST, HOST:PORT, mqtt://HOST[:PORT] or mqtts://HOST[:PORT] (TLS); "
+                "an IPv6 address in brackets ([::1]:1883); got '" +
+                    std::string(*broker) + "'");
   o.mqtt = m.value();
+  if (auto ca = args.option("mqtt-ca")) {
+    if (!o.mqtt.tls)
+      return fail(io, command, "--mqtt-ca is for a TLS broker: --mqtt mqtts://HOST[:PORT]");
+    std::ifstream pem{std::string(*ca)};
+    if (!pem) return fail(io, command, "--mqtt-ca: cannot read '" + std::string(*ca) + "'");
+    o.mqtt.ca_file = std::string(*ca);
+  }
   if (auto base = args.option("mqtt-base")) {
     if (base->empty() || base->find_first_of("#+") != std::string_view::npos)
       return fail(io, command, "--mqtt-base must be a topic without # or +");

@@ -13,6 +13,7 @@
 #include "core/base/status.hpp"
 #include "core/base/units.hpp"
 #include "core/estimate/estimator.hpp"
+#include "core/estimate/model_soc.hpp"
 #include "core/functions/alarm_outputs.hpp"
 #include "core/functions/auto_shutdown.hpp"
 #include "core/functions/emergency.hpp"
@@ -66,7 +67,16 @@ class Bms {
   void short_circuit(Milliseconds now);
 
   // A request from outside (an endpoint, the button, the simulator).
+  // @returns ok, Errc::not_authorized, Errc::unknown_field, or the command's own refusal.
   Status apply(const Command& c, Milliseconds now);
+  // A set of settings changes as one step: authorised as a whole (switches need
+  // Authority::switches, anything else Authority::settings), validated once on the final
+  // state, all or nothing; every changed value is logged with the change's origin.
+  // @returns ok; Errc::not_authorized (detail = the first Param the authority does not cover);
+  //   Errc::rule_violation with Rule::set_by_its_command for a new value of a parameter that
+  //   only its own command or the hardware sets (calibration factors, the DIP address); or
+  //   apply_changes' errors (core/settings/change.hpp).
+  Status apply(const SettingsChange& change, Milliseconds now);
   // Checks a password; endpoints grant Authority::settings on success. Five wrong settings
   // passwords lock it for a minute.
   Status check_password(PasswordKind kind, std::string_view candidate, Milliseconds now);
@@ -79,6 +89,7 @@ class Bms {
   [[nodiscard]] Counters counters() const { return estimator_.counters(); }
   [[nodiscard]] const Outputs& outputs() const { return out_; }
   [[nodiscard]] const ChargeResult& charge_control() const { return charge_.result(); }
+  [[nodiscard]] const ModelSoc& model_soc() const { return model_soc_; }
 
   [[nodiscard]] uint8_t dirty() const { return dirty_; }
   void mark_saved(uint8_t records) { dirty_ = static_cast<uint8_t>(dirty_ & ~records); }
@@ -93,6 +104,7 @@ class Bms {
   static const CommandRow kCommandTable[];
 
   Status set_param(const Command& c, Milliseconds now);
+  Status change_settings(const SettingsChange& change, Milliseconds now);
   Status emergency(const Command& c, Milliseconds now);
   Status factory_reset(const Command& c, Milliseconds now);
   Status load_preset(const Command& c, Milliseconds now);
@@ -120,6 +132,7 @@ class Bms {
   Protections protections_;
   Balancer balancer_;
   Estimator estimator_;
+  ModelSoc model_soc_;
   ChargeControl charge_;
   Emergency emergency_;
   SmartSleep sleep_;

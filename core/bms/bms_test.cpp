@@ -92,6 +92,60 @@ TEST(Bms, a_setting_needs_settings_authority_and_a_bad_one_changes_nothing) {
   EXPECT_EQ(bms.snapshot().rejected_commands, 2u);
 }
 
+SettingsChange change_of(Authority a, std::initializer_list<Change> list) {
+  SettingsChange c{Origin::rs485, a, {}};
+  for (const Change& x : list) EXPECT_TRUE(c.changes.set(x.param, x.value).ok());
+  return c;
+}
+
+// Issue 11: a JK-PB FC10 write that raises cell_uvp 2600 -> 3050 and cell_uvpr 3000 -> 3100 is
+// one request; the core applies it as one step, so the intermediate uvp > uvpr never exists.
+TEST(Bms, a_change_set_is_validated_once_on_the_final_state_and_logs_each_change) {
+  Bms bms(lfp16());
+  bms.boot(0_ms);
+  const std::size_t events_before = bms.events().size();
+  ASSERT_TRUE(bms.apply(change_of(Authority::settings, {{Param::cell_uvp, 3050}, {Param::cell_uvpr, 3100}}), 0_ms).ok());
+  EXPECT_EQ(bms.settings().raw(Param::cell_uvp), 3050);
+  EXPECT_EQ(bms.settings().raw(Param::cell_uvpr), 3100);
+  ASSERT_EQ(bms.events().size(), events_before + 2);
+  EXPECT_EQ(bms.events().newest().type, EventType::setting_changed);
+  EXPECT_EQ(bms.events().newest().origin, static_cast<uint8_t>(Origin::rs485));
+  EXPECT_NE(bms.dirty() & kDirtySettings, 0);
+}
+
+TEST(Bms, a_change_set_is_all_or_nothing_and_authorised_as_a_whole) {
+  Bms bms(lfp16());
+  // A switch and a setting: switches authority covers only the switch, so nothing happens.
+  const SettingsChange mixed = change_of(Authority::switches, {{Param::charge_enabled, 0}, {Param::cell_ovp, 3650}});
+  const Status refused = bms.apply(mixed, 0_ms);
+  EXPECT_EQ(refused.code(), Errc::not_authorized);
+  EXPECT_EQ(refused.detail(), static_cast<uint16_t>(Param::cell_ovp));
+  EXPECT_TRUE(bms.settings().on(Param::charge_enabled));
+  // The third of three changes is out of range: the first two do not stay.
+  const Status bad = bms.apply(
+      change_of(Authority::settings, {{Param::charge_enabled, 0}, {Param::cell_ovp, 3650}, {Param::charge_otp, 1500}}), 0_ms);
+  EXPECT_EQ(bad.code(), Errc::out_of_range);
+  EXPECT_EQ(error_field(bad), Param::charge_otp);
+  EXPECT_EQ(bms.settings(), lfp16());
+  EXPECT_EQ(bms.snapshot().rejected_commands, 2u);
+  EXPECT_EQ(bms.dirty() & kDirtySettings, 0);
+}
+
+// Issue 9 item 10: calibration factors come from a measured value and the address from the DIP
+// switches, on every interface; writing the value they already have is no change and passes.
+TEST(Bms, calibration_factors_and_the_dip_address_are_not_written_directly) {
+  for (Param p : {Param::voltage_calibration, Param::current_calibration, Param::device_address}) {
+    Bms bms(lfp16());
+    const int32_t had = bms.settings().raw(p);
+    const Status st = bms.apply(change_of(Authority::settings, {{p, had + 1}}), 0_ms);
+    EXPECT_EQ(st.code(), Errc::rule_violation) << info(p).name;
+    EXPECT_EQ(error_rule(st), Rule::set_by_its_command) << info(p).name;
+    EXPECT_EQ(error_field(st), p);
+    EXPECT_EQ(bms.settings().raw(p), had);
+    EXPECT_TRUE(bms.apply(change_of(Authority::settings, {{p, had}}), 0_ms).ok()) << info(p).name;
+  }
+}
+
 TEST(Bms, cell_ovp_trips_in_the_loop_and_releases_below_ovpr) {
   Bms bms(lfp16());
   bms.boot(0_ms);

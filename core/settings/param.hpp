@@ -52,6 +52,7 @@ enum ParamFlag : uint16_t {
   kFactoryFixed = 1 << 5,     // JK fixes it at the factory; a preset does not change it
   kKeepOnPreset = 1 << 6,     // a chemistry preset leaves it as it is (cell count, capacity, ...)
   kSwitch = 1 << 7,           // a user switch (charge, discharge, balance ...), not a setting
+  kSetByItsCommand = 1 << 8,  // no interface writes it directly: calibration or the DIP switches set it
 };
 
 enum class Param : uint8_t {
@@ -83,6 +84,8 @@ enum class Param : uint8_t {
   device_address, buzzer_alarm_mask, dry1_alarm_mask, dry2_alarm_mask,
   // calibration
   voltage_calibration, current_calibration,
+  // estimation
+  soc_method,
   count_  // not a parameter: the number of parameters
 };
 inline constexpr std::size_t kParamCount = static_cast<std::size_t>(Param::count_);
@@ -179,13 +182,15 @@ inline constexpr std::array<ParamInfo, kParamCount> kParams = {{
   {Param::rcv_time, "rcv_time", Unit::deci_hour, 0, 255, all(5), kNone, {}, "Absorption time at the request-charge voltage"},
   {Param::rfv_time, "rfv_time", Unit::deci_hour, 0, 255, all(0), kNone, {}, "Float time at the request-float voltage (0 = unlimited)"},
   {Param::rebulk_soc, "rebulk_soc", Unit::percent, 0, 100, all(90), kNone, {}, "Back to bulk charging below this SOC"},
-  {Param::device_address, "device_address", Unit::count, 0, 15, all(1), kKeepOnPreset, {270, 4, -1, 0, 0}, "RS485 address (DIP switches; 0 = master)"},
+  {Param::device_address, "device_address", Unit::count, 0, 15, all(1), kKeepOnPreset | kSetByItsCommand, {270, 4, -1, 0, 0}, "RS485 address (DIP switches; 0 = master)"},
   {Param::buzzer_alarm_mask, "buzzer_alarm_mask", Unit::count, 0, kNoLimit, all(0x0000F9F2), kNone, {}, "Alarm bits that sound the buzzer"},
   {Param::dry1_alarm_mask, "dry1_alarm_mask", Unit::count, 0, kNoLimit, all(0x00001800), kNone, {}, "Alarm bits that close dry contact 1"},
   {Param::dry2_alarm_mask, "dry2_alarm_mask", Unit::count, 0, kNoLimit, all(0x0040F9FF), kNone, {}, "Alarm bits that close dry contact 2"},
   // Calibration factors (1 000 000 ppm = factor 1.0), set by calibrate commands.
-  {Param::voltage_calibration, "voltage_calibration", Unit::ppm, 800000, 1200000, all(1000000), kKeepOnPreset, {}, "Cell voltage gain; set by entering a measured pack voltage"},
-  {Param::current_calibration, "current_calibration", Unit::ppm, 500000, 1500000, all(1000000), kKeepOnPreset, {}, "Current gain; set by entering a measured current"},
+  {Param::voltage_calibration, "voltage_calibration", Unit::ppm, 800000, 1200000, all(1000000), kKeepOnPreset | kSetByItsCommand, {}, "Cell voltage gain; set by entering a measured pack voltage"},
+  {Param::current_calibration, "current_calibration", Unit::ppm, 500000, 1500000, all(1000000), kKeepOnPreset | kSetByItsCommand, {}, "Current gain; set by entering a measured current"},
+  // Estimation (docs/estimation.md).
+  {Param::soc_method, "soc_method", Unit::choice, 0, 1, all(0), kNone, {}, "SOC shown everywhere: 0 = coulomb counter with JK's voltage resets, 1 = model-based estimator"},
 }};
 // clang-format on
 
