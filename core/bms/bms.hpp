@@ -158,7 +158,7 @@ class Bms {
   uint8_t store_damage_ = 0;
 };
 
-// The device identity a model has when nothing else was configured (jk-protocols.md §9).
+// The device identity a model has when nothing else was configured ([ESPHOME]).
 DeviceInfo default_device_info(ModelId model);
 
 }  // namespace softbms::core

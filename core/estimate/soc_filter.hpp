@@ -39,6 +39,7 @@ using Covariance = std::array<std::array<float, kFilterStates>, kFilterStates>;
 struct FilterStep {
   float dt_s = 0.0F;              // time since the previous update
   float charge_as = 0.0F;         // measured charge over dt (A·s); current_a * dt_s if unknown
+  float charge_sigma_as = 0.0F;   // how unsure charge_as is (a gap in a log), A·s
   float current_a = 0.0F;         // the current at the moment the voltages were read
   float temp_c = 25.0F;           // battery temperature
   std::span<const float> cell_v;  // one voltage per cell (V)
@@ -87,6 +88,8 @@ class CellFilter {
   // model drop per unit polarisation factor, arr = resistance factor for the temperature.
   void correct(Chemistry c, float v, float ic_now, float rc_drop_v, float arr,
                const CellModelParams& m, const FilterTuning& t);
+  // More doubt about the SOC (charge that passed unseen).
+  void add_soc_variance(float v) { p_[kSoc][kSoc] += v; }
   // A direct observation of the SOC (a SOC rule).
   void observe_soc(float soc, float sigma);
   // A current step between two readings close in time: the voltage step is R0 times the current
@@ -102,6 +105,8 @@ class CellFilter {
 
   [[nodiscard]] float soc() const { return x_[kSoc]; }
   [[nodiscard]] float soc_sigma() const;
+  // False when a state or a variance is no longer a number (then the cell starts again).
+  [[nodiscard]] bool healthy() const;
   [[nodiscard]] const StateVector& state() const { return x_; }
   [[nodiscard]] const Covariance& covariance() const { return p_; }
   float full_held_s = 0.0F;  // how long the SOC-100 rule's condition has held

@@ -46,7 +46,7 @@ struct Jk02Session {
   protocols::jk::Layout layout = protocols::jk::Layout::jk02_32s;
   uint8_t counter = 0;
 };
-// Firmware major >= 11 speaks the 32-cell layout (jk-protocols.md §9), older the 24-cell one.
+// Firmware major >= 11 speaks the 32-cell layout ([ESPHOME]), older the 24-cell one.
 protocols::jk::Layout layout_for_sw_version(std::string_view sw_version);
 
 // The 20-byte AA 55 90 EB commands of the JK app, as on BLE.

@@ -345,6 +345,24 @@ TEST_F(ServerTest, open_reads_refuse_a_foreign_host_name) {
   EXPECT_EQ(r->status, 403);
 }
 
+TEST_F(ServerTest, a_repeated_host_or_origin_header_is_refused_before_the_body) {
+  const std::string out = server->serve_bytes(
+      "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: attacker.example\r\n"
+      "Content-Length: 21\r\n\r\n{\"password\":\"123456\"}");
+  EXPECT_EQ(out.rfind("HTTP/1.1 400 ", 0), 0U) << out;
+  EXPECT_EQ(out.find("Set-Cookie"), std::string::npos);
+  const json log = get_json("/api/packs/1/events");
+  EXPECT_EQ(log["writes"][0]["result"], "refused: a header that may come once came twice");
+}
+
+TEST_F(ServerTest, a_client_that_expects_100_continue_hears_the_refusal_instead) {
+  const std::string out = server->serve_bytes(
+      "POST /api/login HTTP/1.1\r\nHost: attacker.example\r\nExpect: 100-continue\r\n"
+      "Content-Length: 21\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 403 ", 0), 0U) << out;
+  EXPECT_EQ(out.find("100 Continue"), std::string::npos);
+}
+
 TEST_F(ServerTest, history_returns_the_samples_taken_in_the_window) {
   pack.raw_snapshot().pack_voltage = Millivolts(52'000);
   server->sample_now();  // start() took one at kStart with 52.92 V

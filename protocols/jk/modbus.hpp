@@ -1,4 +1,4 @@
-// JK-PB on RS485 (jk-protocols.md §5): official Modbus RTU register access (FC03 reads, FC06 /
+// JK-PB on RS485 ([M-MODBUS], [DSB]): official Modbus RTU register access (FC03 reads, FC06 /
 // FC10 writes, big-endian values, register address = block base + byte offset) and the
 // trigger-and-dump exchange (FC10 to 0x161C/0x161E/0x1620 answered by a 300-byte 55AA frame
 // with byte 5 = 0x00, then the 8-byte FC10 acknowledge).

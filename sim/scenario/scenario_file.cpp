@@ -407,6 +407,25 @@ InverterSpec read_inverter(const Map& step) {
   return v;
 }
 
+// power_cut: 5s, or {off: 5s, torn_bytes: 120}.
+PowerCutSpec read_power_cut(const Map& step) {
+  PowerCutSpec p;
+  const auto node = step.get("power_cut");
+  if (node.IsScalar()) {
+    p.off_s = step.duration("power_cut");
+    return p;
+  }
+  const Map m(node, step.field("power_cut"), {"off", "torn_bytes"});
+  if (m.has("off")) p.off_s = m.duration("off");
+  if (m.has("torn_bytes")) {
+    const double b = m.number("torn_bytes");
+    if (b < 0 || b != std::floor(b) || b > 1e9)
+      fail(m.get("torn_bytes"), m.field("torn_bytes"), "a whole number of bytes, 0 or more");
+    p.torn_bytes = static_cast<int64_t>(b);
+  }
+  return p;
+}
+
 void read_step_end(const Map& m, StepSpec& s) {
   const int ends = (m.has("for") ? 1 : 0) + (m.has("until") ? 1 : 0) + (m.has("rest") ? 1 : 0);
   if (ends != 1)
@@ -425,10 +444,10 @@ void read_step_end(const Map& m, StepSpec& s) {
 }
 
 StepSpec read_step(const YAML::Node& node, const std::string& path, std::string_view base_dir) {
-  const Map m(
-      node, path,
-      {"label", "for", "until", "max", "allow_max", "rest", "current_a", "power_w",
-       "resistance_ohm", "charger", "solar_day", "profile", "inverter", "ambient_c", "command"});
+  const Map m(node, path,
+              {"label", "for", "until", "max", "allow_max", "rest", "current_a", "power_w",
+               "resistance_ohm", "charger", "solar_day", "profile", "inverter", "ambient_c",
+               "command", "power_cut"});
   StepSpec s;
   s.line = line_of(node);
   if (m.has("label")) s.label = m.text("label");
@@ -457,6 +476,7 @@ StepSpec read_step(const YAML::Node& node, const std::string& path, std::string_
   if (m.has("inverter")) s.inverter = read_inverter(m);
   m.number("ambient_c", s.ambient_c);
   read_actions(m, s);
+  if (m.has("power_cut")) s.power_cut = read_power_cut(m);
   return s;
 }
 
@@ -530,7 +550,7 @@ Scenario read_scenario(const YAML::Node& root, std::string_view base_dir,
                        core::Settings& settings) {
   const Map m(root, "",
               {"name", "description", "pack", "settings", "ambient", "period", "record",
-               "spread_bound_mv", "spread_hold", "faults", "steps", "expect"});
+               "spread_bound_mv", "spread_hold", "faults", "steps", "expect", "invariants"});
   Scenario sc;
   sc.name = m.text("name");
   if (m.has("description")) sc.description = m.text("description");
@@ -556,6 +576,7 @@ Scenario read_scenario(const YAML::Node& root, std::string_view base_dir,
   for (std::size_t i = 0; i < steps.size(); ++i)
     sc.steps.push_back(read_step(steps[i], item("steps", i), base_dir));
   read_expect(m.get("expect"), sc);
+  if (m.has("invariants")) sc.check_invariants = m.flag("invariants");
   return sc;
 }
 
