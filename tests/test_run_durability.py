@@ -56,6 +56,7 @@ def stored_settings(state_dir):
     finally:
         dev.stop()
         dev.close(keep_state=True)
+        shutil.rmtree(dev.tmp, ignore_errors=True)
 
 
 class WritesSurviveKill(unittest.TestCase):
@@ -70,6 +71,7 @@ class WritesSurviveKill(unittest.TestCase):
             for attempt in range(KILL_TRIES):
                 port = link("dur-kill-%d" % attempt)
                 dev = Device(["jk-pb:pty:%s,policy=settings" % port], ["--speed", "5"], state_dir=state)
+                self.addCleanup(dev.close, True)  # a failed try must not leave it running
                 client = modbus(port)
                 acked, in_flight = None, None
                 killed = threading.Event()
@@ -96,6 +98,7 @@ class WritesSurviveKill(unittest.TestCase):
                 dev.proc.communicate()  # reaps it and closes its pipes
                 client.close()
                 dev.close(keep_state=True)
+                shutil.rmtree(dev.tmp, ignore_errors=True)  # its status file; the state is ours
                 if acked is None:
                     continue  # killed before the first acknowledge: nothing was promised
                 acked_total += 1
@@ -182,12 +185,15 @@ class DamagedStore(unittest.TestCase):
         state = os.path.join(tmp, "state")
         port = link("dur-make")
         dev = Device(["jk-pb:pty:%s,policy=settings" % port], [], state_dir=state)
-        client = modbus(port)
-        w = client.write_registers(BALANCE_TRIGGER, [0, 20], slave=1)
-        client.close()
-        self.assertFalse(w.isError(), str(w))
-        dev.stop()
-        dev.close(keep_state=True)
+        try:
+            client = modbus(port)
+            w = client.write_registers(BALANCE_TRIGGER, [0, 20], slave=1)
+            client.close()
+            self.assertFalse(w.isError(), str(w))
+            dev.stop()
+        finally:
+            dev.close(keep_state=True)
+            shutil.rmtree(dev.tmp, ignore_errors=True)
         pw = subprocess.run([BIN, "password", "--settings", "--state-dir", state],
                             input="123456\ns3cret99\ns3cret99\n", capture_output=True, text=True, timeout=30)
         self.assertEqual(pw.returncode, 0, pw.stderr)

@@ -216,6 +216,26 @@ TEST(Nw, read_all_reply_echoes_the_command_and_carries_16_cells) {
   EXPECT_EQ(decoded.value().snapshot.cell[5], c.bms().snapshot().cell[5]);
 }
 
+// The codecs decode only; the core refuses a value out of range, the same on every protocol.
+TEST(Nw, a_value_the_core_refuses_gets_no_reply_and_changes_nothing) {
+  Core c;
+  std::array<uint8_t, 32> req{};
+  const auto n = jk::encode_nw_write_request(0x90, 9000, req);  // 9 V cell OVP
+  ASSERT_TRUE(n.ok());
+  const Answer a = answer_4e57(std::span(req).first(n.value()), core::Authority::settings, c.bms(),
+                               c.loop.now());
+  EXPECT_EQ(a.verdict, Verdict::rejected);
+  EXPECT_EQ(a.why.code(), Errc::out_of_range);
+  EXPECT_TRUE(a.reply.empty());
+  EXPECT_EQ(c.bms().settings(), pack16());
+  Jk02Session session;
+  const Answer b =
+      answer_jk02(ble(0x04, 6000), core::Authority::settings, c.bms(), c.loop.now(), session);
+  EXPECT_EQ(b.verdict, Verdict::rejected);
+  EXPECT_TRUE(b.reply.empty());
+  EXPECT_EQ(c.bms().settings(), pack16());
+}
+
 TEST(Nw, a_write_on_a_read_only_line_is_refused_without_reply_and_a_settings_line_applies_it) {
   Core c;
   std::array<uint8_t, 32> req{};

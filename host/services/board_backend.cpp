@@ -67,14 +67,7 @@ Status BoardBackend::apply(const core::SettingsChange& change) {
   core::Settings final_state = board_.values;
   if (const Status st = core::apply_changes(final_state, change.changes); !st.ok()) return st;
   std::vector<core::Command> pending;
-  for (const core::Change& c : change.changes) {
-    core::Command one;
-    one.origin = change.origin;
-    one.authority = change.authority;
-    one.param = c.param;
-    one.value = c.value;
-    pending.push_back(one);
-  }
+  for (const core::Change& c : change.changes) pending.push_back(core::as_command(change, c));
   Status last = ok_status();
   for (bool progress = true; progress && !pending.empty();) {
     progress = false;

@@ -40,14 +40,8 @@ Status LoopPack::apply(const core::SettingsChange& change) {
     const Status result = backend_.apply(change);
     if (log_) {
       // The write log names each field of the set with the set's result.
-      for (const core::Change& c : change.changes) {
-        core::Command one;
-        one.origin = change.origin;
-        one.authority = change.authority;
-        one.param = c.param;
-        one.value = c.value;
-        log_(info_.id, one, result);
-      }
+      for (const core::Change& c : change.changes)
+        log_(info_.id, core::as_command(change, c), result);
     }
     return result;
   });
