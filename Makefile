@@ -48,11 +48,14 @@ firmware: deps-test
 FUZZ_SECONDS ?= 300
 fuzz-build: deps-test
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)/fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DSOFTBMS_FUZZ=ON -DSOFTBMS_PARTS="protocols;host/estimate" \
+	  -DSOFTBMS_FUZZ=ON -DSOFTBMS_PARTS="protocols;host" -DSOFTBMS_WEB_UI=OFF \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
-	cmake --build $(BUILD)/fuzz -j $(JOBS) --target jk_frame_fuzz jk_ble_command_fuzz jk_nw_fuzz jk_modbus_fuzz estimate_log_fuzz
+	cmake --build $(BUILD)/fuzz -j $(JOBS) --target jk_frame_fuzz jk_ble_command_fuzz jk_nw_fuzz jk_modbus_fuzz \
+	  web_http_fuzz web_request_gate_fuzz web_login_body_fuzz web_switch_body_fuzz web_emergency_body_fuzz \
+	  web_factory_reset_body_fuzz web_settings_body_fuzz web_history_query_fuzz \
+	  estimate_log_fuzz
 
-# Each decoder's fuzz target for FUZZ_SECONDS (10 s in `make test`, 300 s by default here).
+# Each decoder's and web parser's fuzz target for FUZZ_SECONDS (10 s in `make test`, 300 s by default here).
 fuzz: fuzz-build
 	scripts/run-fuzz $(BUILD)/fuzz $(FUZZ_SECONDS)
 

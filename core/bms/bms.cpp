@@ -84,6 +84,10 @@ void Bms::boot(Milliseconds now, uint32_t rtc_s) {
   estimator_.boot();
   dirty_ |= kDirtyCounters;
   log(now, EventType::boot);
+  for (uint8_t id = 0; id < 8; ++id) {
+    if ((store_damage_ & (1u << id)) != 0) log(now, EventType::store_damaged, id);
+  }
+  snap_.store_damage = store_damage_;
 }
 
 void Bms::log(Milliseconds now, EventType type, uint8_t arg, int32_t value, Origin origin) {
@@ -225,6 +229,7 @@ void Bms::publish(Milliseconds now, const Measured& m, const BalanceReport& bala
   s.voltage_calibration_ppm = settings_.raw(Param::voltage_calibration);
   s.current_calibration_ppm = settings_.raw(Param::current_calibration);
   s.rejected_commands = rejected_;
+  s.store_damage = store_damage_;
 }
 
 Status Bms::apply(const Command& c, Milliseconds now) {

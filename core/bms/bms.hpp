@@ -57,6 +57,11 @@ class Bms {
   // Entropy for password salts (the core has no random source of its own).
   void add_entropy(std::span<const uint8_t> entropy) { passwords_.add_entropy(entropy); }
   void restore_device(const DeviceInfo& d) { device_ = d; }
+  // Records (bit 1 << RecordId) the store held but could not give back (both copies damaged, a
+  // truncated or zeroed store). boot() logs one store_damaged event for each; the Snapshot
+  // shows them (store_damage) for as long as the board runs.
+  void note_store_damage(uint8_t records) { store_damage_ |= records; }
+  [[nodiscard]] uint8_t store_damage() const { return store_damage_; }
 
   // Power-on: counts it and logs it. rtc_s = the wall clock (seconds since 2020-01-01) if known.
   void boot(Milliseconds now, uint32_t rtc_s = 0);
@@ -150,9 +155,10 @@ class Bms {
   bool forced_shutdown_ = false;
   uint32_t rejected_ = 0;
   uint8_t dirty_ = 0;
+  uint8_t store_damage_ = 0;
 };
 
-// The device identity a model has when nothing else was configured (jk-protocols.md §9).
+// The device identity a model has when nothing else was configured ([ESPHOME]).
 DeviceInfo default_device_info(ModelId model);
 
 }  // namespace softbms::core

@@ -1,4 +1,4 @@
-// Auto shutdown (seed 002 §5.3 k): when the highest cell is below power_off_voltage the pack is
+// Auto shutdown ([M-B2A] 5.3 k): when the highest cell is below power_off_voltage the pack is
 // empty beyond protection, and the board switches itself off so that its own consumption does
 // not drain the cells further. Only a charger (charge activation) brings it back.
 #pragma once

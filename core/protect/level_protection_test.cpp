@@ -1,5 +1,5 @@
 // Voltage and temperature protections: trip past the limit after the delay, release on the
-// recovery value (seed 002 §5.3 i, j, q, r, s). LFP presets: OVP 3.60 / OVPR 3.40 V, UVP 2.60 /
+// recovery value ([M-B2A] 5.3 i, j, q, r, s). LFP presets: OVP 3.60 / OVPR 3.40 V, UVP 2.60 /
 // UVPR 3.00 V, delays 2 s; temperatures 60 / 55 °C, -20 / -10 °C, MOS 75 / 70 °C, delay 2 s.
 #include <gtest/gtest.h>
 

@@ -31,7 +31,7 @@ constexpr const UnitInfo& unit_info(Unit u) { return kUnits[static_cast<std::siz
 
 // Where a parameter sits in JK's 55AA settings frame (type 0x01) and which BLE register writes
 // it. offset 0 = not in the frame. bit >= 0: one bit of the u16 control word at offset 282.
-// The JK-PB Modbus address is 0x1000 + offset - 6 (jk-protocols.md §2.3).
+// The JK-PB Modbus address is 0x1000 + offset - 6 ([ESPHOME], [M-MODBUS]).
 struct JkField {
   uint16_t offset = 0;
   uint8_t size = 0;      // bytes on the wire: 4 (u32/i32), 1 (i8/u8), 2 (u16)
@@ -107,7 +107,7 @@ inline constexpr int32_t kNoLimit = 2'000'000'000;
 
 // clang-format off
 inline constexpr std::array<ParamInfo, kParamCount> kParams = {{
-  // Cell voltages. Presets: JK-B2A8S20P manual (seed 002) appendix, rows 1-6.
+  // Cell voltages. Presets: JK-B2A8S20P manual ([M-B2A]) appendix, rows 1-6.
   {Param::cell_ovp, "cell_ovp", Unit::mV, 1000, 5000, {4200, 3600, 2700}, kCellVoltage, {18, 4, -1, 0x04, 0x04}, "Cell over-voltage protection: charging stops when any cell is above it"},
   {Param::cell_ovpr, "cell_ovpr", Unit::mV, 1000, 5000, {4100, 3400, 2400}, kCellVoltage, {22, 4, -1, 0x05, 0x05}, "Cell over-voltage recovery: charging resumes when every cell is below it"},
   {Param::cell_uvp, "cell_uvp", Unit::mV, 1000, 5000, {2900, 2600, 1800}, kCellVoltage, {10, 4, -1, 0x02, 0x02}, "Cell under-voltage protection: discharging stops when any cell is below it"},

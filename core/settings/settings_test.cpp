@@ -10,7 +10,7 @@ struct AppendixRow {
   int32_t li_ion, lfp, lto;
 };
 
-// JK-B2A8S20P manual (seed 002), appendix "one-click Li-ion / LiFePO4 / LTO", in stored units.
+// JK-B2A8S20P manual ([M-B2A]), appendix "one-click Li-ion / LiFePO4 / LTO", in stored units.
 constexpr AppendixRow kAppendix[] = {
     {Param::cell_uvp, 2900, 2600, 1800},           {Param::cell_uvpr, 3200, 3000, 2000},
     {Param::cell_ovp, 4200, 3600, 2700},           {Param::cell_ovpr, 4100, 3400, 2400},

@@ -62,6 +62,8 @@ nlohmann::json param_json(const core::ParamInfo& row, const core::Settings& for_
   };
   if ((row.flags & core::kPerCell) != 0) j["per_cell_default"] = true;
   if ((row.flags & core::kSwitch) != 0) j["switch"] = true;
+  // Calibration factors and the DIP address: shown, but no interface writes them directly.
+  if ((row.flags & core::kSetByItsCommand) != 0) j["read_only"] = true;
   return j;
 }
 
