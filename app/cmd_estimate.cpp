@@ -23,7 +23,8 @@ constexpr std::string_view kUsageText =
     "LOG.csv columns: time_s,current_a,voltage_v[,temp_c] (+ = charge; voltage_v is one cell's,\n"
     "or the pack's with --cells N); softbms history export files are read as they are.\n";
 // The largest log read (bytes); a day at 10 Hz with 32 cells is about 100 MB.
-constexpr std::size_t kMaxLogBytes = 512U * 1024U * 1024U;
+constexpr std::size_t kMiB = std::size_t{1024} * 1024;
+constexpr std::size_t kMaxLogBytes = 512 * kMiB;
 
 bool number(std::string_view s, double& out) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -126,7 +127,7 @@ int cmd_estimate(const Args& args, Io io) {
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     text.append(buf, static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxLogBytes) {
-      io.err << "softbms estimate: " << path << " is larger than " << kMaxLogBytes / (1024 * 1024)
+      io.err << "softbms estimate: " << path << " is larger than " << kMaxLogBytes / kMiB
              << " MiB\n";
       return kFailure;
     }

@@ -53,14 +53,14 @@ struct FilterStep {
 
 // Tuning (docs/estimation.md, "Tuning"). The defaults are what the benchmark runs.
 struct FilterTuning {
-  float voltage_sigma_v = 0.005F;     // cell ADC and model error at rest
-  float voltage_sigma_per_c = 0.03F;  // added model error per C of current (V per C)
-  float soc_walk = 1e-4F;             // SOC random walk per sqrt(s)
-  float hysteresis_walk_v = 1e-4F;    // per sqrt(s)
-  float offset_walk_v = 2e-5F;        // per sqrt(s)
-  float r_walk = 2e-4F;               // relative resistance random walk per sqrt(s)
-  float bias_walk_c = 1e-6F;          // per sqrt(s)
-  float capacity_walk = 1e-6F;        // per sqrt(s)
+  float voltage_sigma_v = 0.005F;    // cell ADC and model error at rest
+  float voltage_sigma_per_c = 0.1F;  // added model error per C of current (V per C)
+  float soc_walk = 1e-4F;            // SOC random walk per sqrt(s)
+  float hysteresis_walk_v = 1e-4F;   // per sqrt(s)
+  float offset_walk_v = 2e-5F;       // per sqrt(s)
+  float r_walk = 2e-4F;              // relative resistance random walk per sqrt(s)
+  float bias_walk_c = 1e-6F;         // per sqrt(s)
+  float capacity_walk = 1e-6F;       // per sqrt(s)
   float initial_soc_sigma = 0.3F;
   float initial_offset_sigma_v = 0.005F;
   float initial_r_sigma = 3.0F;
