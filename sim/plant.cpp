@@ -197,6 +197,7 @@ core::Measurements Plant::measure(const WorldState& world) {
   m.heater_current = Milliamps(milli(heater_a_));
   m.charge_fet_readback = fets_.charge;
   m.discharge_fet_readback = fets_.discharge;
+  m.button = world.button;
   return m;
 }
 

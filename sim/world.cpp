@@ -163,6 +163,7 @@ WorldState World::at(double t_s) const {
   for (const auto& f : faults_) {
     if (active(f.start_s, f.end_s, t_s)) apply_fault(f, s);
   }
+  for (const auto& p : presses_) s.button = s.button || active(p.start_s, p.end_s, t_s);
   if (inverter_ && active(inverter_->start_s, inverter_->end_s, t_s)) {
     s.inverter = inverter_flow(t_s);
     apply_inverter(s.inverter, s);
@@ -179,6 +180,7 @@ double World::next_change_after(double t_s) const {
   for (const auto& c : chargers_) consider(c.start_s, c.end_s);
   for (const auto& l : loads_) consider(l.start_s, l.end_s);
   for (const auto& f : faults_) consider(f.start_s, f.end_s);
+  for (const auto& p : presses_) consider(p.start_s, p.end_s);
   if (inverter_) consider(inverter_->start_s, inverter_->end_s);
   return next;
 }

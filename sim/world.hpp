@@ -123,6 +123,7 @@ struct WorldState {
   bool current_sensor_failed = false;
   double current_sensor_a = 0.0;
   InverterFlow inverter;  // already folded into the charger and load fields above
+  bool button = false;    // someone holds the board's button
 };
 
 class World {
@@ -132,6 +133,8 @@ class World {
   void add_charger(const Charger& c) { chargers_.push_back(c); }
   void add_load(const Load& l) { loads_.push_back(l); }
   void add_fault(const Fault& f) { faults_.push_back(f); }
+  // The board's button held down from start_s to end_s.
+  void press_button(double start_s, double end_s) { presses_.push_back({start_s, end_s}); }
   void set_ambient(double celsius) { ambient_ = Profile{{0.0}, {celsius}, false, 0.0}; }
   void set_ambient(const Profile& p) { ambient_ = p; }
   // One inverter at most; a second call replaces the first and forgets its limits.
@@ -161,6 +164,10 @@ class World {
   std::vector<Charger> chargers_;
   std::vector<Load> loads_;
   std::vector<Fault> faults_;
+  struct Press {
+    double start_s, end_s;
+  };
+  std::vector<Press> presses_;
   Profile ambient_{{0.0}, {25.0}, false, 0.0};
   std::optional<Inverter> inverter_;
   InverterLimits held_;

@@ -90,6 +90,10 @@ World world_for(const Scenario& sc, const StepSpec& s, double t0) {
                     s.solar_day->peak_w, t0);
   }
   if (s.inverter) w.set_inverter(inverter_for(*s.inverter, t0));
+  for (const auto& a : s.actions) {
+    if (a.button)
+      w.press_button(t0, t0 + std::max(kButtonPressS, 2 * sc.period_s));  // seen by a tick
+  }
   if (s.profile) {
     Profile p = s.profile->profile;
     if (s.profile->charge_positive) {
@@ -156,6 +160,7 @@ class Runner {
     feed_inverter();
     step_first_event_ = out_.events.size();
     for (const auto& a : s.actions) {
+      if (a.button) continue;  // the world holds it (world_for)
       if (!loop_.bms().apply(a.command, t0).ok())
         out_.events.push_back({secs(t0), a.text, "rejected", 0});
     }

@@ -94,9 +94,13 @@ struct ProfileSpec {
 // A command given to the core at the start of a step.
 struct ActionSpec {
   core::Command command;
+  bool button = false;  // not a command: the board's button is pressed (held kButtonPressS)
   std::string text;  // as written, for the event log
   int line = 0;
 };
+
+// How long a scenario's "button" action holds the button down (at least two control periods).
+inline constexpr double kButtonPressS = 0.5;
 
 enum class StepEnd : uint8_t { time, condition, limit };
 

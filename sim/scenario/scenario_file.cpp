@@ -286,6 +286,10 @@ ActionSpec read_action(const YAML::Node& node, const std::string& field) {
     a.command.value = arg1 == "on" ? 1 : 0;
     return a;
   }
+  if (verb == "button" && arg1.empty()) {
+    a.button = true;
+    return a;
+  }
   if ((verb == "shutdown" || verb == "wake" || verb == "reset_counters") && arg1.empty()) {
     a.command.kind = verb == "shutdown" ? core::CommandKind::shutdown
                      : verb == "wake"   ? core::CommandKind::wake
@@ -300,7 +304,7 @@ ActionSpec read_action(const YAML::Node& node, const std::string& field) {
     fail(node, field,
          "'" + a.text +
              "' is not a command (emergency on|off, set NAME VALUE, SWITCH on|off, shutdown, wake, "
-             "reset_counters)");
+             "reset_counters, button)");
   }
   const auto raw = host::parse_display(*p, value);
   if (!raw.ok())
