@@ -108,7 +108,7 @@ void Bms::log_protection_transitions() {
 // The FETs as the front end reads them back, against what the last tick commanded.
 void Bms::watch_fets(Milliseconds now, const Measured& m) {
   const auto changes =
-      fets_.step(now, m, FetCommand{out_.charge_fet, out_.discharge_fet}, power_ == PowerState::on);
+      fets_.step(now, m, FetCommand{out_.charge_fet, out_.discharge_fet, out_.precharge}, power_ == PowerState::on);
   for (const Fet f : {Fet::charge, Fet::discharge}) {
     const FetMonitor::Change c = changes[static_cast<std::size_t>(f)];
     const auto bit = static_cast<uint8_t>(fet_alarm(f));
@@ -148,7 +148,7 @@ Outputs Bms::step(Milliseconds now, const Measurements& raw) {
 
   run_functions(now, m);
   const BalanceReport balance = balancer_.update(m, settings_, alarms(), power_ != PowerState::on);
-  decide_outputs(m, balance);
+  decide_outputs(now, m, balance);
   const EstimateNotes notes = estimator_.update(now, m, settings_, FetState{out_.charge_fet, out_.discharge_fet});
   if (notes.capacity_learned) log(now, EventType::capacity_learned, 0, static_cast<int32_t>(estimator_.full_capacity().count()));
   if (notes.capacity_learned || now - last_counter_save_ >= kCounterSavePeriod) {
@@ -209,7 +209,31 @@ void Bms::press_button(bool pressed, const Measured& m) {
   if (forced_shutdown_ && !off_by_button_ && m.charger_present) forced_shutdown_ = false;
 }
 
-void Bms::decide_outputs(const Measured& m, const BalanceReport& balance) {
+// Precharge (JK-PB "discharge precharge time"): a discharge FET that closes onto an inverter's
+// input capacitors at 0 V would see thousands of amps and trip the short-circuit protection.
+// With precharge_time > 0 the precharge resistor charges them first, for precharge_time, and
+// only then the FET closes. Returns whether the discharge FET closes now; sets out_.precharge.
+bool Bms::close_discharge(Milliseconds now, bool wanted) {
+  const Milliseconds time = to_ms(settings_.seconds(Param::precharge_time));
+  const bool was_on = out_.discharge_fet;
+  out_.precharge = false;
+  if (!wanted || was_on || time.count() == 0) {
+    precharging_ = false;
+    return wanted;
+  }
+  if (!precharging_) {
+    precharging_ = true;
+    precharge_since_ = now;
+  }
+  if (now - precharge_since_ >= time) {
+    precharging_ = false;
+    return true;
+  }
+  out_.precharge = true;
+  return false;
+}
+
+void Bms::decide_outputs(Milliseconds now, const Measured& m, const BalanceReport& balance) {
   const bool powered = power_ == PowerState::on;
   const bool em = emergency_.active();
   const bool charge_switch = em || settings_.on(Param::charge_enabled);
@@ -218,9 +242,8 @@ void Bms::decide_outputs(const Measured& m, const BalanceReport& balance) {
   // as it overrides the other faults of the board's own parts.
   out_.charge_fet =
       powered && charge_switch && !protections_.charge_blocked() && (em || !fets_.charge_blocked());
-  out_.discharge_fet = powered && discharge_switch && !protections_.discharge_blocked() &&
-                       (em || !fets_.discharge_blocked());
-  out_.precharge = false;
+  out_.discharge_fet = close_discharge(now, powered && discharge_switch && !protections_.discharge_blocked() &&
+                                                (em || !fets_.discharge_blocked()));
   out_.balancer = powered ? balance.command : BalancerCommand{};
   out_.heater = powered && heater_.on();
   out_.scp_delay = settings_.us(Param::scp_delay);

@@ -115,7 +115,8 @@ class Bms {
   [[nodiscard]] uint32_t alarms() const;
   void run_functions(Milliseconds now, const Measured& m);
   void press_button(bool pressed, const Measured& m);
-  void decide_outputs(const Measured& m, const BalanceReport& balance);
+  void decide_outputs(Milliseconds now, const Measured& m, const BalanceReport& balance);
+  [[nodiscard]] bool close_discharge(Milliseconds now, bool wanted);
   void publish(Milliseconds now, const Measured& m, const BalanceReport& balance);
   [[nodiscard]] uint32_t rtc(Milliseconds now) const;
 
@@ -141,6 +142,8 @@ class Bms {
   int64_t rtc_base_s_ = 0;  // rtc at uptime 0
   PowerState power_ = PowerState::on;
   bool forced_shutdown_ = false;
+  bool precharging_ = false;  // the precharge resistor charges the load before the discharge FET
+  Milliseconds precharge_since_{};
   bool off_by_button_ =
       false;  // JK-PB: switched off by its ON/OFF button; only the button turns it on
   bool button_was_down_ = true;             // a button held at power-up is not a press

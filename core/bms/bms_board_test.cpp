@@ -188,6 +188,31 @@ TEST(BmsBoard, a_b2a_button_press_while_running_does_not_switch_the_board_off) {
   EXPECT_EQ(bms.snapshot().power_state, PowerState::on);
 }
 
+// JK-PB "discharge precharge time": the precharge resistor first, then the discharge FET.
+TEST(BmsBoard, precharge_time_holds_the_discharge_fet_open_while_the_precharge_path_charges_the_load) {
+  Settings s = lfp(ModelId::jk_pb2a16s20p, 16);
+  s.set_raw(Param::precharge_time, 2);
+  Bms bms(s);
+  bms.boot(0_ms);
+  const Measurements m = pack_at(16, 3300_mV, 0_mA, true, false);
+  Milliseconds t = run(bms, 100_ms, 1900_ms, m);
+  EXPECT_TRUE(bms.snapshot().precharge);
+  EXPECT_FALSE(bms.snapshot().discharge_fet);
+  EXPECT_TRUE(bms.snapshot().charge_fet);
+  run(bms, t, 200_ms, m);
+  EXPECT_FALSE(bms.snapshot().precharge);
+  EXPECT_TRUE(bms.snapshot().discharge_fet);
+  EXPECT_EQ(bms.snapshot().alarms & kDischargeMosFault, 0u) << "a precharge is no stuck FET";
+}
+
+TEST(BmsBoard, without_precharge_time_the_discharge_fet_closes_at_once) {
+  Bms bms(lfp(ModelId::jk_pb2a16s20p, 16));
+  bms.boot(0_ms);
+  bms.step(100_ms, pack_at(16, 3300_mV, 0_mA, false, false));
+  EXPECT_TRUE(bms.snapshot().discharge_fet);
+  EXPECT_FALSE(bms.snapshot().precharge);
+}
+
 // Seed 002 §5.3 s: a stored record from before MOS OTPR became the factory 65 °C loses nothing.
 TEST(BmsBoard, a_stored_record_with_an_old_mos_otpr_restores_with_the_factory_value) {
   Settings old = lfp(ModelId::jk_pb2a16s20p, 16);

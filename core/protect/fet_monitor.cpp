@@ -9,7 +9,7 @@ std::array<FetMonitor::Change, 2> FetMonitor::step(Milliseconds now, const Measu
   // row), not evidence against one FET.
   const bool current_counts = m.charge_fet_readback || m.discharge_fet_readback;
   const bool charging = current_counts && m.current > kFetStuckCurrent;
-  const bool discharging = current_counts && m.current < -kFetStuckCurrent;
+  const bool discharging = current_counts && !commanded.precharge && m.current < -kFetStuckCurrent;
   return {update(fets_[index(Fet::charge)], now, commanded.charge,
                  m.charge_fet_readback || charging, !m.charge_fet_readback),
           update(fets_[index(Fet::discharge)], now, commanded.discharge,

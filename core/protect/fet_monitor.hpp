@@ -40,6 +40,7 @@ inline constexpr Milliseconds kFetFaultReleaseHold{5000};
 struct FetCommand {
   bool charge = false;
   bool discharge = false;
+  bool precharge = false;  // the precharge resistor carries discharge current around the FET
 };
 
 class FetMonitor {

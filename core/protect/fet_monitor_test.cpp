@@ -82,6 +82,12 @@ TEST(FetMonitor, current_with_both_fets_read_back_off_is_the_current_sensors_fau
   EXPECT_EQ(c.mon.alarms(), 0u);
 }
 
+TEST(FetMonitor, discharge_current_through_the_precharge_resistor_is_no_evidence) {
+  Clock c;
+  c.run(5000_ms, reading(true, false, -3000_mA), {true, false, true});
+  EXPECT_EQ(c.mon.alarms(), 0u);
+}
+
 TEST(FetMonitor, a_small_current_through_a_body_diode_direction_is_no_evidence) {
   Clock c;
   // Charge FET off, 0.5 A of charge (shunt offset, a trickle): below kFetStuckCurrent.

@@ -164,7 +164,7 @@ inline constexpr std::array<ParamInfo, kParamCount> kParams = {{
   {Param::cell_count, "cell_count", Unit::count, 1, 32, all(16), kKeepOnPreset, {114, 4, -1, 0x1C, 0x1C}, "Number of series cells (must match the wiring)"},
   {Param::design_capacity, "design_capacity", Unit::mAh, 1000, 2000000, all(280000), kKeepOnPreset, {130, 4, -1, 0x20, 0x20}, "Design capacity of the pack"},
   {Param::wire_resistance_alarm, "wire_resistance_alarm", Unit::mohm, 10, 1000, all(150), kNone, {}, "A balance wire above it raises the wire-resistance alarm and blocks balancing"},
-  {Param::precharge_time, "precharge_time", Unit::s, 0, 60, all(0), kNone, {274, 4, -1, 0, 0x25}, "Discharge precharge time"},
+  {Param::precharge_time, "precharge_time", Unit::s, 0, 60, all(0), kNone, {274, 4, -1, 0, 0x25}, "Before the discharge FET closes, the precharge resistor charges the load's input capacitors this long (0 = closes at once)"},
   // Switches and functions.
   {Param::charge_enabled, "charge_enabled", Unit::flag, 0, 1, all(1), kSwitch | kKeepOnPreset, {118, 4, -1, 0x1D, 0x1D}, "Charge switch"},
   {Param::discharge_enabled, "discharge_enabled", Unit::flag, 0, 1, all(1), kSwitch | kKeepOnPreset, {122, 4, -1, 0x1E, 0x1E}, "Discharge switch"},

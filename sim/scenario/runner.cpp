@@ -441,6 +441,7 @@ PackConfig scenario_pack(const Scenario& sc, const core::Settings& settings) {
   if (p.battery_sensors) cfg.battery_sensors = *p.battery_sensors;
   if (p.heater_w) cfg.heater_power_w = *p.heater_w;
   if (p.balancer_max_a) cfg.balancer_max_a = *p.balancer_max_a;
+  if (p.load_capacitance_mf) cfg.load_capacitance_mf = *p.load_capacitance_mf;
   return cfg;
 }
 

@@ -38,6 +38,7 @@ struct PackSpec {
   std::optional<int> battery_sensors;
   std::optional<double> heater_w;
   std::optional<double> balancer_max_a;
+  std::optional<double> load_capacitance_mf;  // an inverter's input capacitors on P+/P-
 };
 
 struct SettingOverride {

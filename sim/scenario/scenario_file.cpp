@@ -116,7 +116,8 @@ void read_spread(const Map& pack, PackSpec& p) {
 PackSpec read_pack(const YAML::Node& node) {
   const Map m(node, "pack",
               {"model", "chemistry", "cells", "capacity_ah", "soc", "seed", "temp_c", "spread_mv",
-               "cell_soc", "spread", "battery_sensors", "heater_w", "balancer_a"});
+               "cell_soc", "spread", "battery_sensors", "heater_w", "balancer_a",
+               "load_capacitance_mf"});
   PackSpec p;
   if (m.has("model")) {
     const auto id = core::model_from_name(m.text("model"));
@@ -150,6 +151,9 @@ PackSpec read_pack(const YAML::Node& node) {
   if (m.has("battery_sensors")) p.battery_sensors = static_cast<int>(m.number("battery_sensors"));
   m.number("heater_w", p.heater_w);
   m.number("balancer_a", p.balancer_max_a);
+  m.number("load_capacitance_mf", p.load_capacitance_mf);
+  if (p.load_capacitance_mf && *p.load_capacitance_mf < 0)
+    fail(m.get("load_capacitance_mf"), m.field("load_capacitance_mf"), "must be 0 or above");
   if (p.capacity_ah <= 0) fail(m.get("capacity_ah"), m.field("capacity_ah"), "must be above 0");
   return p;
 }
