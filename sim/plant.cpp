@@ -103,7 +103,7 @@ void Plant::prepare(const core::Outputs& out, double t_s, Sub& s) {
   s.bal_loss_w = bal_v_src_ * bal_src_a_ - bal_v_sink_ * bal_sink_a_;
   s.path.string_v = th.e_v - th.r_ohm * s.aux_a;
   s.path.string_ohm = th.r_ohm;
-  s.path.shunt_ohm = config_.shunt_resistance_mohm * 1e-3;
+  s.path.shunt_ohm = config_.shunt_resistance_mohm * 1e-3 + s.world.terminal_ohm;
   s.path.fet_ohm = config_.fet_on_resistance_mohm * 1e-3;
   s.path.diode_v = config_.body_diode_drop_v;
   s.path.sense_ohm = config_.terminal_sense_ohm;
@@ -174,7 +174,8 @@ void Plant::advance(const Sub& s, int64_t dt_us) {
   pack_.refresh_voltages();  // read twice before the next advance: the sensors, the next solve
   charge_capacitor(s, dt);
 
-  const double fet_w = fet_heat_w(s.path, pack_a_);
+  // A loose main terminal heats the busbar the board's MOS sensor sits on.
+  const double fet_w = fet_heat_w(s.path, pack_a_) + pack_a_ * pack_a_ * s.world.terminal_ohm;
   const double board_w = fet_w + s.bal_loss_w + s.board_w;
   const double g = config_.board_to_ambient_w_per_k;
   const double target = s.world.ambient_c + board_w / g;

@@ -73,5 +73,33 @@ TEST(PlantHeater, with_a_charger_present_the_charger_feeds_the_heater_not_the_ce
   EXPECT_NEAR(plant.series_current_a(), -0.025, 1e-3) << "the cells feed only the board's 25 mA";
 }
 
+// Seed 002 §5.4 / seed 003 installation precautions: what miswired balance leads read.
+TEST(PlantWiring, swapped_moved_leads_and_a_loose_terminal_read_as_a_board_would) {
+  PackConfig c = capacitive_pack();
+  c.load_capacitance_mf = 0.0;
+  World w;
+  w.add_fault({FaultKind::leads_swapped, 0.0, kForever, 7, 8.0});  // cell 8's leads reversed
+  Plant plant(c, w);
+  auto m = plant.step(drive(true, true, false), 0.1);
+  const double cell = plant.pack().voltage_v(6, 0.0) * 1000.0;
+  EXPECT_NEAR(m.cell_raw[6].count(), 2 * cell, 20.0) << "cell 7 reads two cells";
+  EXPECT_EQ(m.cell_raw[7].count(), 0) << "cell 8 reads negative: 0 on the ADC";
+  EXPECT_NEAR(m.cell_raw[8].count(), 2 * cell, 20.0);
+
+  World moved;
+  moved.add_fault({FaultKind::lead_moved, 0.0, kForever, 10, 11.0});
+  Plant p2(c, moved);
+  m = p2.step(drive(true, true, false), 0.1);
+  EXPECT_NEAR(m.cell_raw[9].count(), 2 * cell, 20.0);
+  EXPECT_LT(m.cell_raw[10].count(), 5);
+
+  World loose;
+  loose.add_load({0.0, kForever, LoadKind::current, 100.0, {}});
+  loose.add_fault({FaultKind::loose_terminal, 0.0, kForever, 0, 0.003});
+  Plant p3(c, loose);
+  for (int i = 0; i < 600; ++i) p3.step(drive(true, true, false), 1.0);
+  EXPECT_GT(p3.board_temp_c(), 25.0 + 30.0 / 0.4 * 0.8) << "30 W in the terminal heat the board";
+}
+
 }  // namespace
 }  // namespace softbms::sim

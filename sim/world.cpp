@@ -74,6 +74,18 @@ void apply_fault(const Fault& f, WorldState& s) {
       s.current_sensor_failed = true;
       s.current_sensor_a = f.value;
       break;
+    case FaultKind::leads_swapped:
+    case FaultKind::lead_moved: {
+      const auto to = static_cast<std::size_t>(std::max(f.value, 0.0));
+      if (idx >= s.lead_node.size() || to >= s.lead_node.size()) break;
+      s.lead_node[idx] = static_cast<uint8_t>(to + 1);
+      if (f.kind == FaultKind::leads_swapped) s.lead_node[to] = static_cast<uint8_t>(idx + 1);
+      s.leads_remapped = true;
+      break;
+    }
+    case FaultKind::loose_terminal:
+      s.terminal_ohm += std::max(f.value, 0.0);
+      break;
   }
 }
 

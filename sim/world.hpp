@@ -47,6 +47,10 @@ enum class FaultKind : uint8_t {
   sensor_short,       // index = temperature input: reads a few Ohm (shorted)
   fet_stuck,          // index 0 = charge FET, 1 = discharge FET; value 1 = stuck on, 0 = stuck off
   current_sensor,     // the shunt amplifier fails: the reading is value (A, + = charge)
+  // Wiring faults the manuals warn about (seed 002 §5.4, seed 003 installation precautions):
+  leads_swapped,  // balance leads index and value (0..n) change places (adjacent: a cell reversed)
+  lead_moved,     // balance lead index sits on the node of lead value (a lead on the wrong cell)
+  loose_terminal,  // value Ohm in the main current path at a terminal: it heats the board
 };
 
 struct Fault {
@@ -116,6 +120,10 @@ struct WorldState {
   bool short_active = false;
   double short_siemens = 0.0;
   uint64_t open_leads = 0;  // bit j = lead j open
+  // lead_node[j] = 1 + the node lead j touches (0 = its own node); remapped = any is set.
+  std::array<uint8_t, kMaxSimCells + 1> lead_node{};
+  bool leads_remapped = false;
+  double terminal_ohm = 0.0;  // loose main terminals
   std::array<double, kMaxSimCells> leak_a{};
   std::array<uint8_t, 6> sensor_fault{};  // 0 none, 1 open, 2 shorted
   Stuck charge_fet = Stuck::no;

@@ -33,7 +33,8 @@ double soc_for_ocv(Pack& pack, int cell, double target_v) {
 void set_initial_socs(const PackSpec& spec, Pack& pack) {
   const int n = pack.cells();
   if (!spec.cell_soc_percent.empty()) {
-    for (int k = 0; k < n; ++k) pack.set_soc(k, spec.cell_soc_percent[k] / 100.0);
+    const int given = std::min(n, static_cast<int>(spec.cell_soc_percent.size()));
+    for (int k = 0; k < given; ++k) pack.set_soc(k, spec.cell_soc_percent[k] / 100.0);
     return;
   }
   if (spec.spread_mv <= 0.0) return;
@@ -442,6 +443,7 @@ PackConfig scenario_pack(const Scenario& sc, const core::Settings& settings) {
   if (p.heater_w) cfg.heater_power_w = *p.heater_w;
   if (p.balancer_max_a) cfg.balancer_max_a = *p.balancer_max_a;
   if (p.load_capacitance_mf) cfg.load_capacitance_mf = *p.load_capacitance_mf;
+  if (p.wired_cells) cfg.cells = *p.wired_cells;  // the setting stays pack.cells
   return cfg;
 }
 

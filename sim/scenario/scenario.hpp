@@ -39,6 +39,8 @@ struct PackSpec {
   std::optional<double> heater_w;
   std::optional<double> balancer_max_a;
   std::optional<double> load_capacitance_mf;  // an inverter's input capacitors on P+/P-
+  // Cells actually wired to the board when it differs from `cells` (the cell_count setting).
+  std::optional<int> wired_cells;
 };
 
 struct SettingOverride {
