@@ -3,13 +3,21 @@ BUILD      ?= build
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps run test bench firmware fuzz fuzz-build format tidy clean
+.PHONY: all deps deps-run deps-test check-deps run test bench firmware fuzz fuzz-build format tidy clean
 
-all: $(BUILD)/release/build.ninja
+all: deps-run $(BUILD)/release/build.ninja
 	cmake --build $(BUILD)/release -j $(JOBS)
 
-deps:
-	@scripts/install-deps
+# scripts/install-deps installs (apt-get) what a purpose needs and then probes that it works:
+# `run` for building and running softbms, `test` for everything `make test` uses. DEPS_DONE=1
+# skips it in the nested makes of `make test`, which has already done it.
+deps: deps-test
+deps-run:
+	@[ -n "$(DEPS_DONE)" ] || scripts/install-deps run
+deps-test:
+	@[ -n "$(DEPS_DONE)" ] || scripts/install-deps test
+check-deps:
+	scripts/install-deps --check test
 
 $(BUILD)/release/build.ninja:
 	cmake -S . -B $(BUILD)/release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
@@ -17,35 +25,37 @@ $(BUILD)/release/build.ninja:
 $(BUILD)/test/build.ninja:
 	cmake -S . -B $(BUILD)/test $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DSOFTBMS_SANITIZE=ON
 
-run: deps $(BUILD)/release/build.ninja
+run: deps-run $(BUILD)/release/build.ninja
 	cmake --build $(BUILD)/release -j $(JOBS) --target softbms
 	scripts/run-demo $(BUILD)/release/app/softbms
 
-test: deps $(BUILD)/test/build.ninja
+test: deps-test $(BUILD)/test/build.ninja
 	cmake --build $(BUILD)/test -j $(JOBS)
 	cd $(BUILD)/test && ctest --output-on-failure -j $(JOBS)
-	$(MAKE) --no-print-directory firmware
-	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+	$(MAKE) --no-print-directory firmware DEPS_DONE=1
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10 DEPS_DONE=1
 
-
-bench: deps $(BUILD)/release/build.ninja
+bench: deps-run $(BUILD)/release/build.ninja
 	cmake --build $(BUILD)/release -j $(JOBS)
 	scripts/run-bench $(BUILD)/release
 
-firmware: deps
+firmware: deps-test
 	cmake -S . -B $(BUILD)/firmware $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=MinSizeRel \
 	  -DSOFTBMS_FIRMWARE=ON -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake
 	cmake --build $(BUILD)/firmware -j $(JOBS)
 	scripts/firmware-size $(BUILD)/firmware/firmware/softbms-firmware.elf
 
 FUZZ_SECONDS ?= 300
-fuzz-build: deps
+fuzz-build: deps-test
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)/fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DSOFTBMS_FUZZ=ON -DSOFTBMS_PARTS=protocols \
+	  -DSOFTBMS_FUZZ=ON -DSOFTBMS_PARTS="protocols;host" -DSOFTBMS_WEB_UI=OFF \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
-	cmake --build $(BUILD)/fuzz -j $(JOBS) --target jk_frame_fuzz jk_ble_command_fuzz jk_nw_fuzz jk_modbus_fuzz
+	cmake --build $(BUILD)/fuzz -j $(JOBS) --target jk_frame_fuzz jk_ble_command_fuzz jk_nw_fuzz jk_modbus_fuzz \
+	  web_http_fuzz web_request_gate_fuzz web_login_body_fuzz web_switch_body_fuzz web_emergency_body_fuzz \
+	  web_factory_reset_body_fuzz web_settings_body_fuzz web_history_query_fuzz \
+	  estimate_log_fuzz
 
-# Each decoder's fuzz target for FUZZ_SECONDS (10 s in `make test`, 300 s by default here).
+# Each decoder's and web parser's fuzz target for FUZZ_SECONDS (10 s in `make test`, 300 s by default here).
 fuzz: fuzz-build
 	scripts/run-fuzz $(BUILD)/fuzz $(FUZZ_SECONDS)
 

@@ -1,16 +1,22 @@
 #include "app/service_options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <ostream>
+
+#include "host/web/host_check.hpp"
 
 namespace softbms::app {
 
 namespace sv = host::services;
 
 const std::string_view kServiceUsage =
-    "  serving: [--http ADDR:PORT|off] [--metrics-open] [--history PATH|off]\n"
-    "           [--mqtt HOST[:PORT]] [--mqtt-base B] [--mqtt-commands "
+    "  serving: [--http ADDR:PORT|off] [--allowed-host NAME[,NAME...]] [--metrics-open]\n"
+    "           [--history PATH|off]\n"
+    "           [--mqtt HOST[:PORT]|mqtt://HOST[:PORT]|mqtts://HOST[:PORT]] [--mqtt-ca FILE]\n"
+    "           [--mqtt-base B] [--mqtt-commands "
     "none|switches|settings|switches,settings]\n"
     "           [--mqtt-user U] [--mqtt-interval S]   (password: SOFTBMS_MQTT_PASSWORD)\n"
     "  dashboard and /metrics at 127.0.0.1:8080 by default (see docs/app.md)\n";
@@ -20,6 +26,24 @@ namespace {
 bool fail(Io io, std::string_view command, const std::string& message) {
   io.err << "softbms " << command << ": " << message << "\n";
   return false;
+}
+
+// --allowed-host a,b: names besides loopback ones and the listening address that logins and
+// writes may use in Host (docs/security.md).
+bool allowed_hosts(const Args& args, std::string_view command, sv::ServiceOptions& o, Io io) {
+  std::string_view rest = args.option("allowed-host").value_or("");
+  while (!rest.empty()) {
+    const std::size_t end = std::min(rest.find(','), rest.size());
+    const std::string_view name = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    if (!host::web::valid_host_name(name))
+      return fail(io, command,
+                  "--allowed-host takes host names (letters, digits, '.', '-') separated by "
+                  "commas, without scheme or port, got '" +
+                      std::string(name) + "'");
+    o.http.allowed_hosts.emplace_back(name);
+  }
+  return true;
 }
 
 bool http(const Args& args, std::string_view command, sv::ServiceOptions& o, Io io) {
@@ -37,21 +61,32 @@ bool http(const Args& args, std::string_view command, sv::ServiceOptions& o, Io 
     o.http = h.value();
   }
   o.http.metrics_open = args.flag("metrics-open");
-  return true;
+  return allowed_hosts(args, command, o, io);
 }
 
 bool mqtt(const Args& args, std::string_view command, sv::ServiceOptions& o, Io io) {
   const auto broker = args.option("mqtt");
   const bool tuned = args.option("mqtt-base") || args.option("mqtt-commands") ||
-                     args.option("mqtt-user") || args.option("mqtt-interval");
+                     args.option("mqtt-user") || args.option("mqtt-interval") ||
+                     args.option("mqtt-ca");
   if (!broker) {
     if (tuned) return fail(io, command, "--mqtt-* options need --mqtt HOST[:PORT]");
     return true;
   }
   auto m = sv::parse_mqtt_broker(*broker);
   if (!m.ok())
-    return fail(io, command, "--mqtt takes HOST or HOST:PORT, got '" + std::string(*broker) + "'");
+    return fail(io, command,
+                "--mqtt takes HOST, HOST:PORT, mqtt://HOST[:PORT] or mqtts://HOST[:PORT] (TLS); "
+                "an IPv6 address in brackets ([::1]:1883); got '" +
+                    std::string(*broker) + "'");
   o.mqtt = m.value();
+  if (auto ca = args.option("mqtt-ca")) {
+    if (!o.mqtt.tls)
+      return fail(io, command, "--mqtt-ca is for a TLS broker: --mqtt mqtts://HOST[:PORT]");
+    std::ifstream pem{std::string(*ca)};
+    if (!pem) return fail(io, command, "--mqtt-ca: cannot read '" + std::string(*ca) + "'");
+    o.mqtt.ca_file = std::string(*ca);
+  }
   if (auto base = args.option("mqtt-base")) {
     if (base->empty() || base->find_first_of("#+") != std::string_view::npos)
       return fail(io, command, "--mqtt-base must be a topic without # or +");

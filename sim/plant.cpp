@@ -90,8 +90,8 @@ void Plant::prepare(const core::Outputs& out, double t_s, Sub& s) {
   apply_balancer(out, s.world, awake_);
 
   const Thevenin th = pack_.thevenin();
-  // The heating film takes its power from the charger when one is present (seed 003 heating
-  // film, seed 004 P10): it then hangs on the terminals, the charger feeds it and the cells do
+  // The heating film takes its power from the charger when one is present ([M-BD4A] heating
+  // film, [M-PB] P10): it then hangs on the terminals, the charger feeds it and the cells do
   // not. Without a charger it runs from the cells, past the shunt.
   const bool heat = awake_ && out.heater && heater_ohm_ > 0;
   const bool from_charger = heat && s.world.charger_present;

@@ -68,7 +68,8 @@ class Plant {
     PathParams path;
     Demand demand;
     OperatingPoint op;
-    double aux_a = 0.0;  // heater (without a charger) and board, drawn from the cells past the shunt
+    double aux_a =
+        0.0;  // heater (without a charger) and board, drawn from the cells past the shunt
     double board_a = 0.0;
     double bal_loss_w = 0.0;
     double board_w = 0.0;
@@ -98,7 +99,7 @@ class Plant {
   double bal_v_src_ = 0.0;
   double bal_v_sink_ = 0.0;
   double heater_ohm_ = 0.0;
-  double cap_v_ = 0.0;  // the load capacitors' voltage
+  double cap_v_ = 0.0;        // the load capacitors' voltage
   double board_dt_s_ = -1.0;  // the step board_decay_ is for
   double board_decay_ = 1.0;
   FetState fets_;

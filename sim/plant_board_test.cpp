@@ -68,12 +68,13 @@ TEST(PlantHeater, with_a_charger_present_the_charger_feeds_the_heater_not_the_ce
   core::Outputs out = drive(false, true, false);  // charging blocked for the cold
   out.heater = true;
   const auto m = plant.step(out, 1.0);
-  EXPECT_NEAR(m.heater_current.count() / 1000.0, 56.0 / (std::pow(plant.pack().nominal_voltage_v(), 2) / 100.0), 0.05);
+  EXPECT_NEAR(m.heater_current.count() / 1000.0,
+              56.0 / (std::pow(plant.pack().nominal_voltage_v(), 2) / 100.0), 0.05);
   EXPECT_EQ(m.current_raw, Milliamps(0));
   EXPECT_NEAR(plant.series_current_a(), -0.025, 1e-3) << "the cells feed only the board's 25 mA";
 }
 
-// Seed 002 §5.4 / seed 003 installation precautions: what miswired balance leads read.
+// [M-B2A] 5.4 / [M-BD4A] installation precautions: what miswired balance leads read.
 TEST(PlantWiring, swapped_moved_leads_and_a_loose_terminal_read_as_a_board_would) {
   PackConfig c = capacitive_pack();
   c.load_capacitance_mf = 0.0;

@@ -118,7 +118,8 @@ void Sensors::read_cells(const Pack& pack, const SensedTruth& truth, const World
 // below it, so the cells are differences of the tap voltages.
 // A lead on another node (swapped, moved) reads that node's voltage; a cell whose upper lead
 // sits below its lower one reads negative, which the ADC shows as 0.
-void Sensors::leads_to_cells(const WorldState& world, std::span<double, kMaxSimCells> cell_v) const {
+void Sensors::leads_to_cells(const WorldState& world,
+                             std::span<double, kMaxSimCells> cell_v) const {
   const uint64_t open_leads = world.open_leads;
   std::array<double, kMaxSimCells + 1> node{};
   double sum = 0.0;

@@ -47,9 +47,9 @@ enum class FaultKind : uint8_t {
   sensor_short,       // index = temperature input: reads a few Ohm (shorted)
   fet_stuck,          // index 0 = charge FET, 1 = discharge FET; value 1 = stuck on, 0 = stuck off
   current_sensor,     // the shunt amplifier fails: the reading is value (A, + = charge)
-  // Wiring faults the manuals warn about (seed 002 §5.4, seed 003 installation precautions):
-  leads_swapped,  // balance leads index and value (0..n) change places (adjacent: a cell reversed)
-  lead_moved,     // balance lead index sits on the node of lead value (a lead on the wrong cell)
+  // Wiring faults the manuals warn about ([M-B2A] 5.4, [M-BD4A] installation precautions):
+  leads_swapped,   // balance leads index and value (0..n) change places (adjacent: a cell reversed)
+  lead_moved,      // balance lead index sits on the node of lead value (a lead on the wrong cell)
   loose_terminal,  // value Ohm in the main current path at a terminal: it heats the board
 };
 

@@ -33,7 +33,7 @@ class SettingsList(unittest.TestCase):
         self.assertEqual(by_name["design_capacity"]["unit"], "mAh")
         self.assertEqual(by_name["charge_utp"]["unit"], "°C")
         self.assertEqual(by_name["charge_utp"]["defaults"]["lfp"], -20.0)
-        # Seed 002 §5.3 s: 65 °C, a factory value (docs/protections.md, "Manual says / softbms does").
+        # [M-B2A] 5.3 s: 65 °C, a factory value (docs/protections.md, "Manual says / softbms does").
         self.assertEqual(by_name["mos_otpr"]["defaults"]["lto"], 65.0)
         self.assertEqual((by_name["mos_otpr"]["min"], by_name["mos_otpr"]["max"]), (65.0, 65.0))
         self.assertTrue(by_name["mos_otp"]["factory_fixed"])
@@ -44,7 +44,7 @@ class SettingsList(unittest.TestCase):
         self.assertEqual((ovp["min"], ovp["max"]), (1200, 4350))
 
     def test_b2a8s20p_shows_its_own_ranges_and_no_lto(self):
-        """Seed 002 table 1: 3-8 Li-ion / 4-8 LFP strings, no LTO, OCP 10-200 A, 350 A peak."""
+        """[M-B2A] table 1: 3-8 Li-ion / 4-8 LFP strings, no LTO, OCP 10-200 A, 350 A peak."""
         rows = json.loads(run("settings", "--list", "--json", "--model", "JK-B2A8S20P").stdout)
         by_name = {r["name"]: r for r in rows}
         for r in rows:
@@ -79,7 +79,7 @@ class Presets(unittest.TestCase):
     def test_presets_of_a_model_are_its_own_and_only_its_chemistries(self):
         b2a = json.loads(run("presets", "--json", "--model", "JK-B2A8S20P").stdout)
         self.assertEqual(set(b2a), {"li-ion", "lfp"})
-        # Seed 003, "Default Protection Parameters" of the BD4A24S-12P.
+        # [M-BD4A]: the default protection parameters of the BD4A24S-12P.
         bd4 = json.loads(run("presets", "--json", "--model", "JK-BD4A24S-12P").stdout)
         self.assertEqual(set(bd4), {"li-ion", "lfp", "lto"})
         self.assertEqual(bd4["li-ion"]["cell_uvp"], 2820)

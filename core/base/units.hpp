@@ -41,6 +41,7 @@ using MilliampHours = Quantity<struct MilliampHourTag, int64_t>;
 using MilliwattHours = Quantity<struct MilliwattHourTag, int64_t>;
 using Milliohms = Quantity<struct MilliohmTag, int32_t>;
 using Ohms = Quantity<struct OhmTag, int32_t>;
+using Microohms = Quantity<struct MicroohmTag, int32_t>;
 // Charge in mA·ms (microcoulombs): what a coulomb counter integrates without rounding loss.
 using MilliampMilliseconds = Quantity<struct ChargeTag, int64_t>;
 

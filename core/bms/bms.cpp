@@ -91,6 +91,10 @@ void Bms::boot(Milliseconds now, uint32_t rtc_s) {
   estimator_.boot();
   dirty_ |= kDirtyCounters;
   log(now, EventType::boot);
+  for (uint8_t id = 0; id < 8; ++id) {
+    if ((store_damage_ & (1u << id)) != 0) log(now, EventType::store_damaged, id);
+  }
+  snap_.store_damage = store_damage_;
 }
 
 void Bms::log(Milliseconds now, EventType type, uint8_t arg, int32_t value, Origin origin) {
@@ -108,7 +112,8 @@ void Bms::log_protection_transitions() {
 // The FETs as the front end reads them back, against what the last tick commanded.
 void Bms::watch_fets(Milliseconds now, const Measured& m) {
   const auto changes =
-      fets_.step(now, m, FetCommand{out_.charge_fet, out_.discharge_fet, out_.precharge}, power_ == PowerState::on);
+      fets_.step(now, m, FetCommand{out_.charge_fet, out_.discharge_fet, out_.precharge},
+                 power_ == PowerState::on);
   for (const Fet f : {Fet::charge, Fet::discharge}) {
     const FetMonitor::Change c = changes[static_cast<std::size_t>(f)];
     const auto bit = static_cast<uint8_t>(fet_alarm(f));
@@ -151,15 +156,18 @@ Outputs Bms::step(Milliseconds now, const Measurements& raw) {
   decide_outputs(now, m, balance);
   const EstimateNotes notes = estimator_.update(now, m, settings_, FetState{out_.charge_fet, out_.discharge_fet});
   if (notes.capacity_learned) log(now, EventType::capacity_learned, 0, static_cast<int32_t>(estimator_.full_capacity().count()));
+  model_soc_.update(now, m, settings_, out_.charge_fet, estimator_.soc_permille());
+  const bool model_shown = settings_.raw(Param::soc_method) == static_cast<int32_t>(SocMethod::model) && model_soc_.running();
+  const uint8_t soc_shown = model_shown ? static_cast<uint8_t>(model_soc_.soc_permille() / 10) : estimator_.soc_percent();
   if (notes.capacity_learned || now - last_counter_save_ >= kCounterSavePeriod) {
     dirty_ |= kDirtyCounters;
     last_counter_save_ = now;
   }
-  charge_.step(now, m,
-               ChargeInputs{estimator_.soc_percent(), alarms(),
-                            !out_.charge_fet || !settings_.on(Param::charge_enabled),
-                            !out_.discharge_fet || !settings_.on(Param::discharge_enabled)},
-               settings_);
+  charge_.step(
+      now, m,
+      ChargeInputs{soc_shown, alarms(), !out_.charge_fet || !settings_.on(Param::charge_enabled),
+                   !out_.discharge_fet || !settings_.on(Param::discharge_enabled)},
+      settings_);
   alarm_outputs_.update(now, alarms(), settings_);
   alarm_outputs_.apply(out_);
   publish(now, m, balance);
@@ -242,8 +250,9 @@ void Bms::decide_outputs(Milliseconds now, const Measured& m, const BalanceRepor
   // as it overrides the other faults of the board's own parts.
   out_.charge_fet =
       powered && charge_switch && !protections_.charge_blocked() && (em || !fets_.charge_blocked());
-  out_.discharge_fet = close_discharge(now, powered && discharge_switch && !protections_.discharge_blocked() &&
-                                                (em || !fets_.discharge_blocked()));
+  out_.discharge_fet =
+      close_discharge(now, powered && discharge_switch && !protections_.discharge_blocked() &&
+                               (em || !fets_.discharge_blocked()));
   out_.balancer = powered ? balance.command : BalancerCommand{};
   out_.heater = powered && heater_.on();
   out_.scp_delay = settings_.us(Param::scp_delay);
@@ -287,6 +296,7 @@ void Bms::publish(Milliseconds now, const Measured& m, const BalanceReport& bala
   s.balance_source = balance.source;
   s.balance_sink = balance.sink;
   estimator_.publish(s);
+  model_soc_.publish(s, settings_);
   const ChargeResult& cr = charge_.result();
   s.charge_stage = cr.stage;
   s.charge_stage_elapsed = cr.stage_elapsed;
@@ -305,6 +315,7 @@ void Bms::publish(Milliseconds now, const Measured& m, const BalanceReport& bala
   s.voltage_calibration_ppm = settings_.raw(Param::voltage_calibration);
   s.current_calibration_ppm = settings_.raw(Param::current_calibration);
   s.rejected_commands = rejected_;
+  s.store_damage = store_damage_;
 }
 
 Status Bms::apply(const Command& c, Milliseconds now) {
@@ -319,15 +330,37 @@ Status Bms::apply(const Command& c, Milliseconds now) {
   return Status(Errc::unknown_field);
 }
 
+Status Bms::apply(const SettingsChange& change, Milliseconds now) {
+  const Status st = change_settings(change, now);
+  if (!st.ok()) ++rejected_;
+  snap_.rejected_commands = rejected_;
+  return st;
+}
+
 Status Bms::set_param(const Command& c, Milliseconds now) {
-  if (static_cast<std::size_t>(c.param) >= kParamCount) return Status(Errc::unknown_field);
-  const bool is_switch = (info(c.param).flags & kSwitch) != 0;
-  if (!is_switch && !authorized(c.authority, Authority::settings)) return Status(Errc::not_authorized);
-  const int32_t before = settings_.raw(c.param);
-  if (Status st = apply_change(settings_, c.param, c.value); !st.ok()) return st;
-  if (before != c.value) {
-    log(now, is_switch ? EventType::switch_changed : EventType::setting_changed, static_cast<uint8_t>(c.param),
-        c.value, c.origin);
+  SettingsChange one{c.origin, c.authority, {}};
+  if (Status st = one.changes.set(c.param, c.value); !st.ok()) return st;
+  return change_settings(one, now);
+}
+
+Status Bms::change_settings(const SettingsChange& change, Milliseconds now) {
+  for (const Change& c : change.changes) {
+    if (static_cast<std::size_t>(c.param) >= kParamCount) return Status(Errc::unknown_field, static_cast<uint16_t>(c.param));
+    const uint16_t flags = info(c.param).flags;
+    const Authority needs = (flags & kSwitch) != 0 ? Authority::switches : Authority::settings;
+    if (!authorized(change.authority, needs)) return Status(Errc::not_authorized, static_cast<uint16_t>(c.param));
+    // Writing the value it already has is no change (a client that writes a whole block back).
+    if ((flags & kSetByItsCommand) != 0 && settings_.raw(c.param) != c.value) {
+      return setting_error(Errc::rule_violation, c.param, Rule::set_by_its_command);
+    }
+  }
+  const Settings before = settings_;
+  if (Status st = apply_changes(settings_, change.changes); !st.ok()) return st;
+  for (const Change& c : change.changes) {
+    if (before.raw(c.param) == c.value) continue;
+    const bool is_switch = (info(c.param).flags & kSwitch) != 0;
+    log(now, is_switch ? EventType::switch_changed : EventType::setting_changed, static_cast<uint8_t>(c.param), c.value,
+        change.origin);
     dirty_ |= kDirtySettings;
   }
   return ok_status();

@@ -13,6 +13,7 @@
 #include "core/base/units.hpp"
 #include "core/charge/charge_control.hpp"
 #include "core/estimate/estimator.hpp"
+#include "core/estimate/model_soc.hpp"
 #include "core/functions/alarm_outputs.hpp"
 #include "core/functions/auto_shutdown.hpp"
 #include "core/functions/emergency.hpp"
@@ -57,6 +58,11 @@ class Bms {
   // Entropy for password salts (the core has no random source of its own).
   void add_entropy(std::span<const uint8_t> entropy) { passwords_.add_entropy(entropy); }
   void restore_device(const DeviceInfo& d) { device_ = d; }
+  // Records (bit 1 << RecordId) the store held but could not give back (both copies damaged, a
+  // truncated or zeroed store). boot() logs one store_damaged event for each; the Snapshot
+  // shows them (store_damage) for as long as the board runs.
+  void note_store_damage(uint8_t records) { store_damage_ |= records; }
+  [[nodiscard]] uint8_t store_damage() const { return store_damage_; }
 
   // Power-on: counts it and logs it. rtc_s = the wall clock (seconds since 2020-01-01) if known.
   void boot(Milliseconds now, uint32_t rtc_s = 0);
@@ -67,7 +73,16 @@ class Bms {
   void short_circuit(Milliseconds now);
 
   // A request from outside (an endpoint, the button, the simulator).
+  // @returns ok, Errc::not_authorized, Errc::unknown_field, or the command's own refusal.
   Status apply(const Command& c, Milliseconds now);
+  // A set of settings changes as one step: authorised as a whole (switches need
+  // Authority::switches, anything else Authority::settings), validated once on the final
+  // state, all or nothing; every changed value is logged with the change's origin.
+  // @returns ok; Errc::not_authorized (detail = the first Param the authority does not cover);
+  //   Errc::rule_violation with Rule::set_by_its_command for a new value of a parameter that
+  //   only its own command or the hardware sets (calibration factors, the DIP address); or
+  //   apply_changes' errors (core/settings/change.hpp).
+  Status apply(const SettingsChange& change, Milliseconds now);
   // Checks a password; endpoints grant Authority::settings on success. Five wrong settings
   // passwords lock it for a minute.
   Status check_password(PasswordKind kind, std::string_view candidate, Milliseconds now);
@@ -80,6 +95,7 @@ class Bms {
   [[nodiscard]] Counters counters() const { return estimator_.counters(); }
   [[nodiscard]] const Outputs& outputs() const { return out_; }
   [[nodiscard]] const ChargeResult& charge_control() const { return charge_.result(); }
+  [[nodiscard]] const ModelSoc& model_soc() const { return model_soc_; }
 
   [[nodiscard]] uint8_t dirty() const { return dirty_; }
   void mark_saved(uint8_t records) { dirty_ = static_cast<uint8_t>(dirty_ & ~records); }
@@ -94,6 +110,7 @@ class Bms {
   static const CommandRow kCommandTable[];
 
   Status set_param(const Command& c, Milliseconds now);
+  Status change_settings(const SettingsChange& change, Milliseconds now);
   Status emergency(const Command& c, Milliseconds now);
   Status factory_reset(const Command& c, Milliseconds now);
   Status load_preset(const Command& c, Milliseconds now);
@@ -127,6 +144,7 @@ class Bms {
   FetMonitor fets_;
   Balancer balancer_;
   Estimator estimator_;
+  ModelSoc model_soc_;
   ChargeControl charge_;
   Emergency emergency_;
   SmartSleep sleep_;
@@ -150,9 +168,10 @@ class Bms {
   Origin power_origin_ = Origin::internal;  // who caused the next power-state change
   uint32_t rejected_ = 0;
   uint8_t dirty_ = 0;
+  uint8_t store_damage_ = 0;
 };
 
-// The device identity a model has when nothing else was configured (jk-protocols.md §9).
+// The device identity a model has when nothing else was configured ([ESPHOME]).
 DeviceInfo default_device_info(ModelId model);
 
 }  // namespace softbms::core

@@ -3,36 +3,17 @@
 #include <gtest/gtest.h>
 
 #include "core/bms/bms.hpp"
+#include "core/bms/bms_test_support.hpp"
 
 namespace softbms::core {
 namespace {
 using namespace softbms::literals;
 
-constexpr Milliseconds kTick{100};
+using test::kTick;
+using test::pack_at;
+using test::run;
 
-Settings lfp(ModelId model, int cells) {
-  return Settings::preset(Chemistry::lfp, model, cells);
-}
-
-// A healthy pack whose front end reads the FETs back as given.
-Measurements pack_at(int cells, Millivolts cell, Milliamps current, bool charge_rb,
-                     bool discharge_rb) {
-  Measurements m;
-  for (int i = 0; i < cells; ++i) m.cell_raw[static_cast<std::size_t>(i)] = cell;
-  m.current_raw = current;
-  for (std::size_t i = 0; i < 3; ++i) m.ntc[i] = Ohms(10000);
-  m.wire_resistance.fill(20_mOhm);
-  m.terminal_voltage = cell * cells;
-  m.charge_fet_readback = charge_rb;
-  m.discharge_fet_readback = discharge_rb;
-  return m;
-}
-
-Milliseconds run(Bms& bms, Milliseconds from, Milliseconds span, const Measurements& m) {
-  Milliseconds t = from;
-  for (; t < from + span; t += kTick) bms.step(t, m);
-  return t;
-}
+Settings lfp(ModelId model, int cells) { return Settings::preset(Chemistry::lfp, model, cells); }
 
 Command cmd(CommandKind kind, Authority a = Authority::settings) {
   Command c;
@@ -137,7 +118,7 @@ TEST(BmsBoard, bit_19_is_up_while_a_factory_password_is_in_use) {
   EXPECT_EQ(bms.snapshot().alarms & kBit19, 0u);
 }
 
-// Seed 004: the JK-PB's button is its ON/OFF switch.
+// [M-PB]: the JK-PB's button is its ON/OFF switch.
 TEST(BmsBoard, the_jk_pb_button_switches_the_board_off_and_on_and_a_charger_does_not_undo_it) {
   Bms bms(lfp(ModelId::jk_pb2a16s20p, 16));
   bms.boot(0_ms);
@@ -161,7 +142,8 @@ TEST(BmsBoard, the_jk_pb_button_switches_the_board_off_and_on_and_a_charger_does
   EXPECT_EQ(bms.events().newest().type, EventType::wake);
 }
 
-// Seed 003 "button activation": the B2A/BD4A button wakes the board, also after auto shutdown.
+// [M-BD4A], the button activates the board: the B2A/BD4A button wakes the board, also after auto
+// shutdown.
 TEST(BmsBoard,
      the_b2a_button_wakes_a_board_after_auto_shutdown_and_it_shuts_down_again_if_still_empty) {
   Bms bms(lfp(ModelId::jk_b2a8s20p, 8));
@@ -189,7 +171,8 @@ TEST(BmsBoard, a_b2a_button_press_while_running_does_not_switch_the_board_off) {
 }
 
 // JK-PB "discharge precharge time": the precharge resistor first, then the discharge FET.
-TEST(BmsBoard, precharge_time_holds_the_discharge_fet_open_while_the_precharge_path_charges_the_load) {
+TEST(BmsBoard,
+     precharge_time_holds_the_discharge_fet_open_while_the_precharge_path_charges_the_load) {
   Settings s = lfp(ModelId::jk_pb2a16s20p, 16);
   s.set_raw(Param::precharge_time, 2);
   Bms bms(s);
@@ -213,7 +196,7 @@ TEST(BmsBoard, without_precharge_time_the_discharge_fet_closes_at_once) {
   EXPECT_FALSE(bms.snapshot().precharge);
 }
 
-// Seed 002 §5.3 s: a stored record from before MOS OTPR became the factory 65 °C loses nothing.
+// [M-B2A] 5.3 s: a stored record from before MOS OTPR became the factory 65 °C loses nothing.
 TEST(BmsBoard, a_stored_record_with_an_old_mos_otpr_restores_with_the_factory_value) {
   Settings old = lfp(ModelId::jk_pb2a16s20p, 16);
   old.set_raw(Param::mos_otpr, 700);

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "core/bms/bms_test_support.hpp"
 #include "core/bms/persistence.hpp"
 #include "core/settings/validate.hpp"
 #include "core/store/medium.hpp"
@@ -12,29 +13,13 @@ namespace softbms::core {
 namespace {
 using namespace softbms::literals;
 
-constexpr Milliseconds kTick{100};
+using test::kTick;
+using test::run;
 
 Settings lfp16() { return Settings::preset(Chemistry::lfp, ModelId::jk_pb2a16s20p, 16); }
 
-Measurements pack_at(Millivolts cell, Milliamps current = 0_mA) {
-  Measurements m;
-  for (std::size_t i = 0; i < 16; ++i) m.cell_raw[i] = cell;
-  m.current_raw = current;
-  m.ntc[0] = Ohms(10000);  // 25 °C MOS
-  m.ntc[1] = Ohms(10000);  // 25 °C T1
-  m.ntc[2] = Ohms(10000);  // 25 °C T2
-  m.wire_resistance.fill(20_mOhm);
-  m.terminal_voltage = cell * 16;
-  m.charge_fet_readback = true;
-  m.discharge_fet_readback = true;
-  return m;
-}
-
-// Runs the BMS for a while with the same measurements; returns the time reached.
-Milliseconds run(Bms& bms, Milliseconds from, Milliseconds span, const Measurements& m) {
-  Milliseconds t = from;
-  for (; t < from + span; t += kTick) bms.step(t, m);
-  return t;
+Measurements pack_at(Millivolts cell, Milliamps current = Milliamps(0)) {
+  return test::pack_at(16, cell, current);
 }
 
 Command switch_cmd(Param p, int32_t v, Authority a = Authority::switches) {
@@ -90,6 +75,60 @@ TEST(Bms, a_setting_needs_settings_authority_and_a_bad_one_changes_nothing) {
   EXPECT_EQ(st.code(), Errc::rule_violation);
   EXPECT_EQ(bms.settings().raw(Param::cell_ovpr), 3400);
   EXPECT_EQ(bms.snapshot().rejected_commands, 2u);
+}
+
+SettingsChange change_of(Authority a, std::initializer_list<Change> list) {
+  SettingsChange c{Origin::rs485, a, {}};
+  for (const Change& x : list) EXPECT_TRUE(c.changes.set(x.param, x.value).ok());
+  return c;
+}
+
+// Issue 11: a JK-PB FC10 write that raises cell_uvp 2600 -> 3050 and cell_uvpr 3000 -> 3100 is
+// one request; the core applies it as one step, so the intermediate uvp > uvpr never exists.
+TEST(Bms, a_change_set_is_validated_once_on_the_final_state_and_logs_each_change) {
+  Bms bms(lfp16());
+  bms.boot(0_ms);
+  const std::size_t events_before = bms.events().size();
+  ASSERT_TRUE(bms.apply(change_of(Authority::settings, {{Param::cell_uvp, 3050}, {Param::cell_uvpr, 3100}}), 0_ms).ok());
+  EXPECT_EQ(bms.settings().raw(Param::cell_uvp), 3050);
+  EXPECT_EQ(bms.settings().raw(Param::cell_uvpr), 3100);
+  ASSERT_EQ(bms.events().size(), events_before + 2);
+  EXPECT_EQ(bms.events().newest().type, EventType::setting_changed);
+  EXPECT_EQ(bms.events().newest().origin, static_cast<uint8_t>(Origin::rs485));
+  EXPECT_NE(bms.dirty() & kDirtySettings, 0);
+}
+
+TEST(Bms, a_change_set_is_all_or_nothing_and_authorised_as_a_whole) {
+  Bms bms(lfp16());
+  // A switch and a setting: switches authority covers only the switch, so nothing happens.
+  const SettingsChange mixed = change_of(Authority::switches, {{Param::charge_enabled, 0}, {Param::cell_ovp, 3650}});
+  const Status refused = bms.apply(mixed, 0_ms);
+  EXPECT_EQ(refused.code(), Errc::not_authorized);
+  EXPECT_EQ(refused.detail(), static_cast<uint16_t>(Param::cell_ovp));
+  EXPECT_TRUE(bms.settings().on(Param::charge_enabled));
+  // The third of three changes is out of range: the first two do not stay.
+  const Status bad = bms.apply(
+      change_of(Authority::settings, {{Param::charge_enabled, 0}, {Param::cell_ovp, 3650}, {Param::charge_otp, 1500}}), 0_ms);
+  EXPECT_EQ(bad.code(), Errc::out_of_range);
+  EXPECT_EQ(error_field(bad), Param::charge_otp);
+  EXPECT_EQ(bms.settings(), lfp16());
+  EXPECT_EQ(bms.snapshot().rejected_commands, 2u);
+  EXPECT_EQ(bms.dirty() & kDirtySettings, 0);
+}
+
+// Issue 9 item 10: calibration factors come from a measured value and the address from the DIP
+// switches, on every interface; writing the value they already have is no change and passes.
+TEST(Bms, calibration_factors_and_the_dip_address_are_not_written_directly) {
+  for (Param p : {Param::voltage_calibration, Param::current_calibration, Param::device_address}) {
+    Bms bms(lfp16());
+    const int32_t had = bms.settings().raw(p);
+    const Status st = bms.apply(change_of(Authority::settings, {{p, had + 1}}), 0_ms);
+    EXPECT_EQ(st.code(), Errc::rule_violation) << info(p).name;
+    EXPECT_EQ(error_rule(st), Rule::set_by_its_command) << info(p).name;
+    EXPECT_EQ(error_field(st), p);
+    EXPECT_EQ(bms.settings().raw(p), had);
+    EXPECT_TRUE(bms.apply(change_of(Authority::settings, {{p, had}}), 0_ms).ok()) << info(p).name;
+  }
 }
 
 TEST(Bms, cell_ovp_trips_in_the_loop_and_releases_below_ovpr) {

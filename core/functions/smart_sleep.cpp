@@ -34,7 +34,7 @@ SmartSleep::State SmartSleep::update_awake(Milliseconds now, const Measured& m, 
   }
   const Milliseconds wait = to_ms(Seconds(int64_t{s.raw(Param::smart_sleep_hours)} * 3600));
   const Milliseconds left = wait - (now - idle_since_);
-  // Seed 003: below 1 A for smart_sleep_hours, whatever the voltage (an idle full pack sleeps
+  // [M-BD4A]: below 1 A for smart_sleep_hours, whatever the voltage (an idle full pack sleeps
   // too; JK's smart_sleep_voltage gates nothing here, see docs/counters-and-functions.md).
   countdown_ = ceil_seconds(left);
   if (left.count() > 0) return State::awake;

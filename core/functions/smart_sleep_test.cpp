@@ -19,7 +19,7 @@ constexpr Milliseconds minutes(int64_t m) {
 }
 using State = SmartSleep::State;
 
-// A resting LFP pack drawing 0.9 A: idle by seed 003's rule (below 1 A).
+// A resting LFP pack drawing 0.9 A: idle by [M-BD4A]'s rule (below 1 A).
 const Measured kIdle = pack(3250_mV, 900_mA);
 
 TEST(SmartSleep, sleeps_after_exactly_26_hours_below_1a_and_not_after_25h59m) {
@@ -99,7 +99,7 @@ TEST(SmartSleep, disabled_never_sleeps_and_shows_no_countdown) {
   EXPECT_EQ(sleep.countdown(), 0_s);
 }
 
-// Seed 003 "Intelligent sleep": below 1 A for 26 consecutive hours, nothing about the voltage.
+// [M-BD4A] "Intelligent sleep": below 1 A for 26 consecutive hours, nothing about the voltage.
 // An idle LFP pack at 95 % SOC (3.40 V a cell, above smart_sleep_voltage) sleeps on time.
 TEST(SmartSleep, an_idle_full_lfp_pack_sleeps_after_26_hours_like_any_other) {
   const Settings s = lfp16();

@@ -7,6 +7,7 @@
 
 #include "core/io/device_info.hpp"
 #include "core/io/fixed_string.hpp"
+#include "core/settings/change.hpp"
 #include "core/settings/param.hpp"
 
 namespace softbms::core {
@@ -48,6 +49,14 @@ struct Command {
   PasswordKind password = PasswordKind::settings;
   FixedString<16> text;
   FixedString<16> old_text;
+};
+
+// A set of settings (and switch) changes from one request, applied by Bms::apply as one step:
+// validated once on the final state, all or nothing. A set_param Command is a set of one.
+struct SettingsChange {
+  Origin origin = Origin::internal;
+  Authority authority = Authority::read_only;
+  ChangeList changes;
 };
 
 }  // namespace softbms::core

@@ -78,6 +78,14 @@ struct Snapshot {
   MilliwattHours charged_energy{};
   MilliwattHours discharged_energy{};
   bool capacity_learning = false;  // a full discharge was seen; a full charge will teach capacity
+  // Both SOC estimates (the soc_method setting chooses which one soc_percent shows) and what the
+  // model-based one learned (docs/estimation.md).
+  uint8_t soc_method = 0;            // 0 = coulomb counter, 1 = model
+  int32_t soc_coulomb_permille = 0;
+  int32_t soc_model_permille = 0;
+  Microohms model_r0{};              // learned series resistance per cell (mean, at 25 °C)
+  Milliamps model_current_offset{};  // learned current-sensor offset (measured - true)
+  MilliampHours model_capacity{};    // learned usable capacity of the pack
 
   // Functions.
   PowerState power_state = PowerState::on;
@@ -102,6 +110,9 @@ struct Snapshot {
 
   // Bad input seen (commands rejected), for diagnostics.
   uint32_t rejected_commands = 0;
+  // One bit per store RecordId (1 << id) whose stored copies were unreadable at boot: the board
+  // runs on defaults for it. Cleared only by a restart with a readable store.
+  uint8_t store_damage = 0;
 };
 
 }  // namespace softbms::core

@@ -31,7 +31,7 @@ constexpr const UnitInfo& unit_info(Unit u) { return kUnits[static_cast<std::siz
 
 // Where a parameter sits in JK's 55AA settings frame (type 0x01) and which BLE register writes
 // it. offset 0 = not in the frame. bit >= 0: one bit of the u16 control word at offset 282.
-// The JK-PB Modbus address is 0x1000 + offset - 6 (jk-protocols.md §2.3).
+// The JK-PB Modbus address is 0x1000 + offset - 6 ([ESPHOME], [M-MODBUS]).
 struct JkField {
   uint16_t offset = 0;
   uint8_t size = 0;      // bytes on the wire: 4 (u32/i32), 1 (i8/u8), 2 (u16)
@@ -49,10 +49,11 @@ enum ParamFlag : uint16_t {
   kModelChargeCurrent = 1 << 2,     // capped by the model's maximum charge current
   kModelDischargeCurrent = 1 << 3,  // capped by the model's maximum discharge current
   kModelBalanceCurrent = 1 << 4,    // capped by the model's maximum balance current
-  kFactoryFixed = 1 << 5,           // JK fixes it at the factory; a preset does not change it
-  kKeepOnPreset = 1 << 6,      // a chemistry preset leaves it as it is (cell count, capacity, ...)
-  kSwitch = 1 << 7,            // a user switch (charge, discharge, balance ...), not a setting
-  kModelPeakCurrent = 1 << 8,  // capped by the model's peak (instantaneous) discharge current
+  kFactoryFixed = 1 << 5,     // JK fixes it at the factory; no interface may change it
+  kKeepOnPreset = 1 << 6,     // a chemistry preset leaves it as it is (cell count, capacity, ...)
+  kSwitch = 1 << 7,           // a user switch (charge, discharge, balance ...), not a setting
+  kSetByItsCommand = 1 << 8,  // no interface writes it directly: calibration or the DIP switches set it
+  kModelPeakCurrent = 1 << 9,  // capped by the model's peak (instantaneous) discharge current
 };
 
 enum class Param : uint8_t {
@@ -84,6 +85,8 @@ enum class Param : uint8_t {
   device_address, buzzer_alarm_mask, dry1_alarm_mask, dry2_alarm_mask,
   // calibration
   voltage_calibration, current_calibration,
+  // estimation
+  soc_method,
   count_  // not a parameter: the number of parameters
 };
 inline constexpr std::size_t kParamCount = static_cast<std::size_t>(Param::count_);
@@ -105,7 +108,7 @@ inline constexpr int32_t kNoLimit = 2'000'000'000;
 
 // clang-format off
 inline constexpr std::array<ParamInfo, kParamCount> kParams = {{
-  // Cell voltages. Presets: JK-B2A8S20P manual (seed 002) appendix, rows 1-6.
+  // Cell voltages. Presets: JK-B2A8S20P manual ([M-B2A]) appendix, rows 1-6.
   {Param::cell_ovp, "cell_ovp", Unit::mV, 1000, 5000, {4200, 3600, 2700}, kCellVoltage, {18, 4, -1, 0x04, 0x04}, "Cell over-voltage protection: charging stops when any cell is above it"},
   {Param::cell_ovpr, "cell_ovpr", Unit::mV, 1000, 5000, {4100, 3400, 2400}, kCellVoltage, {22, 4, -1, 0x05, 0x05}, "Cell over-voltage recovery: charging resumes when every cell is below it"},
   {Param::cell_uvp, "cell_uvp", Unit::mV, 1000, 5000, {2900, 2600, 1800}, kCellVoltage, {10, 4, -1, 0x02, 0x02}, "Cell under-voltage protection: discharging stops when any cell is below it"},
@@ -145,8 +148,9 @@ inline constexpr std::array<ParamInfo, kParamCount> kParams = {{
   {Param::scp_delay, "scp_delay", Unit::us, 0, 10000, all(1500), kNone, {134, 4, -1, 0x25, 0x21}, "Short-circuit detection delay"},
   {Param::scp_release, "scp_release", Unit::s, 2, 120, all(60), kNone, {74, 4, -1, 0x12, 0x12}, "Discharging resumes this long after a short circuit"},
   // Temperatures, 0.1 °C. Presets: manual appendix rows 12-19, except MOS OTPR: the manual's
-  // §5.3 s gives 65 °C as the unchangeable factory value where its appendix says 70 °C; softbms
-  // takes 65 °C, the longer cool-down (docs/protections.md, "Manual says / softbms does").
+  // 5.3 s ([M-B2A]) gives 65 °C as the unchangeable factory value where its appendix says
+  // 70 °C; softbms takes 65 °C, the longer cool-down (docs/protections.md, "Manual says /
+  // softbms does").
   {Param::charge_otp, "charge_otp", Unit::deci_celsius, -400, 1000, all(600), kNone, {82, 4, -1, 0x14, 0x14}, "Charge over-temperature protection"},
   {Param::charge_otpr, "charge_otpr", Unit::deci_celsius, -400, 1000, all(550), kNone, {86, 4, -1, 0x15, 0x15}, "Charge over-temperature recovery"},
   {Param::charge_utp, "charge_utp", Unit::deci_celsius, -400, 1000, all(-200), kNone, {98, 4, -1, 0x18, 0x18}, "Charge under-temperature protection"},
@@ -182,13 +186,15 @@ inline constexpr std::array<ParamInfo, kParamCount> kParams = {{
   {Param::rcv_time, "rcv_time", Unit::deci_hour, 0, 255, all(5), kNone, {}, "Absorption time at the request-charge voltage"},
   {Param::rfv_time, "rfv_time", Unit::deci_hour, 0, 255, all(0), kNone, {}, "Float time at the request-float voltage (0 = unlimited)"},
   {Param::rebulk_soc, "rebulk_soc", Unit::percent, 0, 100, all(90), kNone, {}, "Back to bulk charging below this SOC"},
-  {Param::device_address, "device_address", Unit::count, 0, 15, all(1), kKeepOnPreset, {270, 4, -1, 0, 0}, "RS485 address (DIP switches; 0 = master)"},
+  {Param::device_address, "device_address", Unit::count, 0, 15, all(1), kKeepOnPreset | kSetByItsCommand, {270, 4, -1, 0, 0}, "RS485 address (DIP switches; 0 = master)"},
   {Param::buzzer_alarm_mask, "buzzer_alarm_mask", Unit::count, 0, kNoLimit, all(0x0003F9F2), kNone, {}, "Alarm bits that sound the buzzer"},
   {Param::dry1_alarm_mask, "dry1_alarm_mask", Unit::count, 0, kNoLimit, all(0x00001800), kNone, {}, "Alarm bits that close dry contact 1"},
   {Param::dry2_alarm_mask, "dry2_alarm_mask", Unit::count, 0, kNoLimit, all(0x0043F9FF), kNone, {}, "Alarm bits that close dry contact 2"},
   // Calibration factors (1 000 000 ppm = factor 1.0), set by calibrate commands.
-  {Param::voltage_calibration, "voltage_calibration", Unit::ppm, 800000, 1200000, all(1000000), kKeepOnPreset, {}, "Cell voltage gain; set by entering a measured pack voltage"},
-  {Param::current_calibration, "current_calibration", Unit::ppm, 500000, 1500000, all(1000000), kKeepOnPreset, {}, "Current gain; set by entering a measured current"},
+  {Param::voltage_calibration, "voltage_calibration", Unit::ppm, 800000, 1200000, all(1000000), kKeepOnPreset | kSetByItsCommand, {}, "Cell voltage gain; set by entering a measured pack voltage"},
+  {Param::current_calibration, "current_calibration", Unit::ppm, 500000, 1500000, all(1000000), kKeepOnPreset | kSetByItsCommand, {}, "Current gain; set by entering a measured current"},
+  // Estimation (docs/estimation.md).
+  {Param::soc_method, "soc_method", Unit::choice, 0, 1, all(0), kNone, {}, "SOC shown everywhere: 0 = coulomb counter with JK's voltage resets, 1 = model-based estimator"},
 }};
 // clang-format on
 

@@ -17,7 +17,7 @@ int32_t model_cap(const ParamInfo& row, const ModelProfile& m, int32_t v) {
 }
 
 // Where a model's own document gives other one-click values than the B2A8S20P appendix that
-// kParams carries. Seed 003 (BD4A24S-12P guide, "Default Protection Parameters"): ternary UVP
+// kParams carries. [M-BD4A] (its default protection parameters): ternary UVP
 // 2.82 V; for every chemistry ("the same ... timing and temperature thresholds as ternary")
 // discharge OCP delay 300 s, short-circuit delay 5 us, charge OTP 70 °C. Its OVP, LFP/LTO UVP,
 // balance trigger, charge OCP delay and charge UTP equal the appendix already.

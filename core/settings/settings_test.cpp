@@ -10,8 +10,8 @@ struct AppendixRow {
   int32_t li_ion, lfp, lto;
 };
 
-// JK-B2A8S20P manual (seed 002), appendix "one-click Li-ion / LiFePO4 / LTO", in stored units;
-// MOS OTPR is the 65 °C of §5.3 s, where the appendix says 70 °C (docs/protections.md).
+// JK-B2A8S20P manual ([M-B2A]), appendix "one-click Li-ion / LiFePO4 / LTO", in stored units;
+// MOS OTPR is the 65 °C of [M-B2A] 5.3 s, where the appendix says 70 °C (docs/protections.md).
 constexpr AppendixRow kAppendix[] = {
     {Param::cell_uvp, 2900, 2600, 1800},        {Param::cell_uvpr, 3200, 3000, 2000},
     {Param::cell_ovp, 4200, 3600, 2700},        {Param::cell_ovpr, 4100, 3400, 2400},
@@ -25,7 +25,7 @@ constexpr AppendixRow kAppendix[] = {
     {Param::mos_otpr, 650, 650, 650},
 };
 
-// The B2A8S20P takes no LTO (seed 002 table 1): its LTO column shows on the JK-PB.
+// The B2A8S20P takes no LTO ([M-B2A] table 1): its LTO column shows on the JK-PB.
 TEST(Presets, equal_the_manual_appendix_for_every_chemistry) {
   for (const auto& row : kAppendix) {
     EXPECT_EQ(Settings::preset(Chemistry::li_ion, ModelId::jk_b2a8s20p, 8).raw(row.param),
@@ -38,7 +38,7 @@ TEST(Presets, equal_the_manual_appendix_for_every_chemistry) {
   }
 }
 
-// Seed 003 (BD4A24S-12P guide), "Default Protection Parameters": ternary UVP 2.82 V; for every
+// [M-BD4A] (BD4A24S-12P guide), "Default Protection Parameters": ternary UVP 2.82 V; for every
 // chemistry discharge OCP delay 300 s, short-circuit delay 5 us, charge OTP 70 °C; the rest as
 // the appendix (OVP 4.2/3.6/2.7 V, UVP 2.6/1.8 V, balance trigger 10 mV, charge OCP delay 30 s,
 // charge UTP -20 °C).
@@ -66,7 +66,7 @@ TEST(Presets, of_the_bd4a24s_are_the_ones_its_guide_gives) {
             2900);
 }
 
-// Seed 002 table 1: over-current protection adjustable 10-200 A; 350 A maximum discharge.
+// [M-B2A] table 1: over-current protection adjustable 10-200 A; 350 A maximum discharge.
 TEST(ModelLimits, b2a8s20p_over_current_is_10_to_200_a_and_stages_ii_iii_stop_at_350_a) {
   Settings s = Settings::preset(Chemistry::lfp, ModelId::jk_b2a8s20p, 8);
   for (const Param p : {Param::charge_ocp_current, Param::discharge_ocp_current}) {
@@ -82,7 +82,7 @@ TEST(ModelLimits, b2a8s20p_over_current_is_10_to_200_a_and_stages_ii_iii_stop_at
   EXPECT_TRUE(apply_change(s, Param::discharge_ocp3_current, 350000).ok());
 }
 
-// Seed 002 table 1: 3-8 Li-ion, 4-8 LFP strings.
+// [M-B2A] table 1: 3-8 Li-ion, 4-8 LFP strings.
 TEST(ModelLimits, cell_count_range_is_the_chemistrys_on_the_model) {
   const Settings li = Settings::preset(Chemistry::li_ion, ModelId::jk_b2a8s20p, 8);
   const Settings fe = Settings::preset(Chemistry::lfp, ModelId::jk_b2a8s20p, 8);
@@ -91,7 +91,7 @@ TEST(ModelLimits, cell_count_range_is_the_chemistrys_on_the_model) {
   EXPECT_EQ(allowed_range(Param::cell_count, fe).max, 8);
 }
 
-// Seed 002 §5.3 s: MOS OTP 75 °C and OTPR 65 °C "cannot be changed", whoever asks.
+// [M-B2A] 5.3 s: MOS OTP 75 °C and OTPR 65 °C "cannot be changed", whoever asks.
 TEST(ModelLimits, mos_otp_and_otpr_are_factory_values_no_change_can_move) {
   for (const auto& m : kModels) {
     Settings s = Settings::preset(Chemistry::lfp, m.id, m.cells[1].max);
@@ -158,6 +158,18 @@ TEST(Models, bd4a24s_accepts_7_8_14_to_24) {
     EXPECT_FALSE(apply_change(s, Param::cell_count, lo - 1).ok());
     EXPECT_FALSE(apply_change(s, Param::cell_count, 25).ok());
   }
+}
+
+TEST(Models, cell_count_range_is_the_models_range_for_the_chemistry) {
+  // What forms and `GET /api/params` show as min and max: 1 would be refused.
+  const Range lfp = allowed_range(Param::cell_count,
+                                  Settings::preset(Chemistry::lfp, ModelId::jk_pb2a16s20p, 16));
+  EXPECT_EQ(lfp.min, 8);
+  EXPECT_EQ(lfp.max, 16);
+  const Range li = allowed_range(Param::cell_count,
+                                 Settings::preset(Chemistry::li_ion, ModelId::jk_b2a8s20p, 8));
+  EXPECT_EQ(li.min, 3);
+  EXPECT_EQ(li.max, 8);
 }
 
 TEST(Validation, b2a8s_voltage_thresholds_are_limited_to_1200_to_4350_mV) {

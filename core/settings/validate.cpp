@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/settings/change.hpp"
+
 namespace softbms::core {
 namespace {
 
@@ -31,6 +33,7 @@ constexpr std::array<RuleInfo, static_cast<std::size_t>(Rule::count_)> kRules = 
   {Rule::ocp_stages_ascending, "ocp_stages_ascending", "discharge_ocp_current < discharge_ocp2_current < discharge_ocp3_current must hold"},
   {Rule::float_below_charge, "float_below_charge", "request_float_voltage must not exceed request_charge_voltage"},
   {Rule::request_charge_below_ovp, "request_charge_below_ovp", "request_charge_voltage must be below cell_ovp"},
+  {Rule::set_by_its_command, "set_by_its_command", "is not written directly: calibration sets it from a measured value, the DIP switches set the address"},
   {Rule::factory_fixed, "factory_fixed", "is a factory value of this board and cannot be changed"},
 }};
 // clang-format on
@@ -118,7 +121,9 @@ Range allowed_range(Param p, const Settings& s) {
     narrow(m.ocp_min.count(), m.peak_discharge_current.count());
   if ((row.flags & kModelBalanceCurrent) != 0) narrow(0, m.max_balance_current.count());
   if (p == Param::cell_count) {
+    // The model's balance leads, and its cell range for the chemistry when it supports one.
     const CellRange cells = m.cells[static_cast<std::size_t>(s.chemistry())];
+    narrow(r.min, m.max_cells);
     if (cells.supported()) narrow(cells.min, cells.max);
   }
   if ((row.flags & kFactoryFixed) != 0) {
@@ -147,18 +152,20 @@ Status validate(const Settings& s) {
   return ok_status();
 }
 
+bool rule_involves(Rule r, Param p) {
+  for (const OrderRule& o : kOrderRules) {
+    if (o.rule == r && (o.lhs == p || o.rhs == p)) return true;
+  }
+  for (const ModelCurrentRule& m : kModelCurrentRules) {
+    if (m.rule == r && m.field == p) return true;
+  }
+  return (r == Rule::cell_count_for_model || r == Rule::chemistry_for_model) && p == Param::cell_count;
+}
+
 Status apply_change(Settings& s, Param p, int32_t value) {
-  if (static_cast<std::size_t>(p) >= kParamCount) return Status(Errc::unknown_field);
-  Settings candidate = s;
-  candidate.set_raw(p, value);
-  const Range r = allowed_range(p, candidate);
-  if ((info(p).flags & kFactoryFixed) != 0 && value != r.min)
-    return setting_error(Errc::rule_violation, p, Rule::factory_fixed);
-  if (value < r.min || value > r.max) return setting_error(Errc::out_of_range, p, Rule::range);
-  // s was valid before, so a rule that fails now fails because of p: name p.
-  if (Status st = validate(candidate); !st.ok()) return setting_error(st.code(), p, error_rule(st));
-  s = candidate;
-  return ok_status();
+  ChangeList one;
+  if (Status st = one.set(p, value); !st.ok()) return st;
+  return apply_changes(s, one);
 }
 
 }  // namespace softbms::core

@@ -36,7 +36,8 @@ enum class Rule : uint8_t {
   ocp_stages_ascending,  // discharge_ocp < ocp2 < ocp3
   float_below_charge,    // request_float_voltage <= request_charge_voltage
   request_charge_below_ovp,
-  factory_fixed,  // a factory value (MOS OTP/OTPR): no user may change it
+  set_by_its_command,  // a kSetByItsCommand parameter written directly
+  factory_fixed,       // a factory value (MOS OTP/OTPR): no user may change it
   count_
 };
 
@@ -68,7 +69,11 @@ Range allowed_range(Param p, const Settings& s);
 // The value a kFactoryFixed parameter has on this model (the same for every chemistry).
 int32_t factory_value(Param p, ModelId model);
 
+// Whether a failure of rule r can be cured by changing p (p is one of the fields it compares).
+bool rule_involves(Rule r, Param p);
+
 // Applies one change if the result is valid; otherwise returns why and leaves s unchanged.
+// The same as apply_changes (change.hpp) with a list of one.
 Status apply_change(Settings& s, Param p, int32_t value);
 
 }  // namespace softbms::core

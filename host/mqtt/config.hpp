@@ -19,7 +19,8 @@ struct MqttConfig {
   int port = 1883;
   std::string username;  // empty = anonymous
   std::string password;
-  std::string ca_file;    // non-empty = TLS with this CA
+  bool tls = false;       // TLS, the server's certificate checked (host name included)
+  std::string ca_file;    // the CA to check it with; empty = the system's (/etc/ssl/certs)
   std::string client_id;  // empty = "softbms-<pack>"
   // Topics: <base>/<pack>/state, .../availability, .../settings, .../<key>/set, .../<key>/result.
   // A site goes into the base ("jkbms/garage") so bridged brokers need no remapping.

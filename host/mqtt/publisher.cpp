@@ -45,9 +45,11 @@ Status Publisher::start() {
   }
   if (!c.username.empty())
     mosquitto_username_pw_set(client_, c.username.c_str(), c.password.c_str());
-  if (!c.ca_file.empty() && mosquitto_tls_set(client_, c.ca_file.c_str(), nullptr, nullptr, nullptr,
-                                              nullptr) != MOSQ_ERR_SUCCESS) {
-    return Status(Errc::bad_value);
+  if (c.tls || !c.ca_file.empty()) {
+    const char* ca_file = c.ca_file.empty() ? nullptr : c.ca_file.c_str();
+    const char* ca_path = c.ca_file.empty() ? "/etc/ssl/certs" : nullptr;
+    if (mosquitto_tls_set(client_, ca_file, ca_path, nullptr, nullptr, nullptr) != MOSQ_ERR_SUCCESS)
+      return Status(Errc::bad_value);
   }
   mosquitto_connect_callback_set(client_, &Publisher::on_connect);
   mosquitto_disconnect_callback_set(client_, &Publisher::on_disconnect);

@@ -91,7 +91,26 @@ Result<HttpOptions> parse_http(std::string_view text) {
 Result<MqttOptions> parse_mqtt_broker(std::string_view text) {
   MqttOptions o;
   o.enabled = true;
-  if (text.empty()) return Status(Errc::bad_value);
+  // The URL forms: mqtt:// is the plain protocol, mqtts:// TLS; each has its IANA default port.
+  struct Scheme {
+    std::string_view prefix;
+    bool tls;
+    int port;
+  };
+  constexpr Scheme kSchemes[] = {{"mqtt://", false, 1883}, {"mqtts://", true, 8883}};
+  bool url = false;
+  for (const Scheme& s : kSchemes) {
+    if (text.starts_with(s.prefix)) {
+      text.remove_prefix(s.prefix.size());
+      if (text.ends_with('/')) text.remove_suffix(1);
+      o.tls = s.tls;
+      o.port = s.port;
+      url = true;
+    }
+  }
+  if (!url && text.find("://") != std::string_view::npos) return Status(Errc::bad_value);
+  if (text.empty() || text.find_first_of("/@?#") != std::string_view::npos)
+    return Status(Errc::bad_value);
   const auto hp = host_and_port(text);
   if (!hp) {
     if (text.find(':') != std::string_view::npos) return Status(Errc::bad_value);
@@ -199,6 +218,7 @@ Done Services::start_web() {
   if (!options_.http.enabled) return {};
   web::ServerOptions o;
   o.address = options_.http.address;
+  o.hosts.allowed_hosts = options_.http.allowed_hosts;
   o.parallel = options_.parallel;
   o.on_write = [this](const web::WriteRecord& w) {
     tell("web: " + w.who + (w.pack.empty() ? "" : " pack " + w.pack) + " " + w.action + ": " +
@@ -238,6 +258,8 @@ Done Services::start_mqtt() {
     c.port = options_.mqtt.port;
     c.username = options_.mqtt.username;
     c.password = options_.mqtt.password;
+    c.tls = options_.mqtt.tls;
+    c.ca_file = options_.mqtt.ca_file;
     c.base = options_.mqtt.base;
     c.pack = info.id;
     c.pack_name = info.name;
@@ -329,9 +351,9 @@ std::vector<std::string> Services::startup_lines() const {
   }
   if (options_.mqtt.enabled) {
     const auto& m = options_.mqtt;
-    lines.push_back("mqtt      " + m.host + ":" + std::to_string(m.port) + "  base " + m.base +
-                    "  commands switches " + on_off(m.commands.switches) + ", settings " +
-                    on_off(m.commands.settings));
+    lines.push_back("mqtt      " + std::string(m.tls ? "mqtts://" : "") + m.host + ":" +
+                    std::to_string(m.port) + "  base " + m.base + "  commands switches " +
+                    on_off(m.commands.switches) + ", settings " + on_off(m.commands.settings));
   }
   if (options_.history_path) lines.push_back("history   " + *options_.history_path);
   return lines;

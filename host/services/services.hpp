@@ -31,12 +31,15 @@ struct HttpOptions {
   int port = 8080;              // 0 = any free port
   bool next_free_port = false;  // the port is taken: try the next ones (scripts/run-demo)
   bool metrics_open = false;    // /metrics without a login on a non-loopback address
+  std::vector<std::string> allowed_hosts;  // --allowed-host: more names for Host (logins, writes)
 };
 
 struct MqttOptions {
   bool enabled = false;
   std::string host = "127.0.0.1";
   int port = 1883;
+  bool tls = false;     // mqtts://: TLS, the server checked against ca_file or the system CAs
+  std::string ca_file;  // --mqtt-ca: the CA certificate(s) to trust instead of the system's
   std::string base = "jkbms";
   std::string username;
   std::string password;
@@ -57,7 +60,8 @@ struct ServiceOptions {
 
 // "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80", ":8080" (loopback), or "off".
 Result<HttpOptions> parse_http(std::string_view text);
-// "HOST", "HOST:PORT" (1883 when no port).
+// "HOST", "HOST:PORT" (1883 when no port), "mqtt://HOST[:PORT]", "mqtts://HOST[:PORT]" (TLS,
+// 8883 when no port); an IPv6 address goes in brackets.
 Result<MqttOptions> parse_mqtt_broker(std::string_view text);
 // "none", "switches", "settings", "switches,settings" (either order).
 Result<mqtt::CommandClasses> parse_mqtt_commands(std::string_view text);

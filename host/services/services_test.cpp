@@ -103,6 +103,25 @@ TEST(ServiceOptions, mqtt_broker_defaults_to_port_1883) {
   EXPECT_FALSE(parse_mqtt_broker("").ok());
 }
 
+TEST(ServiceOptions, mqtt_broker_takes_mqtt_and_mqtts_urls) {
+  const MqttOptions plain = parse_mqtt_broker("mqtt://broker.lan").value();
+  EXPECT_EQ(plain.host, "broker.lan");
+  EXPECT_EQ(plain.port, 1883);
+  EXPECT_FALSE(plain.tls);
+  EXPECT_EQ(parse_mqtt_broker("mqtt://10.0.0.2:1884/").value().port, 1884);
+  const MqttOptions tls = parse_mqtt_broker("mqtts://broker.lan").value();
+  EXPECT_TRUE(tls.tls);
+  EXPECT_EQ(tls.port, 8883);
+  EXPECT_EQ(parse_mqtt_broker("mqtts://broker.lan:9883").value().port, 9883);
+  const MqttOptions v6 = parse_mqtt_broker("mqtt://[::1]:1883").value();
+  EXPECT_EQ(v6.host, "::1");
+  EXPECT_FALSE(parse_mqtt_broker("broker.lan").value().tls);
+  for (const char* bad : {"http://broker.lan", "mqtt://", "mqtts://:8883", "mqtt://user@host",
+                          "mqtt://host/topic", "mqtt://host:99999", "tcp://host:1883"}) {
+    EXPECT_FALSE(parse_mqtt_broker(bad).ok()) << bad;
+  }
+}
+
 TEST(ServiceOptions, mqtt_commands_are_none_or_a_list_of_classes) {
   const auto none = parse_mqtt_commands("none").value();
   EXPECT_FALSE(none.switches || none.settings);

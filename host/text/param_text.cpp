@@ -86,6 +86,9 @@ nlohmann::json param_json(const core::ParamInfo& row, const core::Settings& for_
   if (ranges_differ) j["range_by_chemistry"] = ranges;
   if ((row.flags & core::kPerCell) != 0) j["per_cell_default"] = true;
   if ((row.flags & core::kSwitch) != 0) j["switch"] = true;
+  // Calibration factors and the DIP address: shown, but no interface writes them directly;
+  // factory values (MOS OTP/OTPR) not at all.
+  if ((row.flags & (core::kSetByItsCommand | core::kFactoryFixed)) != 0) j["read_only"] = true;
   if ((row.flags & core::kFactoryFixed) != 0) j["factory_fixed"] = true;
   return j;
 }

@@ -1,5 +1,7 @@
 #include "host/transport/port.hpp"
 
+#include <unistd.h>
+
 #include <string>
 
 #include "host/transport/tcp.hpp"
@@ -19,6 +21,14 @@ Expected<std::unique_ptr<Transport>> open_port(std::string_view spec, const Port
   if (spec.find("://") != std::string_view::npos) {
     return make_error(Errc::bad_value, "port",
                       "port \"" + std::string(spec) + "\": only tcp:// or a device path is known");
+  }
+  // HOST:PORT without tcp:// is a slip, not a device name (unless such a file exists).
+  if (spec.find('/') == std::string_view::npos && parse_host_port(spec) &&
+      ::access(std::string(spec).c_str(), F_OK) != 0) {
+    return make_error(Errc::bad_value, "port",
+                      "port \"" + std::string(spec) +
+                          "\" is not a device; for a TCP connection write tcp://" +
+                          std::string(spec));
   }
   auto s = SerialTransport::open(std::string(spec), options.serial);
   if (!s) return s.error();

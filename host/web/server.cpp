@@ -13,6 +13,11 @@
 #include "host/web/aggregate.hpp"
 #include "host/web/assets.hpp"
 #include "host/web/bind_policy.hpp"
+#include "host/web/command_bodies.hpp"
+#include "host/web/history_query.hpp"
+#include "host/web/http_server.hpp"
+#include "host/web/request_body.hpp"
+#include "host/web/request_gate.hpp"
 #include "host/web/settings_change.hpp"
 
 namespace softbms::host::web {
@@ -24,13 +29,16 @@ namespace {
 constexpr std::string_view kCookie = "softbms_session";
 constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
 constexpr int64_t kRtcEpochUnix = 1'577'836'800;  // 2020-01-01, JK's RTC epoch
-constexpr std::size_t kMaxBody = 64 * 1024;
-constexpr std::size_t kMaxHistoryPoints = 5000;
+
+// Text from a request (a path, a header) may be any bytes: never let them make dump() throw.
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 void send(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(), "application/json");
+  res.set_content(dump(body), "application/json");
 }
 
 void send_error(httplib::Response& res, int status, std::string_view message) {
@@ -51,24 +59,6 @@ std::string cookie_value(const httplib::Request& req, std::string_view name) {
     }
   }
   return {};
-}
-
-// The host part of "host:port", "[::1]:port" or a bare host.
-std::string_view host_only(std::string_view host_port) {
-  if (!host_port.empty() && host_port.front() == '[')
-    return host_port.substr(0, host_port.find(']') + 1);
-  return host_port.substr(0, host_port.find(':'));
-}
-
-// A browser sends Origin on cross-site writes; it must name this very server.
-bool same_origin(const httplib::Request& req) {
-  if (!req.has_header("Origin")) return true;
-  const std::string header = req.get_header_value("Origin");
-  std::string_view origin = header;
-  const std::size_t scheme = origin.find("://");
-  if (scheme == std::string_view::npos) return false;
-  origin.remove_prefix(scheme + 3);
-  return origin == req.get_header_value("Host");
 }
 
 int http_status(Status st) {
@@ -102,47 +92,22 @@ json event_json(const core::Event& e) {
           {"value", e.value}};
 }
 
-struct SwitchInfo {
-  std::string_view name;
-  core::Param param;
-};
-constexpr SwitchInfo kSwitches[] = {
-    {"charge", core::Param::charge_enabled},
-    {"discharge", core::Param::discharge_enabled},
-    {"balance", core::Param::balance_enabled},
-    {"heating", core::Param::heating_enabled},
-};
-
-std::optional<core::Param> switch_param(std::string_view name) {
-  for (const auto& s : kSwitches) {
-    if (s.name == name) return s.param;
-  }
-  return std::nullopt;
+// The header's value as a view into the request, or nullopt; `repeated` is set when it comes
+// more than once.
+std::optional<std::string_view> header(const httplib::Request& req, const char* name,
+                                       bool& repeated) {
+  const auto [first, last] = req.headers.equal_range(name);
+  if (first == last) return std::nullopt;
+  repeated = repeated || std::next(first) != last;
+  return std::string_view(first->second);
 }
 
-std::optional<json> parse_body(const httplib::Request& req) {
-  json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  return j;
-}
-
-std::vector<std::string_view> split_commas(std::string_view s) {
-  std::vector<std::string_view> out;
-  while (!s.empty()) {
-    const std::size_t end = std::min(s.find(','), s.size());
-    if (end > 0) out.push_back(s.substr(0, end));
-    s.remove_prefix(std::min(end + 1, s.size()));
-  }
-  return out;
-}
-
-std::optional<int64_t> query_int(const httplib::Request& req, const char* name) {
-  if (!req.has_param(name)) return std::nullopt;
-  const std::string v = req.get_param_value(name);
-  char* end = nullptr;
-  const double d = std::strtod(v.c_str(), &end);
-  if (end == v.c_str() || *end != '\0') return std::nullopt;
-  return static_cast<int64_t>(d);
+// The pack a write names ("" for login, logout and anything else), for the write log.
+std::string pack_of(std::string_view path) {
+  constexpr std::string_view kPacks = "/api/packs/";
+  if (path.rfind(kPacks, 0) != 0) return {};
+  path.remove_prefix(kPacks.size());
+  return std::string(path.substr(0, path.find('/')));
 }
 
 }  // namespace
@@ -168,6 +133,18 @@ class WebServer::Routes {
   explicit Routes(WebServer& s) : s_(s) {}
 
   void install(httplib::Server& http) {
+    http.set_pre_routing_handler(
+        [this](const auto& req, auto& res) { return before_body(req, res); });
+    // A client that asks before sending its body (Expect: 100-continue) hears the refusal
+    // instead of "100 Continue".
+    http.set_expect_100_continue_handler([this](const auto& req, auto& res) {
+      return before_body(req, res) == httplib::Server::HandlerResponse::Handled ? res.status : 100;
+    });
+    // A handler must not throw (bodies are parsed into typed values); if one does, the client
+    // still gets JSON rather than httplib's empty 500.
+    http.set_exception_handler([](const auto&, auto& res, const std::exception_ptr&) {
+      send_error(res, 500, "internal error");
+    });
     http.Get("/api/packs",
              [this](const auto& req, auto& res) { read(req, res, [&] { packs(res); }); });
     http.Get("/api/aggregate",
@@ -229,12 +206,41 @@ class WebServer::Routes {
     return s_.options_.open_reads.value_or(is_loopback(s_.options_.address));
   }
 
+  // Host, Origin and body framing, before httplib reads a body (request_gate.hpp). A refused
+  // write goes to the write log like every other.
+  httplib::Server::HandlerResponse before_body(const httplib::Request& req,
+                                               httplib::Response& res) {
+    const auto refusal = check_head(req);
+    if (!refusal) return httplib::Server::HandlerResponse::Unhandled;
+    close_connection_after_response();
+    send_error(res, refusal->status, refusal->message);
+    if (is_write(req.method)) {
+      std::lock_guard lock(s_.mu_);
+      s_.record_write({s_.now(), "web " + req.remote_addr, pack_of(req.path),
+                       req.method + " " + req.path, "refused: " + refusal->message});
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  }
+
+  std::optional<Refusal> check_head(const httplib::Request& req) const {
+    bool repeated = false;
+    const RequestHead head{req.method,
+                           req.path,
+                           header(req, "Host", repeated),
+                           header(req, "Origin", repeated),
+                           header(req, "Content-Length", repeated),
+                           header(req, "Transfer-Encoding", repeated),
+                           req.local_addr};
+    if (repeated) return Refusal{400, "a header that may come once came twice"};
+    return gate(head, s_.options_.hosts);
+  }
+
   // Open reads are for this machine: a page that rebinds its own name to 127.0.0.1 must not
   // read the packs through the visitor's browser.
   template <typename F>
   void read(const httplib::Request& req, httplib::Response& res, F&& handler) {
     if (open_reads()) {
-      if (!is_loopback(host_only(req.get_header_value("Host"))))
+      if (host_refusal(req.get_header_value("Host"), req.local_addr, s_.options_.hosts))
         return send_error(res, 403, "unexpected Host");
       return handler();
     }
@@ -272,25 +278,29 @@ class WebServer::Routes {
     const auto session = s_.sessions_.touch(cookie_value(req, kCookie), w.t_ms);
     if (!session) return {401, {{"error", "login required"}}, "refused: no session"};
     w.who = session->who;
-    if (!same_secret(req.get_header_value(std::string(kCsrfHeader).c_str()), session->csrf) ||
-        !same_origin(req)) {
+    if (!same_secret(req.get_header_value(std::string(kCsrfHeader)), session->csrf))
       return {403, {{"error", "bad CSRF token"}}, "refused: bad CSRF token"};
-    }
     if (std::find(session->packs.begin(), session->packs.end(), id) == session->packs.end()) {
       return {
           403, {{"error", "this login does not cover pack " + id}}, "refused: pack not authorised"};
     }
     PackAccess* p = find(id);
     if (p == nullptr) return {404, {{"error", "no such pack"}}, "refused: no such pack"};
-    const auto body = parse_body(req);
-    if (!body) return {400, {{"error", "expected a JSON object"}}, "refused: bad JSON"};
-    w.action = action_text(req, *body);
-    return handler(*p, *body);
+    const auto body = parse_object(req.body);
+    if (failed(body)) return refused(body);
+    w.action = action_text(req, std::get<json>(body));
+    return handler(*p, std::get<json>(body));
   }
 
   static std::string action_text(const httplib::Request& req, const json& body) {
     const std::string path = req.path.substr(req.path.rfind('/') + 1);
-    return path + " " + body.dump();
+    return path + " " + dump(body);
+  }
+
+  template <typename T>
+  static Reply refused(const Parsed<T>& p) {
+    const RequestError& e = *failed(p);
+    return {400, to_json(e), "refused: " + e.message};
   }
 
   static core::Command command(core::CommandKind kind, core::Authority authority) {
@@ -313,56 +323,42 @@ class WebServer::Routes {
   }
 
   Reply put_settings(PackAccess& p, const json& body) {
-    const auto plan = plan_changes(p.settings(), body);
-    if (const auto* e = std::get_if<FieldError>(&plan))
+    auto parsed = parse_changes(body);
+    if (const auto* e = std::get_if<FieldError>(&parsed))
       return {422, to_json(*e), "rejected: " + e->message};
+    // One step of the core: validated on the final state, all or nothing.
+    const core::SettingsChange change{core::Origin::web, core::Authority::settings,
+                                      std::get<core::ChangeList>(parsed)};
+    if (const Status st = p.apply(change); !st.ok()) return device_reply(p, st, {});
     json applied = json::array();
-    for (const SettingChange& c : std::get<std::vector<SettingChange>>(plan)) {
-      core::Command cmd = command(core::CommandKind::set_param, core::Authority::settings);
-      cmd.param = c.param;
-      cmd.value = c.raw;
-      if (const Status st = p.apply(cmd); !st.ok()) return device_reply(p, st, {});
-      applied.push_back(core::info(c.param).name);
-    }
+    for (const core::Change& c : change.changes) applied.push_back(core::info(c.param).name);
     return {200, {{"applied", applied}, {"settings", settings_json(p.settings())}}};
   }
 
   static Reply set_switch(PackAccess& p, const json& body) {
-    const auto name = body.value("name", std::string());
-    const auto param = switch_param(name);
-    if (!param || !body.contains("on") || !body["on"].is_boolean()) {
-      return {400,
-              {{"error", "expected {name: charge|discharge|balance|heating, on: true|false}"}},
-              "refused: bad body"};
-    }
+    const auto parsed = parse_switch(body);
+    if (failed(parsed)) return refused(parsed);
+    const auto& sw = std::get<SwitchBody>(parsed);
     core::Command cmd = command(core::CommandKind::set_param, core::Authority::switches);
-    cmd.param = *param;
-    cmd.value = body["on"].get<bool>() ? 1 : 0;
-    return device_reply(p, p.apply(cmd), {{"name", name}, {"on", cmd.value == 1}});
+    cmd.param = sw.param;
+    cmd.value = sw.on ? 1 : 0;
+    return device_reply(p, p.apply(cmd), {{"name", sw.name}, {"on", sw.on}});
   }
 
   static Reply emergency(PackAccess& p, const json& body) {
-    if (!body.contains("on") || !body["on"].is_boolean())
-      return {400, {{"error", "expected {on: true|false}"}}, "refused: bad body"};
+    const auto parsed = parse_emergency(body);
+    if (failed(parsed)) return refused(parsed);
+    const bool on = std::get<EmergencyBody>(parsed).on;
     core::Command cmd = command(core::CommandKind::emergency, core::Authority::switches);
-    cmd.value = body["on"].get<bool>() ? 1 : 0;
-    return device_reply(p, p.apply(cmd), {{"on", cmd.value == 1}});
+    cmd.value = on ? 1 : 0;
+    return device_reply(p, p.apply(cmd), {{"on", on}});
   }
 
   static Reply factory_reset(PackAccess& p, const json& body) {
-    if (body.value("confirm", false) != true) {
-      return {
-          400, {{"error", "a factory reset needs \"confirm\": true"}}, "refused: not confirmed"};
-    }
-    const auto chemistry = core::chemistry_from_name(body.value("chemistry", std::string()));
-    if (!chemistry)
-      return {422,
-              {{"field", "chemistry"},
-               {"rule", "bad_value"},
-               {"message", "chemistry: li-ion, lfp or lto"}},
-              "refused: bad chemistry"};
+    const auto parsed = parse_factory_reset(body);
+    if (failed(parsed)) return refused(parsed);
     core::Command cmd = command(core::CommandKind::factory_reset, core::Authority::settings);
-    cmd.chemistry = *chemistry;
+    cmd.chemistry = std::get<FactoryResetBody>(parsed).chemistry;
     return device_reply(p, p.apply(cmd), {{"settings", settings_json(p.settings())}});
   }
 
@@ -427,26 +423,13 @@ class WebServer::Routes {
   }
 
   void history(const httplib::Request& req, httplib::Response& res, PackAccess& p) {
-    const int64_t now = s_.now();
-    const int64_t to_ms = query_int(req, "to").value_or(now / 1000) * 1000;
-    const int64_t from_ms = query_int(req, "from").value_or(to_ms / 1000 - 3600) * 1000;
-    const auto points = static_cast<std::size_t>(
-        std::clamp<int64_t>(query_int(req, "points").value_or(1000), 1, kMaxHistoryPoints));
-    std::vector<std::string_view> names;
-    const std::string series = req.get_param_value("series");
-    if (series.empty()) {
-      for (const auto& s : kSeries) names.push_back(s.name);
-    } else {
-      names = split_commas(series);
-    }
-    auto samples = p.history(from_ms, to_ms);
-    if (!samples) samples = s_.history_[p.info().id].between(from_ms, to_ms);
-    const auto reduced = downsample(*samples, points);
-    const auto j = history_json(reduced, names);
-    if (!j)
-      return send_error(res, 400,
-                        "unknown series; known: voltage, current, power, soc, cell_min, cell_max, "
-                        "cell_delta, temp_mos, temp_battery_min, temp_battery_max");
+    const auto query = parse_history_query(req.params, s_.now());
+    if (const auto* e = failed(query)) return send(res, 400, to_json(*e));
+    const HistoryQuery& q = std::get<HistoryQuery>(query);
+    auto samples = p.history(q.from_ms, q.to_ms);
+    if (!samples) samples = s_.history_[p.info().id].between(q.from_ms, q.to_ms);
+    const auto j = history_json(downsample(*samples, q.points), q.series);
+    if (!j) return send_error(res, 500, "internal error");
     send(res, 200, *j);
   }
 
@@ -463,24 +446,25 @@ class WebServer::Routes {
     send(res, 200, j);
   }
 
+  // Host and Origin were checked before the body was read (before_body).
   void login(const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(s_.mu_);
     WriteRecord w{s_.now(), "web " + req.remote_addr, "", "login", ""};
-    const auto body = parse_body(req);
-    const Reply r = !body || !(*body)["password"].is_string() || !same_origin(req)
-                        ? Reply{400, {{"error", "expected {password}"}}, "refused: bad body"}
-                        : check_login(req, res, *body, w);
+    const auto body = parse_object(req.body);
+    const auto parsed =
+        failed(body) ? Parsed<LoginBody>(*failed(body)) : parse_login(std::get<json>(body));
+    const Reply r =
+        failed(parsed) ? refused(parsed) : check_login(req, res, std::get<LoginBody>(parsed), w);
     w.result = r.result;
     s_.record_write(std::move(w));
     send(res, r.status, r.body);
   }
 
-  Reply check_login(const httplib::Request& req, httplib::Response& res, const json& body,
+  Reply check_login(const httplib::Request& req, httplib::Response& res, const LoginBody& body,
                     WriteRecord& w) {
-    const std::string password = body["password"].get<std::string>();
     std::vector<PackAccess*> targets = s_.packs_;
-    if (body.contains("pack")) {
-      w.pack = body.value("pack", std::string());
+    if (body.pack) {
+      w.pack = *body.pack;
       PackAccess* p = find(w.pack);
       if (p == nullptr) return {404, {{"error", "no such pack"}}, "refused: no such pack"};
       targets = {p};
@@ -488,7 +472,7 @@ class WebServer::Routes {
     std::vector<std::string> granted;
     Status refusal(Errc::wrong_password);
     for (PackAccess* p : targets) {
-      const Status st = p->check_settings_password(password);
+      const Status st = p->check_settings_password(body.password);
       if (st.ok()) granted.push_back(p->info().id);
       if (st.code() == Errc::locked) refusal = st;
     }
@@ -518,6 +502,13 @@ class WebServer::Routes {
     send(res, 200, {{"logged_in", false}});
   }
 
+  // One stream of samples. It ends after ServerOptions::max_stream_ms (the browser reconnects
+  // after the `retry` delay, passing the read rule again), so no stream outlives its login.
+  struct StreamState {
+    uint64_t seen = 0;
+    std::chrono::steady_clock::time_point ends;
+  };
+
   void stream(httplib::Response& res) {
     std::unique_lock lock(s_.mu_);
     if (s_.streams_ >= s_.options_.max_streams) {
@@ -525,11 +516,13 @@ class WebServer::Routes {
       return send_error(res, 503, "too many open streams");
     }
     ++s_.streams_;
-    auto seen = std::make_shared<uint64_t>(0);
+    auto state = std::make_shared<StreamState>();
+    state->ends =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(s_.options_.max_stream_ms);
     res.set_header("Cache-Control", "no-store");
     res.set_chunked_content_provider(
         "text/event-stream",
-        [this, seen](std::size_t, httplib::DataSink& sink) { return push(*seen, sink); },
+        [this, state](std::size_t, httplib::DataSink& sink) { return push(*state, sink); },
         [this](bool) {
           std::lock_guard guard(s_.mu_);
           --s_.streams_;
@@ -537,17 +530,20 @@ class WebServer::Routes {
   }
 
   // Waits for the next sample and writes it; a bounded wait so a stopping server is noticed.
-  bool push(uint64_t& seen, httplib::DataSink& sink) {
+  bool push(StreamState& st, httplib::DataSink& sink) {
     std::unique_lock lock(s_.mu_);
-    s_.cv_.wait_for(lock, std::chrono::seconds(1),
-                    [&] { return s_.stopping_ || s_.generation_ != seen; });
-    if (s_.stopping_) {
+    const auto ended = [&] { return s_.stopping_ || std::chrono::steady_clock::now() >= st.ends; };
+    if (!ended()) {
+      s_.cv_.wait_for(lock, std::chrono::seconds(1),
+                      [&] { return s_.stopping_ || s_.generation_ != st.seen; });
+    }
+    if (ended()) {
       sink.done();
       return true;
     }
-    if (s_.generation_ == seen) return sink.is_writable();
-    seen = s_.generation_;
-    const std::string event = (seen == 1 ? "retry: 3000\n" : "") + s_.latest_event_;
+    if (s_.generation_ == st.seen) return sink.is_writable();
+    const std::string event = (st.seen == 0 ? "retry: 3000\n" : "") + s_.latest_event_;
+    st.seen = s_.generation_;
     lock.unlock();
     return sink.write(event.data(), event.size());
   }
@@ -597,27 +593,7 @@ std::optional<std::string> WebServer::start() {
     default_password = default_password || p->settings_password_is_default();
   if (auto refusal = bind_refusal(options_.address, default_password)) return refusal;
 
-  http_ = std::make_unique<httplib::Server>();
-  http_->set_payload_max_length(kMaxBody);
-  // SO_REUSEADDR for quick restarts, but not httplib's default SO_REUSEPORT: with it a second
-  // softbms would share the port silently and answer every other request.
-  http_->set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  http_->set_default_headers(
-      {{"X-Content-Type-Options", "nosniff"},
-       {"X-Frame-Options", "DENY"},
-       {"Referrer-Policy", "no-referrer"},
-       {"Content-Security-Policy",
-        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "frame-ancestors 'none'"}});
-  // Streams hold a thread each; leave room for API calls beside them.
-  const std::size_t threads = options_.max_streams + 4;
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  routes_ = std::make_unique<Routes>(*this);
-  routes_->install(*http_);
-
+  configure();
   const std::string host = is_loopback(options_.address) && options_.address == "localhost"
                                ? "127.0.0.1"
                                : options_.address;
@@ -625,9 +601,11 @@ std::optional<std::string> WebServer::start() {
                              : (http_->bind_to_port(host, options_.port) ? options_.port : -1);
   if (port_ <= 0) {
     http_.reset();
+    routes_.reset();
     return "cannot listen on " + options_.address + ":" + std::to_string(options_.port) +
            " (in use, or not an address of this machine)";
   }
+  http_->deepen_listen_queue();
   stopping_ = false;
   running_ = true;
   sample_now();
@@ -648,8 +626,33 @@ void WebServer::stop() {
   cv_.notify_all();
   http_->stop();
   if (listener_.joinable()) listener_.join();
+  http_->close_connections();
   if (sampler_.joinable()) sampler_.join();
   running_ = false;
+}
+
+void WebServer::configure() {
+  http_ = std::make_unique<HttpServer>(options_.connections);
+  // SO_REUSEADDR for quick restarts, but not httplib's default SO_REUSEPORT: with it a second
+  // softbms would share the port silently and answer every other request.
+  http_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  http_->set_default_headers(
+      {{"X-Content-Type-Options", "nosniff"},
+       {"X-Frame-Options", "DENY"},
+       {"Referrer-Policy", "no-referrer"},
+       {"Content-Security-Policy",
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "frame-ancestors 'none'"}});
+  routes_ = std::make_unique<Routes>(*this);
+  routes_->install(*http_);
+}
+
+std::string WebServer::serve_bytes(std::string_view request) {
+  if (!http_) configure();
+  return http_->serve_bytes(request);
 }
 
 void WebServer::sample_now() {

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -19,14 +20,10 @@
 
 #include "host/web/aggregate.hpp"
 #include "host/web/history.hpp"
+#include "host/web/host_check.hpp"
+#include "host/web/http_server.hpp"
 #include "host/web/pack_access.hpp"
 #include "host/web/sessions.hpp"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace softbms::host::web {
 
@@ -50,7 +47,13 @@ struct ServerOptions {
   SessionPolicy sessions{};
   int64_t sample_interval_ms = 1000;  // snapshots for the stream and the history
   std::size_t history_capacity = 86'400;
-  std::size_t max_streams = 4;  // each open stream holds one server thread
+  std::size_t max_streams = 8;  // each open stream holds one server thread
+  int64_t max_stream_ms =
+      int64_t{10} * 60 * 1000;  // then the browser reconnects (and is checked again)
+  // Names besides loopback ones and the address a connection arrives on that logins and writes
+  // may use in Host (`--allowed-host`, docs/security.md).
+  HostPolicy hosts;
+  ConnectionLimits connections;  // threads, deadlines and sizes (http_server.hpp)
   std::size_t write_log_capacity = 500;
   std::function<int64_t()> clock;  // Unix ms; unset = the system clock
   std::function<void(const WriteRecord&)> on_write;
@@ -82,19 +85,23 @@ class WebServer {
   [[nodiscard]] int port() const { return port_; }
   // Takes one snapshot of every pack now (what the sampler thread does every interval).
   void sample_now();
+  // Runs raw request bytes through the server as one connection from 127.0.0.1, without a
+  // socket (start() not needed): what the server would send back. The fuzzer's way in.
+  std::string serve_bytes(std::string_view request);
 
  private:
   struct Reply;
   class Routes;
   friend class Routes;
 
+  void configure();
   int64_t now() const;
   void sampler_loop();
   void record_write(WriteRecord w);
 
   std::vector<PackAccess*> packs_;
   ServerOptions options_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<HttpServer> http_;
   std::unique_ptr<Routes> routes_;
   std::thread listener_;
   std::thread sampler_;

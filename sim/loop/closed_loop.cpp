@@ -29,6 +29,12 @@ void ClosedLoop::tick() {
   ++ticks_;
 }
 
+void ClosedLoop::tick_unpowered() {
+  measured_ = plant_.step(core::Outputs{}, static_cast<double>(period_.count()) / 1000.0);
+  now_ += period_;
+  ++ticks_;
+}
+
 void ClosedLoop::run_until(Milliseconds t) {
   while (now_ < t) tick();
 }

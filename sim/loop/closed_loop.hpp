@@ -21,6 +21,9 @@ class ClosedLoop {
   void tick();
   // Ticks until now() >= t.
   void run_until(Milliseconds t);
+  // One control period with the board unpowered (a power cut): the plant runs with every
+  // output off and the core does not step. Replace bms() before ticking again.
+  void tick_unpowered();
 
   [[nodiscard]] Milliseconds now() const { return now_; }
   [[nodiscard]] Milliseconds period() const { return period_; }

@@ -615,7 +615,7 @@ std::vector<Row> rows() {
                .end_s = 7200.0,
                .flowing_a = 8.0,
                .flows_after_release = true});
-  // MOSFETs: MOS OTP 75 °C and OTPR 65 °C are factory values (seed 002 §5.3 s), so the board
+  // MOSFETs: MOS OTP 75 °C and OTPR 65 °C are factory values ([M-B2A] 5.3 s), so the board
   // sits at 45 °C and a 150 A load heats FETs of 0.6 mOhm (13.5 W, about +34 K at steady state)
   // past 75 °C; once both open the board cools towards 45 °C plus what its own 25 mA add, below
   // 65 °C. The battery temperature limits are moved out of the way.

@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <mutex>
 
+#include "core/bms/persistence.hpp"
 #include "core/io/alarm.hpp"
 #include "core/io/event.hpp"
+#include "core/store/layout.hpp"
+#include "core/store/store.hpp"
 #include "sim/loop/closed_loop.hpp"
 
 namespace softbms::sim {
@@ -130,12 +135,93 @@ RunEvent to_run_event(const core::Event& e, double t_s) {
   return r;
 }
 
+// The board's flash as RAM that can lose its supply: after `budget` bytes erased or written the
+// rest of the operation does not happen (the byte being programmed keeps only some of its new
+// zero bits; an erase leaves the rest of its range as it was) and every later access fails,
+// until the power comes back.
+class FlashWithSupply final : public core::Medium {
+ public:
+  FlashWithSupply() : bytes_(core::kStoreSize, core::kErasedByte), flash_(bytes_, kPage) {}
+  void cut_after(int64_t budget) { budget_ = budget; }
+  void power_back() {
+    budget_ = -1;
+    dead_ = false;
+  }
+  [[nodiscard]] bool dead() const { return dead_; }
+
+  [[nodiscard]] std::size_t size() const override { return flash_.size(); }
+  [[nodiscard]] std::size_t erase_unit() const override { return flash_.erase_unit(); }
+  Status read(std::size_t offset, std::span<uint8_t> out) override {
+    if (dead_) return Errc::bad_state;
+    return flash_.read(offset, out);
+  }
+  Status write(std::size_t offset, std::span<const uint8_t> data) override {
+    if (dead_) return Errc::bad_state;
+    const std::size_t n = take(data.size());
+    if (Status st = flash_.write(offset, data.first(n)); !st.ok()) return st;
+    if (n == data.size()) return ok_status();
+    bytes_[offset + n] &= static_cast<uint8_t>(data[n] | 0xF0);
+    return Errc::bad_state;
+  }
+  Status erase(std::size_t offset, std::size_t length) override {
+    if (dead_) return Errc::bad_state;
+    const std::size_t n = take(length);
+    if (n == length) return flash_.erase(offset, length);
+    std::fill_n(bytes_.begin() + static_cast<std::ptrdiff_t>(offset), n, core::kErasedByte);
+    return Errc::bad_state;
+  }
+
+ private:
+  static constexpr std::size_t kPage = 4096;
+  // How many of n bytes happen before the supply goes; marks the medium dead when it goes.
+  std::size_t take(std::size_t n) {
+    if (budget_ < 0) return n;
+    if (static_cast<int64_t>(n) <= budget_) {
+      budget_ -= static_cast<int64_t>(n);
+      return n;
+    }
+    const auto done = static_cast<std::size_t>(budget_);
+    budget_ = 0;
+    dead_ = true;
+    return done;
+  }
+  std::vector<uint8_t> bytes_;
+  core::MemoryMedium flash_;
+  int64_t budget_ = -1;  // < 0: the supply holds
+  bool dead_ = false;
+};
+
+// core::save_records and load_records share one static buffer (a microcontroller has a single
+// main loop); runs on several threads take turns.
+std::mutex& store_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+bool has_power_cut(const Scenario& sc) {
+  return std::any_of(sc.steps.begin(), sc.steps.end(),
+                     [](const StepSpec& s) { return s.power_cut.has_value(); });
+}
+
 class Runner {
  public:
   Runner(const Scenario& sc, const core::Settings& settings)
       : sc_(sc),
+        initial_settings_(settings),
         loop_(scenario_pack(sc, settings), World{}, settings, Milliseconds(msec(sc.period_s))) {
     set_initial_socs(sc.pack, loop_.plant().pack());
+    if (sc.check_invariants) {
+      checker_ = std::make_unique<InvariantChecker>(loop_.period());
+      checker_->settings_acknowledged(settings);
+      checker_->counters_saved(loop_.bms().counters());
+      out_.invariants_checked = true;
+    }
+    if (has_power_cut(sc)) {
+      flash_ = std::make_unique<FlashWithSupply>();
+      store_ = std::make_unique<core::Store>(*flash_);
+      save(core::kDirtySettings | core::kDirtyCounters | core::kDirtyEvents |
+           core::kDirtyPasswords | core::kDirtyDevice);
+    }
     seen_events_ = loop_.bms().events().total();
     out_.seed = sc.pack.seed;
     const Pack& pack = loop_.plant().pack();
@@ -160,12 +246,14 @@ class Runner {
     loop_.plant().world() = world_for(sc_, s, secs(t0));
     feed_inverter();
     step_first_event_ = out_.events.size();
+    if (s.power_cut && s.power_cut->torn_bytes) flash_->cut_after(*s.power_cut->torn_bytes);
     for (const auto& a : s.actions) {
-      if (a.button) continue;  // the world holds it (world_for)
-      if (!loop_.bms().apply(a.command, t0).ok())
-        out_.events.push_back({secs(t0), a.text, "rejected", 0});
+      if (a.button) continue;               // the world holds it (world_for)
+      if (flash_ && flash_->dead()) break;  // the supply went while saving the change before
+      give(a, t0);
     }
     collect_events();
+    if (s.power_cut) power_cut(*s.power_cut);
     StepResult r{s.label.empty() ? "step " + std::to_string(index + 1) : s.label,
                  s.line,
                  secs(t0),
@@ -189,6 +277,58 @@ class Runner {
     }
     r.end_s = secs(loop_.now());
     out_.steps.push_back(std::move(r));
+  }
+
+  // A command as an endpoint gives it: a change of settings is saved before it is acknowledged.
+  void give(const ActionSpec& a, Milliseconds now) {
+    core::Bms& bms = loop_.bms();
+    if (!bms.apply(a.command, now).ok()) {
+      out_.events.push_back({secs(now), a.text, "rejected", 0});
+      return;
+    }
+    if (a.command.kind == core::CommandKind::reset_counters && checker_) checker_->counters_reset();
+    if ((bms.dirty() & core::kDirtySettings) != 0 && store_) {
+      if (!save(core::kDirtySettings)) out_.events.push_back({secs(now), a.text, "unsaved", 0});
+      return;
+    }
+    if (checker_ && !store_) checker_->settings_acknowledged(bms.settings());
+  }
+
+  // Saves records; true when every one is durable. Tells the checker what is now acknowledged.
+  bool save(uint8_t which) {
+    if (which == 0) return true;
+    core::Bms& bms = loop_.bms();
+    Status st = ok_status();
+    {
+      const std::lock_guard lock(store_mutex());
+      st = core::save_records(bms, *store_, which);
+    }
+    if (!st.ok() || !checker_) return st.ok();
+    if ((which & core::kDirtySettings) != 0) checker_->settings_acknowledged(bms.settings());
+    if ((which & core::kDirtyCounters) != 0) checker_->counters_saved(bms.counters());
+    return true;
+  }
+
+  // The board's supply goes for cut.off_s: the plant runs with every output off, then the board
+  // boots as a real one does, from its preset and what its store holds.
+  void power_cut(const PowerCutSpec& cut) {
+    ++out_.power_cuts;
+    out_.events.push_back({secs(loop_.now()), "power_cut", "event", 0});
+    if (checker_) checker_->power_cut();
+    const Milliseconds back = loop_.now() + Milliseconds(msec(cut.off_s));
+    while (loop_.now() < back) loop_.tick_unpowered();
+    flash_->power_back();
+    core::Bms& bms = loop_.bms();
+    bms = core::Bms(initial_settings_);
+    {
+      const std::lock_guard lock(store_mutex());
+      (void)core::load_records(bms, *store_);
+    }
+    seen_events_ = bms.events().total();
+    bms.boot(loop_.now());
+    collect_events();
+    out_.events.push_back({secs(loop_.now()), "power_restored", "event", 0});
+    if (checker_) checker_->restored(loop_.now(), bms.settings(), bms.counters());
   }
 
   Probe probe(Milliseconds step_start) {
@@ -217,6 +357,17 @@ class Runner {
     loop_.tick();
     feed_inverter();
     collect_events();
+    if (store_) save(loop_.bms().dirty());
+    if (checker_) {
+      const Plant& plant = loop_.plant();
+      PlantTruth truth{plant.board_temp_c(), plant.board_temp_c()};
+      for (int k = 0; k < plant.pack().cells(); ++k) {
+        truth.coldest_c = std::min(truth.coldest_c, plant.pack().temperature_c(k));
+        truth.hottest_c = std::max(truth.hottest_c, plant.pack().temperature_c(k));
+      }
+      checker_->after_tick(loop_.now(), loop_.bms().snapshot(), loop_.bms().settings(),
+                           plant.world().at(plant.time_s()), truth);
+    }
     update_stats();
     if (loop_.now().count() >= next_record_ms_) {
       record();
@@ -398,12 +549,21 @@ class Runner {
     out_.duration_s = secs(loop_.now());
     out_.ticks = loop_.ticks();
     out_.final_snapshot = loop_.bms().snapshot();
+    out_.final_settings = loop_.bms().settings();
     out_.totals = loop_.plant().totals();
     out_.true_soc_final = mean_soc_percent(loop_.plant().pack());
+    if (checker_) {
+      out_.violations = checker_->violations();
+      out_.violation_count = checker_->violation_count();
+    }
   }
 
   const Scenario& sc_;
+  core::Settings initial_settings_;
   ClosedLoop loop_;
+  std::unique_ptr<InvariantChecker> checker_;
+  std::unique_ptr<FlashWithSupply> flash_;
+  std::unique_ptr<core::Store> store_;
   RunResult out_;
   uint32_t seen_events_ = 0;
   std::size_t step_first_event_ = 0;

@@ -12,6 +12,7 @@
 #include "core/settings/settings.hpp"
 #include "sim/plant.hpp"
 #include "sim/scenario/condition.hpp"
+#include "sim/scenario/invariants.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace softbms::sim {
@@ -85,9 +86,16 @@ struct RunResult {
   RunStats stats;
   InverterTotals inverter;
   core::Snapshot final_snapshot;
+  core::Settings final_settings;
   PlantTotals totals;
   double true_soc_final = 0.0;
   double capacity_ah_true = 0.0;  // the pack's real capacity (smallest cell)
+  // With scenario.check_invariants: the first violation of each invariant, and how many ticks
+  // violated one in all.
+  bool invariants_checked = false;
+  std::vector<Violation> violations;
+  uint64_t violation_count = 0;
+  int power_cuts = 0;
 };
 
 // The core's charge control as an inverter receives it (volts and amps, enable flags).

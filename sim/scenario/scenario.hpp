@@ -107,6 +107,15 @@ inline constexpr double kButtonPressS = 0.5;
 
 enum class StepEnd : uint8_t { time, condition, limit };
 
+// The board loses its supply at the step's start (after the step's commands) for off_s: the
+// FETs open, the core's RAM is gone, and it boots again from its store (core/bms/persistence).
+// With torn_bytes the supply goes while the step's commands are being saved, after that many
+// bytes erased or written: the change being saved was never acknowledged.
+struct PowerCutSpec {
+  double off_s = 1.0;
+  std::optional<int64_t> torn_bytes;
+};
+
 struct StepSpec {
   int line = 0;
   std::string label;
@@ -124,6 +133,7 @@ struct StepSpec {
   std::optional<InverterSpec> inverter;
   std::optional<double> ambient_c;
   std::vector<ActionSpec> actions;
+  std::optional<PowerCutSpec> power_cut;
 };
 
 struct FaultSpec {
@@ -168,6 +178,9 @@ struct Scenario {
   double spread_hold_s = 60.0;    // ... and stayed below it this long
   std::vector<EventExpectation> expect_events;
   std::vector<ValueExpectation> expect_values;
+  // Check the safety invariants (sim/scenario/invariants.hpp) after every tick; a violation is
+  // a failed expectation.
+  bool check_invariants = false;
 };
 
 }  // namespace softbms::sim

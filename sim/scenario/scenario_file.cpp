@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <sstream>
 
+#include "core/settings/change.hpp"
 #include "core/settings/validate.hpp"
 #include "host/text/param_text.hpp"
 
@@ -177,6 +178,8 @@ core::Settings read_settings(const YAML::Node& node, const PackSpec& pack,
   if (!node.IsDefined()) return s;
   if (!node.IsMap())
     fail(node, "settings", "expected name: value lines (names of softbms settings --list)");
+  core::ChangeList changes;
+  std::vector<YAML::Node> nodes;  // the value node of each change, for the error's line
   for (const auto& kv : node) {
     const auto name = kv.first.as<std::string>();
     const std::string field = "settings." + name;
@@ -187,10 +190,20 @@ core::Settings read_settings(const YAML::Node& node, const PackSpec& pack,
     if (!raw.ok())
       fail(kv.second, field,
            "'" + kv.second.Scalar() + "': " + host::describe_setting_error(raw.status()));
-    if (const Status st = core::apply_change(s, *p, raw.value()); !st.ok()) {
-      fail(kv.second, field, host::describe_setting_error(st));
+    if (!changes.contains(*p)) {
+      out.push_back({*p, raw.value(), line_of(kv.second)});
+      nodes.push_back(kv.second);
     }
-    out.push_back({*p, raw.value(), line_of(kv.second)});
+    static_cast<void>(changes.set(*p, raw.value()));  // a table Param
+  }
+  // All of them as one step, as the board takes a settings change: checked on the final state.
+  if (const Status st = core::apply_changes(s, changes); !st.ok()) {
+    const std::string name(core::info(core::error_field(st)).name);
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      if (changes[i].param == core::error_field(st))
+        fail(nodes[i], "settings." + name, host::describe_setting_error(st));
+    }
+    fail(node, "settings", host::describe_setting_error(st));
   }
   return s;
 }
@@ -234,8 +247,9 @@ int sensor_index(const Map& m) {
 }
 
 FaultSpec read_fault(const YAML::Node& node, const std::string& path, const PackSpec& pack) {
-  const Map m(node, path,
-              {"kind", "at", "for", "ohm", "lead", "cell", "a", "sensor", "fet", "state", "with", "to"});
+  const Map m(
+      node, path,
+      {"kind", "at", "for", "ohm", "lead", "cell", "a", "sensor", "fet", "state", "with", "to"});
   FaultSpec f;
   f.line = line_of(node);
   const auto kind = m.text("kind");
@@ -427,6 +441,25 @@ InverterSpec read_inverter(const Map& step) {
   return v;
 }
 
+// power_cut: 5s, or {off: 5s, torn_bytes: 120}.
+PowerCutSpec read_power_cut(const Map& step) {
+  PowerCutSpec p;
+  const auto node = step.get("power_cut");
+  if (node.IsScalar()) {
+    p.off_s = step.duration("power_cut");
+    return p;
+  }
+  const Map m(node, step.field("power_cut"), {"off", "torn_bytes"});
+  if (m.has("off")) p.off_s = m.duration("off");
+  if (m.has("torn_bytes")) {
+    const double b = m.number("torn_bytes");
+    if (b < 0 || b != std::floor(b) || b > 1e9)
+      fail(m.get("torn_bytes"), m.field("torn_bytes"), "a whole number of bytes, 0 or more");
+    p.torn_bytes = static_cast<int64_t>(b);
+  }
+  return p;
+}
+
 void read_step_end(const Map& m, StepSpec& s) {
   const int ends = (m.has("for") ? 1 : 0) + (m.has("until") ? 1 : 0) + (m.has("rest") ? 1 : 0);
   if (ends != 1)
@@ -445,10 +478,10 @@ void read_step_end(const Map& m, StepSpec& s) {
 }
 
 StepSpec read_step(const YAML::Node& node, const std::string& path, std::string_view base_dir) {
-  const Map m(
-      node, path,
-      {"label", "for", "until", "max", "allow_max", "rest", "current_a", "power_w",
-       "resistance_ohm", "charger", "solar_day", "profile", "inverter", "ambient_c", "command"});
+  const Map m(node, path,
+              {"label", "for", "until", "max", "allow_max", "rest", "current_a", "power_w",
+               "resistance_ohm", "charger", "solar_day", "profile", "inverter", "ambient_c",
+               "command", "power_cut"});
   StepSpec s;
   s.line = line_of(node);
   if (m.has("label")) s.label = m.text("label");
@@ -477,6 +510,7 @@ StepSpec read_step(const YAML::Node& node, const std::string& path, std::string_
   if (m.has("inverter")) s.inverter = read_inverter(m);
   m.number("ambient_c", s.ambient_c);
   read_actions(m, s);
+  if (m.has("power_cut")) s.power_cut = read_power_cut(m);
   return s;
 }
 
@@ -550,7 +584,7 @@ Scenario read_scenario(const YAML::Node& root, std::string_view base_dir,
                        core::Settings& settings) {
   const Map m(root, "",
               {"name", "description", "pack", "settings", "ambient", "period", "record",
-               "spread_bound_mv", "spread_hold", "faults", "steps", "expect"});
+               "spread_bound_mv", "spread_hold", "faults", "steps", "expect", "invariants"});
   Scenario sc;
   sc.name = m.text("name");
   if (m.has("description")) sc.description = m.text("description");
@@ -576,6 +610,7 @@ Scenario read_scenario(const YAML::Node& root, std::string_view base_dir,
   for (std::size_t i = 0; i < steps.size(); ++i)
     sc.steps.push_back(read_step(steps[i], item("steps", i), base_dir));
   read_expect(m.get("expect"), sc);
+  if (m.has("invariants")) sc.check_invariants = m.flag("invariants");
   return sc;
 }
 

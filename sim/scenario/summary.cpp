@@ -225,6 +225,15 @@ json summary_json(const Scenario& sc, const RunResult& run) {
       {"final", final_state},
   };
   out.update(figures_json(run));
+  if (run.invariants_checked) {
+    json violations = json::array();
+    for (const Violation& v : run.violations)
+      violations.push_back({{"invariant", v.invariant}, {"t", r3(v.t_s)}, {"detail", v.detail}});
+    out["invariants"] = {{"checked", kInvariantCount},
+                         {"violating_ticks", run.violation_count},
+                         {"violations", violations}};
+  }
+  out["power_cuts"] = run.power_cuts;
   return out;
 }
 
@@ -243,6 +252,12 @@ std::vector<std::string> check_expectations(const Scenario& sc, const json& summ
   }
   for (const auto& v : sc.expect_values) {
     if (auto f = check_value(v, summary); !f.empty()) failed.push_back(std::move(f));
+  }
+  if (summary.contains("invariants")) {
+    for (const auto& v : summary["invariants"]["violations"]) {
+      failed.push_back("invariant " + v["invariant"].get<std::string>() + " violated at " +
+                       v["t"].dump() + " s: " + v["detail"].get<std::string>());
+    }
   }
   return failed;
 }

@@ -1,0 +1,85 @@
+#include "core/estimate/model_soc.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace softbms::core {
+namespace {
+
+// A restarted filter does not know how good the stored SOC is: it may have been stored hours
+// ago, before a discharge the board slept through.
+constexpr float kRestartSocSigma = 0.1F;
+
+float battery_temp_c(const Measured& m) {
+  if (!m.battery_temp_valid) return 25.0F;
+  return static_cast<float>(m.battery_max.count() + m.battery_min.count()) / 20.0F;
+}
+
+}  // namespace
+
+bool ModelSoc::restart_needed(const Settings& s, const Measured& m) const {
+  if (!filter_.started()) return true;
+  const float design_ah = static_cast<float>(s.mah(Param::design_capacity).count()) / 1000.0F;
+  return filter_.chemistry() != s.chemistry() || filter_.nominal_capacity_ah() != design_ah ||
+         filter_.cells() != m.cells_expected;
+}
+
+void ModelSoc::update(Milliseconds now, const Measured& m, const Settings& s, bool charge_fet,
+                      int32_t start_permille) {
+  if (m.cells_expected == 0) return;
+  if (restart_needed(s, m)) {
+    const float design_ah = static_cast<float>(s.mah(Param::design_capacity).count()) / 1000.0F;
+    filter_.start(s.chemistry(), design_ah, m.cells_expected,
+                  static_cast<float>(start_permille) / 1000.0F, kRestartSocSigma);
+    have_last_ = false;
+  }
+  const Milliseconds dt =
+      have_last_ ? std::clamp(now - last_, Milliseconds(0), kFilterPeriod * 3600) : Milliseconds(0);
+  last_ = now;
+  since_ += dt;
+  charge_ += charge(m.current, dt);
+  if (have_last_ && since_ < kFilterPeriod) return;
+  have_last_ = true;
+
+  for (std::size_t k = 0; k < kMaxCells; ++k) {
+    const bool present = (m.present_mask >> k & 1U) != 0;
+    volts_[k] = present ? static_cast<float>(m.cell[k].count()) / 1000.0F : 0.0F;
+  }
+  FilterStep step;
+  step.dt_s = static_cast<float>(since_.count()) / 1000.0F;
+  step.charge_as = static_cast<float>(charge_.count()) / 1e6F;
+  step.current_a = static_cast<float>(m.current.count()) / 1000.0F;
+  step.temp_c = battery_temp_c(m);
+  step.cell_v = std::span<const float>(volts_.data(), m.cells_expected);
+  step.full_v = static_cast<float>(s.mv(Param::soc_100_voltage).count()) / 1000.0F;
+  step.empty_v = static_cast<float>(s.mv(Param::soc_0_voltage).count()) / 1000.0F;
+  step.charge_allowed = charge_fet;
+  filter_.update(step);
+  since_ = Milliseconds(0);
+  charge_ = MilliampMilliseconds(0);
+}
+
+int32_t ModelSoc::soc_permille() const {
+  return static_cast<int32_t>(std::lround(std::clamp(filter_.pack_soc(), 0.0F, 1.0F) * 1000.0F));
+}
+
+void ModelSoc::publish(Snapshot& snap, const Settings& s) const {
+  snap.soc_coulomb_permille = snap.soc_permille;
+  snap.soc_method = static_cast<uint8_t>(s.raw(Param::soc_method));
+  if (!filter_.started()) {
+    snap.soc_model_permille = snap.soc_permille;
+    return;
+  }
+  const FilterSummary f = filter_.summary();
+  snap.soc_model_permille = soc_permille();
+  snap.model_r0 = Microohms(static_cast<int32_t>(std::lround(f.r0_ohm * 1e6F)));
+  snap.model_current_offset = Milliamps(static_cast<int32_t>(std::lround(f.bias_a * 1000.0F)));
+  snap.model_capacity = MilliampHours(static_cast<int64_t>(std::lround(f.capacity_ah * 1000.0F)));
+  if (static_cast<SocMethod>(snap.soc_method) != SocMethod::model) return;
+  snap.soc_permille = snap.soc_model_permille;
+  snap.soc_percent = static_cast<uint8_t>(snap.soc_model_permille / 10);
+  snap.full_capacity = snap.model_capacity;
+  snap.remaining = MilliampHours(snap.model_capacity.count() * snap.soc_model_permille / 1000);
+}
+
+}  // namespace softbms::core

@@ -1,0 +1,181 @@
+// The model-based state-of-charge estimator: one extended Kalman filter per cell on an
+// equivalent-circuit model (OCV with hysteresis, R0, two RC branches), which also learns what a
+// real pack does not tell it: the series resistance, the polarisation, the current-sensor
+// offset, an OCV offset and the capacity. Single precision, no heap, a fixed amount of work per
+// cell. The pack's SOC follows from the cells' (pack_soc()). docs/estimation.md explains the
+// model, the tuning and its limits.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "core/estimate/cell_model.hpp"
+#include "core/io/measurements.hpp"
+#include "core/settings/param.hpp"
+
+namespace softbms::core {
+
+// The filter's state, per cell. Resistances are learned as a factor on the model's value at
+// 25 °C; current offset and capacity in C-rate units, so that one tuning fits 1 Ah and 1000 Ah.
+enum FilterState : uint8_t {
+  kSoc,          // state of charge, 0..1
+  kHysteresis,   // hysteresis voltage, V (LFP)
+  kOcvOffset,    // the cell's OCV minus the table's, V (a slow constant)
+  kR0,           // R0 / the model's R0 (at 25 °C)
+  kRp,           // polarisation (both RC branches) / the model's
+  kBias,         // current-sensor offset (and the cell's own leak), in C: measured = true + bias
+  kInvCapacity,  // nominal capacity / actual capacity
+  kFilterStates
+};
+
+// The slow states: learned only from readings that can tell them apart from a model error.
+inline constexpr uint32_t kSlowStates = (1U << kBias) | (1U << kInvCapacity);
+
+using StateVector = std::array<float, kFilterStates>;
+using Covariance = std::array<std::array<float, kFilterStates>, kFilterStates>;
+
+// One update's inputs. Currents + = charge, as JK reports them.
+struct FilterStep {
+  float dt_s = 0.0F;              // time since the previous update
+  float charge_as = 0.0F;         // measured charge over dt (A·s); current_a * dt_s if unknown
+  float charge_sigma_as = 0.0F;   // how unsure charge_as is (a gap in a log), A·s
+  float current_a = 0.0F;         // the current at the moment the voltages were read
+  float temp_c = 25.0F;           // battery temperature
+  std::span<const float> cell_v;  // one voltage per cell (V)
+  // The SOC-100 % / SOC-0 % rules as evidence (0 = rule off): a cell resting at or above
+  // full_v with the charge current below the tail is full; a cell whose voltage with the
+  // modelled drop taken out is at or below empty_v is empty.
+  float full_v = 0.0F;
+  float empty_v = 0.0F;
+  bool charge_allowed = true;  // false = the charge FET is off: charging has ended
+};
+
+// Tuning (docs/estimation.md, "Tuning"). The defaults are what the benchmark runs.
+struct FilterTuning {
+  float voltage_sigma_v = 0.005F;     // cell ADC and model error at rest
+  float voltage_sigma_per_c = 0.03F;  // added model error per C of current (V per C)
+  float soc_walk = 1e-4F;             // SOC random walk per sqrt(s)
+  float hysteresis_walk_v = 1e-4F;    // per sqrt(s)
+  float offset_walk_v = 2e-5F;        // per sqrt(s)
+  float r_walk = 2e-4F;               // relative resistance random walk per sqrt(s)
+  float bias_walk_c = 1e-6F;          // per sqrt(s)
+  float capacity_walk = 1e-6F;        // per sqrt(s)
+  float initial_soc_sigma = 0.3F;
+  float initial_offset_sigma_v = 0.005F;
+  float initial_r_sigma = 3.0F;
+  float initial_bias_sigma_c = 0.005F;
+  float initial_capacity_sigma = 0.02F;
+  float learn_min_slope_v = 0.5F;  // OCV slope (V per unit SOC) for offset and capacity
+  float rule_sigma = 0.01F;        // how sure a SOC rule is
+  float rule_confirm_s = 2.0F;     // how long a rule's condition must hold
+  float step_min_c = 0.1F;         // a current step this large (C) measures R0
+  float step_max_dt_s = 2.0F;      // between readings at most this far apart
+  float step_sigma_v = 0.003F;     // noise of a voltage difference
+  float tail_c = 0.05F;            // charge ends below this current (C)
+  float empty_max_c = 1.0F;        // the empty rule is not trusted above this discharge (C)
+  float gate_sigmas = 5.0F;        // innovations are clipped to this many sigmas
+};
+
+class CellFilter {
+ public:
+  void start(float soc, float soc_sigma, float inv_capacity, const FilterTuning& t,
+             const CellModelParams& m);
+  // Propagates over dt with the mean C-rate (measured) ic_mean; rc = the RC branches' states.
+  void predict(float dt_s, float ic_mean, float hyst_decay, const CellModelParams& m,
+               const FilterTuning& t);
+  // One voltage reading; ic_now = measured C-rate at the reading, drop = the RC branches'
+  // model drop per unit polarisation factor, arr = resistance factor for the temperature.
+  void correct(Chemistry c, float v, float ic_now, float rc_drop_v, float arr,
+               const CellModelParams& m, const FilterTuning& t);
+  // More doubt about the SOC (charge that passed unseen).
+  void add_soc_variance(float v) { p_[kSoc][kSoc] += v; }
+  // A direct observation of the SOC (a SOC rule).
+  void observe_soc(float soc, float sigma);
+  // A current step between two readings close in time: the voltage step is R0 times the current
+  // step (SOC, hysteresis and the slow branches hardly move in between), which pins R0 down
+  // whatever the filter's other states believe. dv_v = the step less the RC branches' change.
+  void observe_step(float dv_v, float dic, float arr, const CellModelParams& m,
+                    const FilterTuning& t);
+  // The voltage the model expects, and the model's OCV estimate from a measured voltage.
+  [[nodiscard]] float predicted_v(Chemistry c, float ic_now, float rc_drop_v, float arr,
+                                  const CellModelParams& m) const;
+  [[nodiscard]] float ocv_from(float v, float ic_now, float rc_drop_v, float arr,
+                               const CellModelParams& m) const;
+
+  [[nodiscard]] float soc() const { return x_[kSoc]; }
+  [[nodiscard]] float soc_sigma() const;
+  // False when a state or a variance is no longer a number (then the cell starts again).
+  [[nodiscard]] bool healthy() const;
+  [[nodiscard]] const StateVector& state() const { return x_; }
+  [[nodiscard]] const Covariance& covariance() const { return p_; }
+  float full_held_s = 0.0F;  // how long the SOC-100 rule's condition has held
+  float empty_held_s = 0.0F;
+
+ private:
+  // frozen: a bit per state that this reading must not move.
+  void update(const StateVector& h, float innovation, float r, float gate, uint32_t frozen);
+  void clamp(const CellModelParams& m);
+
+  StateVector x_{};
+  Covariance p_{};
+  float carry_ = 0.0F;  // the part of the SOC integration float could not add yet (Kahan)
+};
+
+struct FilterSummary {
+  float soc = 0.0F;          // pack, 0..1
+  float capacity_ah = 0.0F;  // pack usable capacity (learned)
+  float r0_ohm = 0.0F;       // mean learned series resistance per cell at 25 °C
+  float bias_a = 0.0F;       // mean learned current offset (measured - true)
+  float soh = 1.0F;          // learned / nominal capacity of the weakest cell
+};
+
+class SocFilter {
+ public:
+  // (Re)starts every cell at soc with the given uncertainty. Cells beyond `cells` are idle.
+  void start(Chemistry c, float capacity_ah, uint8_t cells, float soc, float soc_sigma,
+             const FilterTuning& t = {});
+  [[nodiscard]] bool started() const { return cells_ > 0; }
+  [[nodiscard]] Chemistry chemistry() const { return chem_; }
+  [[nodiscard]] float nominal_capacity_ah() const { return capacity_ah_; }
+  [[nodiscard]] uint8_t cells() const { return cells_; }
+
+  void update(const FilterStep& in);
+
+  [[nodiscard]] const CellFilter& cell(std::size_t i) const { return cell_[i]; }
+  [[nodiscard]] float cell_soc(std::size_t i) const { return cell_[i].soc(); }
+  [[nodiscard]] float cell_capacity_ah(std::size_t i) const;
+  [[nodiscard]] float cell_r0_ohm(std::size_t i) const;  // at 25 °C
+  [[nodiscard]] float cell_bias_a(std::size_t i) const;
+  // Pack SOC from the cells: the charge the weakest cell can still give (D) against the room
+  // the fullest cell still has (C): SOC = D / (D + C). It reads 0 % exactly when the first
+  // cell is empty and 100 % exactly when the first cell is full.
+  [[nodiscard]] float pack_soc() const;
+  [[nodiscard]] FilterSummary summary() const;
+
+ private:
+  void apply_rules(CellFilter& f, float v, float ic, float rc_drop, float arr,
+                   const FilterStep& in);
+
+  std::array<CellFilter, kMaxCells> cell_{};
+  Chemistry chem_ = Chemistry::lfp;
+  float capacity_ah_ = 0.0F;
+  uint8_t cells_ = 0;
+  FilterTuning tuning_{};
+  // The RC branches' filtered currents (C-rate), shared: one current flows through every cell.
+  float i1_ = 0.0F;
+  float i2_ = 0.0F;
+  // The previous reading, for current steps.
+  std::array<float, kMaxCells> last_v_{};
+  float last_ic_ = 0.0F;
+  float full_soc_ = 1.0F;  // the SOC the rules observe
+  float empty_soc_ = 0.0F;
+  float last_rc_drop_ = 0.0F;
+};
+
+// SOC (0..1) of a cell resting at v volts, from the chemistry's OCV table.
+float soc_at_rest_v(Chemistry c, float v);
+// Arrhenius factor of a resistance at temp_c against 25 °C.
+float arrhenius(float activation_j_per_mol, float temp_c);
+
+}  // namespace softbms::core

@@ -1,0 +1,225 @@
+#include "core/estimate/soc_filter.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/estimate/model_soc.hpp"
+
+namespace softbms::core {
+namespace {
+
+// A cell of its own for the tests (double precision): OCV from the chemistry's table shifted by
+// offset_v, R0 and one RC branch scaled by r_factor, a capacity of its own.
+struct TestCell {
+  Chemistry chem = Chemistry::li_ion;
+  double capacity_ah = 1.0;
+  double soc = 0.5;
+  double r_factor = 1.0;
+  double offset_v = 0.0;
+  double v_rc = 0.0;
+
+  [[nodiscard]] double r0() const { return r_factor * 0.04 / capacity_ah; }
+  [[nodiscard]] double r1() const { return r_factor * 0.06 / capacity_ah; }
+  void step(double amps, double dt) {
+    soc += amps * dt / 3600.0 / capacity_ah;
+    const double a = std::exp(-dt / 40.0);
+    v_rc = a * v_rc + (1.0 - a) * r1() * amps;
+  }
+  [[nodiscard]] double voltage(double amps) const {
+    return ocv_at(chem, static_cast<float>(soc)).v + offset_v + v_rc + r0() * amps;
+  }
+};
+
+// Pulses: 30 s at -1 C, 30 s rest, 20 s at +0.5 C, 20 s rest (+ = charge).
+double pulse_current(double t, double capacity_ah) {
+  const double p = std::fmod(t, 100.0);
+  if (p < 30.0) return -1.0 * capacity_ah;
+  if (p < 60.0) return 0.0;
+  if (p < 80.0) return 0.5 * capacity_ah;
+  return 0.0;
+}
+
+// Runs cell and filter for seconds at 1 s steps; returns the largest |SOC error| in the last
+// `tail_s` seconds.
+double run(TestCell& cell, SocFilter& f, double seconds, double tail_s, double offset_a = 0.0,
+           float full_v = 0.0F, float empty_v = 0.0F) {
+  double worst = 0.0;
+  for (double t = 0.0; t < seconds; t += 1.0) {
+    const double i = pulse_current(t, cell.capacity_ah);
+    cell.step(i, 1.0);
+    const float v[1] = {static_cast<float>(cell.voltage(i))};
+    FilterStep s;
+    s.dt_s = 1.0F;
+    s.charge_as = static_cast<float>(i + offset_a);
+    s.current_a = static_cast<float>(i + offset_a);
+    s.cell_v = v;
+    s.full_v = full_v;
+    s.empty_v = empty_v;
+    f.update(s);
+    if (t >= seconds - tail_s) worst = std::max(worst, std::fabs(f.pack_soc() - cell.soc));
+  }
+  return worst;
+}
+
+TEST(SocFilter, recovers_from_a_start_30_percent_wrong_on_nmc) {
+  TestCell cell;
+  cell.soc = 0.8;
+  SocFilter f;
+  f.start(Chemistry::li_ion, 1.0F, 1, 0.5F, 0.3F);
+  const double worst = run(cell, f, 1800.0, 600.0);
+  EXPECT_LT(worst, 0.03) << "true " << cell.soc << " estimated " << f.pack_soc();
+}
+
+TEST(SocFilter, learns_a_series_resistance_ten_times_the_model_and_keeps_soc) {
+  TestCell cell;
+  cell.soc = 0.9;
+  cell.r_factor = 10.0;
+  SocFilter f;
+  f.start(Chemistry::li_ion, 1.0F, 1, 0.9F, 0.05F);
+  const double worst = run(cell, f, 2400.0, 600.0);
+  EXPECT_NEAR(f.cell_r0_ohm(0), cell.r0(), 0.2 * cell.r0());
+  EXPECT_LT(worst, 0.04);  // polarisation x10 too: the slow branch is the last to settle
+}
+
+TEST(SocFilter, coulomb_counting_in_single_precision_keeps_a_small_current_on_a_big_pack) {
+  // 280 Ah at 0.1 A for 10 h in 1 s steps: each step moves SOC by 1e-7, below float's
+  // resolution at 0.5; the carried remainder keeps the total (0.357 %) exact.
+  CellFilter c;
+  const CellModelParams& m = cell_model(Chemistry::lfp);
+  c.start(0.5F, 0.1F, 1.0F, FilterTuning{}, m);
+  const float ic = 0.1F / 280.0F;
+  for (int i = 0; i < 36000; ++i) c.predict(1.0F, ic, 1.0F, m, FilterTuning{});
+  EXPECT_NEAR(c.soc(), 0.5 + 0.1 * 36000.0 / 3600.0 / 280.0, 2e-6);
+}
+
+TEST(SocFilter, full_rule_needs_the_charge_to_have_ended_not_a_cv_overshoot) {
+  SocFilter f;
+  f.start(Chemistry::lfp, 100.0F, 1, 0.8F, 0.05F);
+  const float high[1] = {3.50F};
+  FilterStep s;
+  s.dt_s = 1.0F;
+  s.cell_v = high;
+  s.full_v = 3.45F;
+  s.empty_v = 2.8F;
+  // 3.50 V while still charging at 0.3 C: the charger's CV phase, not full.
+  s.charge_as = 30.0F;
+  s.current_a = 30.0F;
+  for (int i = 0; i < 10; ++i) f.update(s);
+  const float before = f.cell_soc(0);
+  // The same voltage with the current at the tail (0.02 C) for the confirmation time: full.
+  s.charge_as = 2.0F;
+  s.current_a = 2.0F;
+  for (int i = 0; i < 30; ++i) f.update(s);
+  EXPECT_LT(before, 0.99F);
+  EXPECT_GT(f.cell_soc(0), 0.98F);
+}
+
+TEST(SocFilter, empty_rule_ignores_a_load_sag_the_model_explains) {
+  // NMC at 50 %, resistance learned from current steps; then a 2 C load pulls the cell to 2.9 V
+  // (below soc_0_voltage 3.0 V) for 10 s: the OCV behind it is ~3.7 V, so SOC stays.
+  TestCell cell;
+  cell.soc = 0.5;
+  cell.r_factor = 10.0;
+  SocFilter f;
+  f.start(Chemistry::li_ion, 1.0F, 1, 0.5F, 0.05F);
+  run(cell, f, 1200.0, 0.0, 0.0, 4.15F, 3.0F);
+  const double before = f.pack_soc();
+  for (int t = 0; t < 10; ++t) {
+    const double i = -2.0;
+    cell.step(i, 1.0);
+    const float v[1] = {static_cast<float>(cell.voltage(i))};
+    ASSERT_LT(v[0], 3.0F);
+    FilterStep s;
+    s.dt_s = 1.0F;
+    s.charge_as = static_cast<float>(i);
+    s.current_a = static_cast<float>(i);
+    s.cell_v = v;
+    s.full_v = 4.15F;
+    s.empty_v = 3.0F;
+    f.update(s);
+  }
+  EXPECT_GT(f.pack_soc(), before - 0.05);
+}
+
+TEST(SocFilter, pack_soc_is_zero_when_the_weakest_cell_is_empty_and_full_when_the_fullest_is_full) {
+  SocFilter f;
+  f.start(Chemistry::li_ion, 10.0F, 2, 0.5F, 0.01F);
+  // Cell 0 at 20 %, cell 1 at 60 %: the pack can give 2 Ah (cell 0) and take 4 Ah (cell 1).
+  std::vector<float> v = {ocv_at(Chemistry::li_ion, 0.2F).v, ocv_at(Chemistry::li_ion, 0.6F).v};
+  SocFilter g;
+  g.start(Chemistry::li_ion, 10.0F, 2, 0.5F, 0.3F);
+  FilterStep s;
+  s.dt_s = 1.0F;
+  s.cell_v = v;
+  for (int i = 0; i < 600; ++i) g.update(s);
+  EXPECT_NEAR(g.cell_soc(0), 0.2F, 0.02F);
+  EXPECT_NEAR(g.cell_soc(1), 0.6F, 0.02F);
+  const float give = g.cell_soc(0) * g.cell_capacity_ah(0);
+  const float room = (1.0F - g.cell_soc(1)) * g.cell_capacity_ah(1);
+  EXPECT_NEAR(g.pack_soc(), give / (give + room), 1e-5F);
+  EXPECT_NEAR(g.pack_soc(), 1.0F / 3.0F, 0.03F);
+  EXPECT_NEAR(g.summary().capacity_ah, give + room, 1e-4F);
+  (void)f;
+}
+
+TEST(SocFilter, an_unconnected_cell_input_changes_nothing) {
+  SocFilter f;
+  f.start(Chemistry::lfp, 100.0F, 2, 0.5F, 0.05F);
+  const float v[2] = {3.265F, 0.0F};
+  FilterStep s;
+  s.dt_s = 1.0F;
+  s.cell_v = v;
+  for (int i = 0; i < 100; ++i) f.update(s);
+  EXPECT_FLOAT_EQ(f.cell_soc(1), 0.5F);
+  EXPECT_TRUE(std::isfinite(f.pack_soc()));
+}
+
+Measured measured_at(int32_t mv, int32_t ma, uint8_t cells) {
+  Measured m;
+  m.cells_present = cells;
+  m.cells_expected = cells;
+  for (uint8_t k = 0; k < cells; ++k) {
+    m.cell[k] = Millivolts(mv);
+    m.present_mask |= 1U << k;
+  }
+  m.current = Milliamps(ma);
+  return m;
+}
+
+TEST(ModelSoc, publishes_both_estimates_and_shows_the_chosen_one) {
+  Settings s = Settings::preset(Chemistry::li_ion, ModelId::jk_pb2a16s20p, 16);
+  s.set_raw(Param::design_capacity, 100000);
+  ModelSoc model;
+  // Resting at the 70 % OCV for a minute, started from a coulomb SOC of 40 %.
+  const Measured m = measured_at(kOcvMillivolts[0][14], 0, 16);
+  for (int64_t t = 0; t <= 60'000; t += 100) model.update(Milliseconds(t), m, s, true, 400);
+  Snapshot snap;
+  snap.soc_permille = 400;
+  snap.soc_percent = 40;
+  model.publish(snap, s);
+  EXPECT_EQ(snap.soc_coulomb_permille, 400);
+  EXPECT_NEAR(snap.soc_model_permille, 700, 20);
+  EXPECT_EQ(snap.soc_percent, 40) << "soc_method 0 shows the coulomb counter";
+  s.set_raw(Param::soc_method, static_cast<int32_t>(SocMethod::model));
+  model.publish(snap, s);
+  EXPECT_EQ(snap.soc_permille, snap.soc_model_permille);
+  EXPECT_EQ(snap.soc_percent, snap.soc_model_permille / 10);
+  EXPECT_EQ(snap.remaining.count(), snap.model_capacity.count() * snap.soc_model_permille / 1000);
+}
+
+TEST(ModelSoc, restarts_from_the_coulomb_soc_when_the_pack_changes) {
+  Settings s = Settings::preset(Chemistry::lfp, ModelId::jk_pb2a16s20p, 16);
+  ModelSoc model;
+  const Measured m = measured_at(kOcvMillivolts[1][6], 0, 16);  // the 30 % OCV
+  model.update(Milliseconds(0), m, s, true, 500);
+  EXPECT_NEAR(model.filter().nominal_capacity_ah(), 280.0F, 1e-3F);
+  s.set_raw(Param::design_capacity, 100000);
+  model.update(Milliseconds(1000), m, s, true, 300);
+  EXPECT_NEAR(model.filter().nominal_capacity_ah(), 100.0F, 1e-3F);
+  EXPECT_NEAR(model.filter().cell_soc(0), 0.3F, 0.01F);
+}
+
+}  // namespace
+}  // namespace softbms::core

@@ -1,0 +1,105 @@
+#include "sim/campaign/campaign.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sim/scenario/runner.hpp"
+#include "sim/scenario/scenario_file.hpp"
+
+namespace softbms::sim::campaign {
+namespace {
+
+constexpr double kShort = 600.0;  // 10 simulated minutes per run keeps the test quick
+
+TEST(Campaign, DraftsAreDeterministicAndLoad) {
+  for (uint64_t i = 0; i < 40; ++i) {
+    const std::string yaml = to_yaml(draft_of(5, i, kShort));
+    EXPECT_EQ(yaml, to_yaml(draft_of(5, i, kShort)));
+    const LoadedScenario loaded = parse_scenario(yaml, ".");
+    ASSERT_TRUE(loaded.scenario) << loaded.error.text("run " + std::to_string(i)) << "\n" << yaml;
+    EXPECT_TRUE(loaded.scenario->check_invariants);
+    EXPECT_LE(draft_of(5, i, kShort).duration_s(), kShort + 6 * 120.0 + 1e-9);
+  }
+  EXPECT_NE(to_yaml(draft_of(5, 0, kShort)), to_yaml(draft_of(6, 0, kShort)));
+}
+
+TEST(Campaign, SameResultWhateverTheThreadsAndShards) {
+  Options o;
+  o.runs = 6;
+  o.seed = 11;
+  o.max_duration_s = kShort;
+  const Result one = run(o);
+  o.jobs = 2;
+  const Result two = run(o);
+  EXPECT_EQ(one.runs, 6u);
+  EXPECT_EQ(one.ticks, two.ticks);
+  EXPECT_EQ(one.simulated_s, two.simulated_s);
+  EXPECT_EQ(one.failures.size(), two.failures.size());
+
+  std::vector<nlohmann::json> parts;
+  o.jobs = 1;
+  o.shards = 3;
+  for (uint64_t k = 1; k <= 3; ++k) {
+    o.shard = k;
+    parts.push_back(to_json(run(o)));
+    EXPECT_EQ(parts.back()["runs"], 2);
+  }
+  const Merged m = merge(parts);
+  ASSERT_TRUE(m.error.empty()) << m.error;
+  EXPECT_EQ(m.json["runs"], 6);
+  EXPECT_EQ(m.json["ticks"], one.ticks);
+  EXPECT_TRUE(m.json["missing_shards"].empty());
+
+  const Merged partial = merge({parts[0], parts[2]});
+  EXPECT_EQ(partial.json["missing_shards"], nlohmann::json::array({2}));
+  EXPECT_NE(merge({parts[0], parts[0]}).error.find("given twice"), std::string::npos);
+  nlohmann::json other = parts[1];
+  other["seed"] = 12;
+  EXPECT_NE(merge({parts[0], other}).error.find("seed"), std::string::npos);
+}
+
+// The shrinker on a failure it can be sure of: the first cell_uvp trip of a long run with a
+// heavy discharge in the middle. The result still fails, and is shorter and smaller.
+TEST(Campaign, ShrinkKeepsTheFailureAndDropsTheRest) {
+  Draft d;
+  d.name = "shrink";
+  d.model = "JK-PB2A16S20P";
+  d.chemistry = "lfp";
+  d.cells = 16;
+  d.capacity_ah = 20;
+  d.soc = 30;
+  d.period_s = 0.5;
+  d.settings = {{"cell_ovp_delay", "3"}, {"balance_trigger_delta", "20"}};
+  d.faults = {{50.0, 10.0, "kind: cell_leak, cell: 2, a: 0.1"}};
+  d.steps = {{300.0, {"current_a: -2"}, {"emergency on"}, {}},
+             {600.0, {"current_a: -60"}, {}, {}},
+             {300.0, {"charger: {voltage_v: 54, current_a: 5}"}, {}, {}}};
+  const auto uvp_trip = [](const Draft& x) -> std::optional<double> {
+    const LoadedScenario l = parse_scenario(to_yaml(x), ".");
+    if (!l.scenario) return std::nullopt;
+    for (const auto& e : run_scenario(*l.scenario, l.settings).events) {
+      if (e.name == "cell_uvp" && e.state == "trip") return e.t_s;
+    }
+    return std::nullopt;
+  };
+  const auto before = uvp_trip(d);
+  ASSERT_TRUE(before);
+  const Draft small = shrink(d, uvp_trip);
+  const auto after = uvp_trip(small);
+  ASSERT_TRUE(after);
+  EXPECT_LT(small.duration_s(), d.duration_s());
+  EXPECT_LE(small.duration_s(), *after + 2.0);
+  EXPECT_TRUE(small.faults.empty());
+  EXPECT_TRUE(small.settings.empty());
+  EXPECT_EQ(small.steps.size(), 1u);
+  EXPECT_EQ(small.steps[0].world, std::vector<std::string>{"current_a: -60"});
+}
+
+TEST(Campaign, NumbersWriteBackExactly) {
+  EXPECT_EQ(number(12.5), "12.5");
+  EXPECT_EQ(number(3.0), "3");
+  EXPECT_EQ(number(-0.0001), "0");
+  EXPECT_EQ(number(-61.168), "-61.168");
+}
+
+}  // namespace
+}  // namespace softbms::sim::campaign

@@ -1,0 +1,371 @@
+#include "sim/scenario/invariants.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+#include "core/protect/protection_table.hpp"
+
+namespace softbms::sim {
+namespace {
+
+using core::Param;
+
+const core::ProtectionRow& protection(AlarmBit bit) {
+  return core::kProtections[*core::row_of(bit)];
+}
+
+bool alarm_up(const core::Snapshot& s, AlarmBit bit) {
+  return (s.alarms & core::alarm_mask(bit)) != 0;
+}
+
+int32_t limit_of(core::Limit l, const core::Settings& s) {
+  return l.param == core::kNoParam ? l.fixed : s.raw(l.param);
+}
+
+Milliseconds duration_of(core::Duration d, const core::Settings& s) {
+  if (d.param == core::kNoParam) return d.fixed;
+  const int32_t v = s.raw(d.param);
+  return core::info(d.param).unit == core::Unit::s ? Milliseconds(int64_t{v} * 1000)
+                                                   : Milliseconds(v);
+}
+
+// The watched quantity as the outside sees it in the Snapshot (nullopt: no valid source).
+std::optional<int32_t> watched(core::Watch w, const core::Snapshot& s) {
+  const bool cells = s.cell_count > 0;
+  std::optional<int32_t> hot;
+  std::optional<int32_t> cold;
+  for (std::size_t i = 1; i < core::kMaxTempSensors; ++i) {
+    if ((s.temp_present_mask & (1u << i)) == 0) continue;
+    const int32_t t = s.temp[i].count();
+    hot = hot ? std::max(*hot, t) : t;
+    cold = cold ? std::min(*cold, t) : t;
+  }
+  const int32_t amps = s.current.count();
+  switch (w) {
+    case core::Watch::cell_max:
+      return cells ? std::optional(s.cell_max.count()) : std::nullopt;
+    case core::Watch::cell_min:
+      return cells ? std::optional(s.cell_min.count()) : std::nullopt;
+    case core::Watch::pack:
+      return cells ? std::optional(s.pack_voltage.count()) : std::nullopt;
+    case core::Watch::charge_current:
+      return std::max(amps, 0);
+    case core::Watch::discharge_current:
+      return std::max(-amps, 0);
+    case core::Watch::battery_max:
+      return hot;
+    case core::Watch::battery_min:
+      return cold;
+    case core::Watch::mos_temp:
+      if ((s.temp_present_mask & 1u) == 0) return std::nullopt;
+      return s.temp[core::kMosSensor].count();
+    default:
+      return std::nullopt;
+  }
+}
+
+bool beyond(core::Trip t, int32_t value, int32_t limit) {
+  return t == core::Trip::above ? value > limit : value < limit;
+}
+bool back(core::Trip t, int32_t value, int32_t recovery) {
+  return t == core::Trip::above ? value < recovery : value > recovery;
+}
+
+bool emergency_on(const core::Snapshot& s) {
+  return s.emergency_remaining.count() > 0;
+}
+
+// Whether an active alarm keeps a FET off, from the protection table and the alarm bits.
+struct Blocked {
+  bool charge = false;
+  bool discharge = false;
+};
+Blocked blocked_by_alarms(const core::Snapshot& s) {
+  Blocked b;
+  const bool em = emergency_on(s);
+  for (const core::ProtectionRow& row : core::kProtections) {
+    if (!alarm_up(s, row.bit)) continue;
+    if (em && row.emergency == core::EmergencyRule::overrides) continue;
+    b.charge = b.charge || core::affects_charge(row.effect);
+    b.discharge = b.discharge || core::affects_discharge(row.effect);
+  }
+  return b;
+}
+
+// An NTC reads only within -40..125 C (core/measure/ntc.hpp); a probe beyond that reads as
+// faulty. A little margin: the probe lags the cell or board it sits on.
+constexpr double kNtcLowC = -39.0;
+constexpr double kNtcHighC = 124.0;
+
+// Whether the world (or the pack itself) has a cause now that can raise the row's alarm.
+bool fault_active(AlarmBit bit, const WorldState& w, const core::Snapshot& s,
+                  const core::Settings& settings, const PlantTruth& truth) {
+  const bool sensor =
+      std::any_of(w.sensor_fault.begin(), w.sensor_fault.end(), [](uint8_t f) { return f != 0; });
+  const bool stuck = w.charge_fet != Stuck::no || w.discharge_fet != Stuck::no;
+  switch (bit) {
+    case AlarmBit::cell_count_mismatch:
+      // A cell run down to nothing reads as no cell, as on a real board.
+      return w.open_leads != 0 || s.cell_count != settings.cells();
+    case AlarmBit::wire_resistance:
+      return w.open_leads != 0;
+    case AlarmBit::temp_sensor:
+      return sensor || truth.coldest_c < kNtcLowC || truth.hottest_c > kNtcHighC;
+    case AlarmBit::current_sensor:
+      return w.current_sensor_failed || stuck;
+    default:
+      return false;
+  }
+}
+
+// After its fault is gone, a fault input needs a measurement or two to read true again
+// (the wire test, the NTC filter) before the release hold starts.
+constexpr Milliseconds kFaultSettle{2000};
+
+struct CounterView {
+  const char* name;
+  int64_t (*get)(const core::Snapshot&);
+};
+// clang-format off
+constexpr CounterView kCounterViews[] = {
+  {"cycles", [](const core::Snapshot& s) { return int64_t{s.cycles}; }},
+  {"cycle_capacity", [](const core::Snapshot& s) { return int64_t{s.cycle_capacity.count()}; }},
+  {"runtime", [](const core::Snapshot& s) { return int64_t{s.runtime.count()}; }},
+  {"power_on_count", [](const core::Snapshot& s) { return int64_t{s.power_on_count}; }},
+  {"charged_energy", [](const core::Snapshot& s) { return int64_t{s.charged_energy.count()}; }},
+  {"discharged_energy", [](const core::Snapshot& s) { return int64_t{s.discharged_energy.count()}; }},
+};
+// clang-format on
+
+constexpr std::size_t row_of_kind(InvariantKind k) {
+  for (std::size_t i = 0; i < kInvariantCount; ++i) {
+    if (kInvariants[i].kind == k) return i;
+  }
+  return kInvariantCount;
+}
+static_assert(row_of_kind(InvariantKind::settings_survive_cut) < kInvariantCount);
+static_assert(row_of_kind(InvariantKind::counters_monotonic) < kInvariantCount);
+
+std::string fet_words(bool charge, bool discharge) {
+  return std::string("charge ") + (charge ? "on" : "off") + ", discharge " +
+         (discharge ? "on" : "off");
+}
+
+}  // namespace
+
+InvariantChecker::InvariantChecker(Milliseconds period) : period_(period) {}
+
+void InvariantChecker::fail(std::size_t i, Milliseconds now, std::string detail) {
+  ++count_;
+  if (failed_[i]) return;
+  failed_[i] = true;
+  first_.push_back({std::string(kInvariants[i].name), static_cast<double>(now.count()) / 1000.0,
+                    std::move(detail)});
+}
+
+bool InvariantChecker::overdue(std::size_t i, Milliseconds now, bool condition,
+                               Milliseconds allowance) {
+  Streak& st = streaks_[i];
+  if (!condition) {
+    st.on = false;
+    return false;
+  }
+  if (!st.on) {
+    st = Streak{true, now, allowance};
+    return false;
+  }
+  st.allowance = std::max(st.allowance, allowance);
+  return now - st.since > st.allowance + period_;
+}
+
+void InvariantChecker::counters_reset() {
+  have_previous_ = false;
+}
+
+void InvariantChecker::power_cut() {
+  powered_ = false;
+}
+
+void InvariantChecker::restored(Milliseconds now, const core::Settings& s,
+                                const core::Counters& c) {
+  powered_ = true;
+  for (Streak& st : streaks_) st.on = false;
+  have_last_settings_ = false;
+  constexpr std::size_t settings_row = row_of_kind(InvariantKind::settings_survive_cut);
+  if (!(s == acknowledged_)) {
+    std::string diff;
+    for (const core::ParamInfo& p : core::kParams) {
+      if (s.raw(p.id) != acknowledged_.raw(p.id)) {
+        diff += std::string(diff.empty() ? "" : ", ") + std::string(p.name) + " " +
+                std::to_string(s.raw(p.id)) + " instead of " +
+                std::to_string(acknowledged_.raw(p.id));
+      }
+    }
+    if (diff.empty()) diff = "chemistry or model differ";
+    fail(settings_row, now, "restored settings differ from the last acknowledged: " + diff);
+  }
+  constexpr std::size_t counters_row = row_of_kind(InvariantKind::counters_monotonic);
+  const struct {
+    const char* name;
+    int64_t was, is;
+  } checks[] = {
+      {"cycles", saved_counters_.cycles, c.cycles},
+      {"power_on_count", saved_counters_.power_on_count, c.power_on_count},
+      {"discharged", saved_counters_.discharged.count(), c.discharged.count()},
+      {"runtime", saved_counters_.runtime.count(), c.runtime.count()},
+      {"charged_energy", saved_counters_.charged.total.count(), c.charged.total.count()},
+      {"discharged_energy", saved_counters_.discharged_energy.total.count(),
+       c.discharged_energy.total.count()},
+  };
+  for (const auto& k : checks) {
+    if (k.is < k.was) {
+      fail(counters_row, now,
+           std::string(k.name) + " restored as " + std::to_string(k.is) + ", saved " +
+               std::to_string(k.was));
+    }
+  }
+  have_previous_ = false;
+}
+
+void InvariantChecker::after_tick(Milliseconds now, const core::Snapshot& s,
+                                  const core::Settings& settings, const WorldState& world,
+                                  const PlantTruth& truth) {
+  if (!powered_) return;
+  // A change of settings starts every delay and hold again: the core may measure them from
+  // the change, and the checker must not call that late.
+  if (have_last_settings_ && !(settings == last_settings_)) {
+    for (Streak& st : streaks_) st.on = false;
+  }
+  last_settings_ = settings;
+  have_last_settings_ = true;
+  for (std::size_t i = 0; i < kInvariantCount; ++i) check_row(i, now, s, settings, world, truth);
+  previous_ = s;
+  have_previous_ = true;
+}
+
+void InvariantChecker::check_row(std::size_t i, Milliseconds now, const core::Snapshot& s,
+                                 const core::Settings& settings, const WorldState& world,
+                                 const PlantTruth& truth) {
+  switch (kInvariants[i].kind) {
+    case InvariantKind::trips_in_time:
+      return check_trip(i, now, s, settings);
+    case InvariantKind::level_release:
+      return check_level_release(i, now, s, settings);
+    case InvariantKind::timed_release:
+      return check_timed_release(i, now, s, settings, world);
+    case InvariantKind::fault_release:
+      return check_fault_release(i, now, s, settings, world, truth);
+    case InvariantKind::fets_follow_alarms:
+      return check_fets(i, now, s, settings);
+    case InvariantKind::soc_in_range:
+      return check_soc(i, now, s);
+    case InvariantKind::counters_monotonic:
+      return check_counters(i, now, s);
+    case InvariantKind::settings_survive_cut:
+      return;  // judged in restored()
+  }
+}
+
+void InvariantChecker::check_trip(std::size_t i, Milliseconds now, const core::Snapshot& s,
+                                  const core::Settings& settings) {
+  const core::ProtectionRow& row = protection(kInvariants[i].alarm);
+  const auto value = watched(row.watch, s);
+  const bool enabled = row.enabled == core::kNoParam || settings.on(row.enabled);
+  const int32_t limit = limit_of(row.threshold, settings);
+  const bool out = enabled && value && beyond(row.trip, *value, limit);
+  if (!overdue(i, now, out, duration_of(row.delay, settings))) return;
+  if (emergency_on(s) && row.emergency == core::EmergencyRule::overrides) return;
+  const bool fet_on = (core::affects_charge(row.effect) && s.charge_fet) ||
+                      (core::affects_discharge(row.effect) && s.discharge_fet);
+  if (!fet_on) return;
+  fail(i, now,
+       std::string(row.name) + ": value " + std::to_string(*value) + " beyond " +
+           std::to_string(limit) + " for " + std::to_string((now - streaks_[i].since).count()) +
+           " ms (delay " + std::to_string(streaks_[i].allowance.count()) +
+           " ms) with the FET still on (" + fet_words(s.charge_fet, s.discharge_fet) + ")");
+}
+
+void InvariantChecker::check_level_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
+                                           const core::Settings& settings) {
+  const core::ProtectionRow& row = protection(kInvariants[i].alarm);
+  const auto value = watched(row.watch, s);
+  const int32_t recovery = limit_of(row.release.level, settings);
+  const bool clear = !value || back(row.trip, *value, recovery);
+  if (!overdue(i, now, alarm_up(s, row.bit) && clear, duration_of(row.release.after, settings)))
+    return;
+  fail(i, now,
+       std::string(row.name) + " still up " + std::to_string((now - streaks_[i].since).count()) +
+           " ms after the value (" + (value ? std::to_string(*value) : std::string("none")) +
+           ") went back past the recovery level " + std::to_string(recovery));
+}
+
+void InvariantChecker::check_timed_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
+                                           const core::Settings& settings,
+                                           const WorldState& world) {
+  const core::ProtectionRow& row = protection(kInvariants[i].alarm);
+  // A row that retries its release while the cause lasts (a short circuit) counts from the
+  // moment the cause is gone.
+  const bool cause_lasts = row.release_failed.has_value() && world.short_active;
+  if (!overdue(i, now, alarm_up(s, row.bit) && !cause_lasts,
+               duration_of(row.release.after, settings)))
+    return;
+  fail(i, now,
+       std::string(row.name) + " still up " + std::to_string((now - streaks_[i].since).count()) +
+           " ms after its trip (release time " + std::to_string(streaks_[i].allowance.count()) +
+           " ms)");
+}
+
+void InvariantChecker::check_fault_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
+                                           const core::Settings& settings, const WorldState& world,
+                                           const PlantTruth& truth) {
+  const core::ProtectionRow& row = protection(kInvariants[i].alarm);
+  if (fault_active(row.bit, world, s, settings, truth)) fault_seen_[i] = now;
+  const bool settled = now - fault_seen_[i] > kFaultSettle;
+  if (!overdue(i, now, alarm_up(s, row.bit) && settled, row.release.after.fixed)) return;
+  fail(i, now,
+       std::string(row.name) + " still up " + std::to_string((now - streaks_[i].since).count()) +
+           " ms after its fault was gone (and settled)");
+}
+
+void InvariantChecker::check_fets(std::size_t i, Milliseconds now, const core::Snapshot& s,
+                                  const core::Settings& settings) {
+  const bool on = s.power_state == core::PowerState::on;
+  const bool em = emergency_on(s);
+  const Blocked b = blocked_by_alarms(s);
+  const bool charge = on && (em || settings.on(Param::charge_enabled)) && !b.charge;
+  const bool discharge = on && (em || settings.on(Param::discharge_enabled)) && !b.discharge;
+  if (charge == s.charge_fet && discharge == s.discharge_fet) return;
+  fail(
+      i, now,
+      "FETs " + fet_words(s.charge_fet, s.discharge_fet) + ", the alarms (0x" +
+          [&] {
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%08x", s.alarms);
+            return std::string(buf);
+          }() +
+          "), switches and power state demand " + fet_words(charge, discharge));
+}
+
+void InvariantChecker::check_soc(std::size_t i, Milliseconds now, const core::Snapshot& s) {
+  if (s.soc_permille >= 0 && s.soc_permille <= 1000 && s.soc_percent <= 100) return;
+  fail(i, now,
+       "SOC " + std::to_string(s.soc_percent) + " % (" + std::to_string(s.soc_permille) +
+           " per mille)");
+}
+
+void InvariantChecker::check_counters(std::size_t i, Milliseconds now, const core::Snapshot& s) {
+  if (!have_previous_) return;
+  for (const CounterView& c : kCounterViews) {
+    const int64_t was = c.get(previous_);
+    const int64_t is = c.get(s);
+    if (is < was) {
+      fail(i, now,
+           std::string(c.name) + " went down from " + std::to_string(was) + " to " +
+               std::to_string(is));
+      return;
+    }
+  }
+}
+
+}  // namespace softbms::sim
