@@ -51,6 +51,11 @@ struct PackConfig {
   double shunt_resistance_mohm = 0.1;
   double body_diode_drop_v = 0.7;
   double terminal_sense_ohm = 100e3;  // P+/P- divider: defines the terminal with nothing connected
+  // An inverter's input capacitors across P+/P- (0 = none) and their series resistance (ESR and
+  // the DC cables); the board's precharge resistor around the discharge FET.
+  double load_capacitance_mf = 0.0;
+  double load_capacitor_mohm = 20.0;
+  double precharge_ohm = 20.0;
 
   // Board (heatsink with the MOS sensor) and its own consumption, drawn from the cells.
   double board_heat_capacity_j_per_k = 150.0;

@@ -120,8 +120,12 @@ Done VirtualDevice::load_and_build() {
   settings.set_raw(core::Param::device_address, config_.address);
   const double soc =
       config_.soc.value_or(r.counters.ok() ? remembered_soc(stored->counters()) : 0.5);
-  sim_ = std::make_unique<sim::ClosedLoop>(sim::pack_for(settings, soc, config_.seed),
-                                           make_world(config_.world, settings), settings,
+  // The wiring is the pack's (run --cells), not the board's cell_count setting: a cell_count
+  // changed later (and stored) configures the board, it does not rewire the pack, so a board set
+  // for another count than wired reports the mismatch as a real one does.
+  sim::PackConfig pack = sim::pack_for(settings, soc, config_.seed);
+  pack.cells = config_.settings.cells();
+  sim_ = std::make_unique<sim::ClosedLoop>(pack, make_world(config_.world, settings), settings,
                                            config_.period);
 
   // The loop booted a fresh core; give it what was stored and boot it again with the wall
