@@ -138,7 +138,9 @@ nlohmann::json state_payload(const core::Snapshot& s, int64_t unix_ms) {
 std::string result_payload(bool ok, std::string_view reason) {
   nlohmann::json j = {{"ok", ok}};
   if (!ok) j["reason"] = reason;
-  return j.dump();
+  // The reason quotes the topic's key, which a hostile client chose: bytes that are not UTF-8
+  // become U+FFFD instead of an exception that would end the process (found by fuzzing).
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace softbms::host::mqtt

@@ -287,6 +287,18 @@ TEST(MqttCommands, junk_payload_and_unknown_key_change_nothing) {
   EXPECT_EQ(spy.calls, 0);
 }
 
+// Found by mqtt_command_fuzz: a key that is not UTF-8 ended the process (the JSON of the result
+// threw). It is refused like any unknown key, and the reason stays valid JSON.
+TEST(MqttCommands, a_key_that_is_not_utf8_is_refused_without_a_crash) {
+  SinkSpy spy;
+  const std::string key = "chargarge_ot5>\xb5";
+  const auto msg = handle_command(context().topics, lfp16(), {true, true}, key, "", spy.sink());
+  const auto j = nlohmann::json::parse(msg.payload);
+  EXPECT_EQ(j["ok"], false);
+  EXPECT_NE(j["reason"].get<std::string>().find("\xef\xbf\xbd"), std::string::npos) << msg.payload;
+  EXPECT_EQ(spy.calls, 0);
+}
+
 TEST(MqttCommands, a_setting_the_core_rejects_comes_back_with_field_and_rule) {
   core::Settings settings = lfp16();
   const CommandSink sink = [&](const core::Command& c) {
