@@ -335,7 +335,7 @@ namespace {
 TEST(MqttDiscovery, number_entities_use_the_models_ranges) {
   const auto b2a = core::Settings::preset(core::Chemistry::lfp, core::ModelId::jk_b2a8s20p, 8);
   const auto list = command_entities(b2a);
-  const Entity* ocp = find(list, "charge_ocp_current", Component::number);
+  const Entity* ocp = find(list, "max_charge_current", Component::number);
   ASSERT_NE(ocp, nullptr);
   EXPECT_EQ(ocp->min, 10000);
   EXPECT_EQ(ocp->max, 200000);
