@@ -46,17 +46,21 @@ firmware: deps-test
 	scripts/firmware-size $(BUILD)/firmware/firmware/softbms-firmware.elf
 
 FUZZ_SECONDS ?= 300
-# The parsers outside protocols/jk (fuzz/CMakeLists.txt; docs/reliability.md).
+# The parsers outside protocols/jk (fuzz/CMakeLists.txt, host/web/fuzz, host/estimate/fuzz;
+# docs/reliability.md and docs/security.md).
 FUZZ_TARGETS := pylon_rs485_fuzz can_fuzz slcan_fuzz keepalive_fuzz state_store_fuzz \
-  scenario_yaml_fuzz mqtt_command_fuzz cli_args_fuzz
+  scenario_yaml_fuzz mqtt_command_fuzz cli_args_fuzz \
+  web_http_fuzz web_request_gate_fuzz web_login_body_fuzz web_switch_body_fuzz web_emergency_body_fuzz \
+  web_factory_reset_body_fuzz web_settings_body_fuzz web_history_query_fuzz \
+  estimate_log_fuzz
 fuzz-build: deps-test
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)/fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DSOFTBMS_FUZZ=ON -DSOFTBMS_PARTS="protocols;sim;host" \
+	  -DSOFTBMS_FUZZ=ON -DSOFTBMS_PARTS="protocols;sim;host" -DSOFTBMS_WEB_UI=OFF \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
 	cmake --build $(BUILD)/fuzz -j $(JOBS) --target jk_frame_fuzz jk_ble_command_fuzz jk_nw_fuzz jk_modbus_fuzz \
 	  $(FUZZ_TARGETS)
 
-# Each decoder's fuzz target for FUZZ_SECONDS (5 s in `make test`, 300 s by default here).
+# Each parser's fuzz target for FUZZ_SECONDS (5 s in `make test`, 300 s by default here).
 fuzz: fuzz-build
 	scripts/run-fuzz $(BUILD)/fuzz $(FUZZ_SECONDS)
 

@@ -39,6 +39,7 @@ int cmd_monitor(const Args& args, Io io);
 int cmd_password(const Args& args, Io io);
 int cmd_history(const Args& args, Io io);
 int cmd_sim(const Args& args, Io io);
+int cmd_estimate(const Args& args, Io io);
 int cmd_campaign(const Args& args, Io io);
 int cmd_status(const Args& args, Io io);
 int cmd_cells(const Args& args, Io io);

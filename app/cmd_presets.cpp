@@ -1,5 +1,6 @@
-// softbms presets: the one-click Li-ion / LiFePO4 / LTO parameter sets (manual appendix), and
-// softbms models: the boards and what each accepts.
+// softbms presets: the one-click Li-ion / LiFePO4 / LTO parameter sets of a model (the B2A8S20P
+// manual's appendix; the BD4A24S-12P guide's values on that board), the chemistries it supports
+// only; and softbms models: the boards and what each accepts.
 #include <ostream>
 
 #include "app/cli.hpp"
@@ -12,26 +13,33 @@ int cmd_presets(const Args& args, Io io) {
   const auto base = settings_from_options(args, io);
   if (!base) return kUsage;
   nlohmann::json out = nlohmann::json::object();
-  for (std::size_t c = 0; c < core::kChemistryCount; ++c) {
-    const auto chem = static_cast<core::Chemistry>(c);
-    const auto s = core::Settings::preset(chem, base->model_id(), base->cells());
+  const auto chemistries = host::model_chemistries(base->model_id());
+  for (const core::Chemistry chem : chemistries) {
+    const auto s = host::model_preset(chem, *base);
     nlohmann::json values = nlohmann::json::object();
     for (const auto& row : core::kParams) {
       if ((row.flags & (core::kKeepOnPreset | core::kSwitch)) != 0) continue;
       values[std::string(row.name)] = host::display_json(row.id, s.raw(row.id));
     }
-    out[std::string(core::kChemistryNames[c])] = values;
+    out[std::string(core::kChemistryNames[static_cast<std::size_t>(chem)])] = values;
   }
   if (args.flag("json")) {
     io.out << out.dump(2) << "\n";
     return kOk;
   }
-  io.out << pad("parameter", 26) << pad("unit", 6) << pad("li-ion", 10) << pad("lfp", 10) << "lto\n";
+  io.out << pad("parameter", 26) << pad("unit", 6);
+  for (const core::Chemistry c : chemistries)
+    io.out << pad(core::kChemistryNames[static_cast<std::size_t>(c)], 10);
+  io.out << "\n";
   for (const auto& row : core::kParams) {
     const std::string name(row.name);
-    if (!out["lfp"].contains(name)) continue;
-    io.out << pad(row.name, 26) << pad(core::unit_info(row.unit).symbol, 6) << pad(out["li-ion"][name].dump(), 10)
-           << pad(out["lfp"][name].dump(), 10) << out["lto"][name].dump() << "\n";
+    if (!out.begin()->contains(name)) continue;
+    io.out << pad(row.name, 26) << pad(core::unit_info(row.unit).symbol, 6);
+    for (const core::Chemistry c : chemistries) {
+      io.out << pad(
+          out[std::string(core::kChemistryNames[static_cast<std::size_t>(c)])][name].dump(), 10);
+    }
+    io.out << "\n";
   }
   return kOk;
 }

@@ -18,15 +18,33 @@ int list(const Args& args, Io io) {
     io.out << all.dump(2) << "\n";
     return kOk;
   }
-  io.out << pad("name", 26) << pad("unit", 6) << pad("min", 10) << pad("max", 12)
-         << pad("li-ion", 10) << pad("lfp", 10) << pad("lto", 10) << "description\n";
+  const auto chemistries = host::model_chemistries(settings->model_id());
+  io.out << pad("name", 26) << pad("unit", 6) << pad("min", 10) << pad("max", 12);
+  for (const core::Chemistry c : chemistries)
+    io.out << pad(core::kChemistryNames[static_cast<std::size_t>(c)], 10);
+  io.out << "description\n";
   for (const auto& row : core::kParams) {
     const auto j = host::param_json(row, *settings);
-    const auto num = [](const nlohmann::json& v) { return v.dump(); };
-    io.out << pad(row.name, 26) << pad(core::unit_info(row.unit).symbol, 6)
-           << pad(num(j["min"]), 10) << pad(num(j["max"]), 12)
-           << pad(num(j["defaults"]["li-ion"]), 10) << pad(num(j["defaults"]["lfp"]), 10)
-           << pad(num(j["defaults"]["lto"]), 10) << row.help << "\n";
+    // A range that depends on the chemistry shows as "3/4" (li-ion/lfp), in column order.
+    const auto bound = [&](std::size_t i) {
+      if (!j.contains("range_by_chemistry")) return j[i == 0 ? "min" : "max"].dump();
+      std::string out;
+      for (const core::Chemistry c : chemistries) {
+        out += (out.empty() ? "" : "/") +
+               j["range_by_chemistry"]
+                [std::string(core::kChemistryNames[static_cast<std::size_t>(c)])][i]
+                    .dump();
+      }
+      return out;
+    };
+    io.out << pad(row.name, 26) << pad(core::unit_info(row.unit).symbol, 6) << pad(bound(0), 10)
+           << pad(bound(1), 12);
+    for (const core::Chemistry c : chemistries) {
+      io.out << pad(
+          j["defaults"][std::string(core::kChemistryNames[static_cast<std::size_t>(c)])].dump(),
+          10);
+    }
+    io.out << row.help << "\n";
   }
   return kOk;
 }

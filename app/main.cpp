@@ -24,6 +24,7 @@ constexpr std::array kSubcommands = {
     Subcommand{"monitor", cmd_monitor, "a real board served like run: dashboard, /metrics, MQTT, history (-p PORT [--http ADDR:PORT])"},
     Subcommand{"password", cmd_password, "change the settings password of a state dir (--settings [--name NAME])"},
     Subcommand{"sim", cmd_sim, "run a scenario on the simulated pack (SCENARIO.yaml [--out DIR] [--json] [--seed N])"},
+    Subcommand{"estimate", cmd_estimate, "SOC of a logged pack, offline (--input LOG.csv [--chemistry C] [--capacity-ah AH] [--cells N] [--json])"},
     Subcommand{"campaign", cmd_campaign, "random scenarios with the safety invariants checked every tick ([--runs N] [--seed S] [--jobs J] [--shard K/M] [--out DIR]; merge DIR...)"},
     Subcommand{"history", cmd_history, "export the stored history as CSV (export --db PATH [--from T] [--to T] [--series a,b] [--resolution raw|1m|15m])"},
     Subcommand{"presets", cmd_presets, "chemistry presets: Li-ion, LiFePO4, LTO ([--json])"},

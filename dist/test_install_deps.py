@@ -47,29 +47,26 @@ class ProbeScript(unittest.TestCase):
         return subprocess.run([SCRIPT, "--check", set_name], env=env, capture_output=True, text=True,
                               timeout=400)
 
-    def test_a_missing_npm_and_an_old_node_name_their_packages(self):
-        out = self.check("run", self.path_without({"npm"}, fake_node="v19.9.0"))
+    def test_missing_tools_and_an_old_node_name_their_packages(self):
+        # One run of the whole test set (each run compiles every probe: minutes on a busy machine).
+        out = self.check("test", self.path_without({"npm", "mbpoll", "promtool"}, fake_node="v19.9.0"))
         self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
         self.assertIn("FAIL  npm (npm not found): install the Debian package npm", out.stdout)
+        self.assertIn("FAIL  mbpoll (mbpoll not found): install the Debian package mbpoll", out.stdout)
+        self.assertIn("FAIL  promtool (promtool not found): install the Debian package prometheus", out.stdout)
         # Node 19 is outside vite's "^18.0.0 || >=20.0.0": the message says who needs what.
         self.assertIn("FAIL  node v19.9.0 does not meet the engines of web/package-lock.json", out.stdout)
         self.assertIn("tinypool, vite, vite-node, vitest need(s) node ^18.0.0 || >=20.0.0", out.stdout)
-        self.assertIn("install-deps: missing Debian packages: nodejs npm", out.stdout)
+        self.assertIn("install-deps: missing Debian packages: nodejs npm mbpoll prometheus", out.stdout)
+        # What is there still passes.
         self.assertIn("ok    g++ builds C++20", out.stdout)
+        self.assertIn("ok    arm-none-eabi-g++ with the C++ library <array>", out.stdout)
 
     def test_debian_12_node_meets_the_lock_file(self):
         out = self.check("run", self.path_without(set(), fake_node="v18.20.4"))
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("ok    node v18.20.4 meets the engines of web/package-lock.json", out.stdout)
         self.assertIn("everything 'run' needs works", out.stdout)
-
-    def test_the_test_set_names_the_package_of_a_missing_tool(self):
-        out = self.check("test", self.path_without({"mbpoll", "promtool"}))
-        self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
-        self.assertIn("FAIL  mbpoll (mbpoll not found): install the Debian package mbpoll", out.stdout)
-        self.assertIn("FAIL  promtool (promtool not found): install the Debian package prometheus", out.stdout)
-        self.assertIn("install-deps: missing Debian packages: mbpoll prometheus", out.stdout)
-        self.assertIn("ok    arm-none-eabi-g++ with the C++ library <array>", out.stdout)
 
     def test_a_wrong_argument_is_refused_with_the_usage(self):
         out = subprocess.run([SCRIPT, "--check", "everything"], capture_output=True, text=True, timeout=60)

@@ -1,6 +1,6 @@
 // Cell chemistries of the plant: the OCV table and the equivalent-circuit parameters of one
 // cell, per chemistry. Sources and assumptions are in docs/simulator.md and
-// /work/shared/reference/battery-models.md (§1.2 OCV tables, §1.3 hysteresis, §1.4 R and tau).
+// the cell-model sources of docs/references.md ([PYBAMM], [PLETT], [LIBRESOLAR]).
 #pragma once
 
 #include <array>

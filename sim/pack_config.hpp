@@ -51,11 +51,16 @@ struct PackConfig {
   double shunt_resistance_mohm = 0.1;
   double body_diode_drop_v = 0.7;
   double terminal_sense_ohm = 100e3;  // P+/P- divider: defines the terminal with nothing connected
+  // An inverter's input capacitors across P+/P- (0 = none) and their series resistance (ESR and
+  // the DC cables); the board's precharge resistor around the discharge FET.
+  double load_capacitance_mf = 0.0;
+  double load_capacitor_mohm = 20.0;
+  double precharge_ohm = 20.0;
 
   // Board (heatsink with the MOS sensor) and its own consumption, drawn from the cells.
   double board_heat_capacity_j_per_k = 150.0;
   double board_to_ambient_w_per_k = 0.4;
-  double board_awake_ma = 25.0;  // seed 002: 25 mA at 40 V while balancing
+  double board_awake_ma = 25.0;  // [M-B2A]: 25 mA at 40 V while balancing
   double board_sleep_ma = 0.5;
 
   // Energy-transfer balancer.
@@ -76,7 +81,7 @@ struct PackConfig {
   double shunt_noise_a = 0.03;
   double shunt_lsb_a = 0.01;
 
-  // NTC 10 kOhm at 25 °C (seed 004), beta 3950 K, first-order lag to the body it sits on.
+  // NTC 10 kOhm at 25 °C ([M-PB]), beta 3950 K, first-order lag to the body it sits on.
   double ntc_r25_ohm = 10000.0;
   double ntc_beta_k = 3950.0;
   double battery_ntc_tau_s = 20.0;

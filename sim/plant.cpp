@@ -90,7 +90,12 @@ void Plant::prepare(const core::Outputs& out, double t_s, Sub& s) {
   apply_balancer(out, s.world, awake_);
 
   const Thevenin th = pack_.thevenin();
-  heater_a_ = awake_ && out.heater && heater_ohm_ > 0 ? th.e_v / heater_ohm_ : 0.0;
+  // The heating film takes its power from the charger when one is present ([M-BD4A] heating
+  // film, [M-PB] P10): it then hangs on the terminals, the charger feeds it and the cells do
+  // not. Without a charger it runs from the cells, past the shunt.
+  const bool heat = awake_ && out.heater && heater_ohm_ > 0;
+  const bool from_charger = heat && s.world.charger_present;
+  heater_a_ = heat && !from_charger ? th.e_v / heater_ohm_ : 0.0;
   const double board_a =
       powered ? (awake_ ? config_.board_awake_ma : config_.board_sleep_ma) / 1000.0 : 0.0;
   s.aux_a = heater_a_ + board_a;
@@ -98,12 +103,17 @@ void Plant::prepare(const core::Outputs& out, double t_s, Sub& s) {
   s.bal_loss_w = bal_v_src_ * bal_src_a_ - bal_v_sink_ * bal_sink_a_;
   s.path.string_v = th.e_v - th.r_ohm * s.aux_a;
   s.path.string_ohm = th.r_ohm;
-  s.path.shunt_ohm = config_.shunt_resistance_mohm * 1e-3;
+  s.path.shunt_ohm = config_.shunt_resistance_mohm * 1e-3 + s.world.terminal_ohm;
   s.path.fet_ohm = config_.fet_on_resistance_mohm * 1e-3;
   s.path.diode_v = config_.body_diode_drop_v;
   s.path.sense_ohm = config_.terminal_sense_ohm;
   s.path.fets = fets_;
-  s.op = solve_operating_point(s.path, demand(s.world, th.e_v));
+  s.path.precharge_ohm = awake_ && out.precharge ? config_.precharge_ohm : 0.0;
+  s.demand = demand(s.world, th.e_v);
+  if (from_charger) s.demand.siemens += 1.0 / heater_ohm_;
+  s.op = solve_operating_point(s.path, s.demand);
+  if (from_charger) heater_a_ = s.op.terminal_v / heater_ohm_;
+  s.board_a = board_a;
 }
 
 // The balancer takes I from the source cell and delivers efficiency * P_source into the sink
@@ -146,6 +156,10 @@ Demand Plant::demand(const WorldState& world, double string_v) const {
   d.source_a = std::max(-amps, 0.0);
   d.compliance_v = pack_.cells() * pack_.model().ocv_above_v;
   d.siemens = world.load_siemens + world.short_siemens;
+  if (config_.load_capacitance_mf > 0.0) {
+    d.cap_siemens = 1.0 / std::max(config_.load_capacitor_mohm * 1e-3, 1e-6);
+    d.cap_v = cap_v_;
+  }
   return d;
 }
 
@@ -158,8 +172,10 @@ void Plant::advance(const Sub& s, int64_t dt_us) {
   const double heater_w = heater_a_ * heater_a_ * heater_ohm_;
   pack_.advance({series_a_, s.world.ambient_c, heater_w / pack_.cells()}, dt);
   pack_.refresh_voltages();  // read twice before the next advance: the sensors, the next solve
+  charge_capacitor(s, dt);
 
-  const double fet_w = fet_heat_w(s.path, pack_a_);
+  // A loose main terminal heats the busbar the board's MOS sensor sits on.
+  const double fet_w = fet_heat_w(s.path, pack_a_) + pack_a_ * pack_a_ * s.world.terminal_ohm;
   const double board_w = fet_w + s.bal_loss_w + s.board_w;
   const double g = config_.board_to_ambient_w_per_k;
   const double target = s.world.ambient_c + board_w / g;
@@ -185,7 +201,29 @@ void Plant::advance(const Sub& s, int64_t dt_us) {
   t.balancer_loss_wh += s.bal_loss_w * dt_h;
   t.heater_wh += heater_w * dt_h;
   t.fet_heat_wh += fet_w * dt_h;
-  t.board_ah += (s.aux_a - heater_a_) * dt_h;
+  t.board_ah += s.board_a * dt_h;
+}
+
+// The capacitors see the rest of the circuit as a source that is linear around the operating
+// point: the current into them at cap_v and 1 mV above (close enough that no FET knee or diode
+// lies between, far enough above rounding) gives its voltage and conductance,
+// and the capacitor voltage moves exactly (exponentially) towards it. The time constant of an
+// inrush is tens of microseconds, so an explicit step would ring.
+void Plant::charge_capacitor(const Sub& s, double dt_s) {
+  if (s.demand.cap_siemens <= 0.0) return;
+  const double farad = config_.load_capacitance_mf * 1e-3;
+  const double i1 = (s.op.terminal_v - s.demand.cap_v) * s.demand.cap_siemens;
+  Demand up = s.demand;
+  constexpr double kProbeV = 1e-3;
+  up.cap_v += kProbeV;
+  const double i2 = (solve_operating_point(s.path, up).terminal_v - up.cap_v) * up.cap_siemens;
+  const double g = (i1 - i2) / kProbeV;  // A per V: > 0, the source sags as the capacitors fill
+  if (g <= 1e-12) {
+    cap_v_ += i1 * dt_s / farad;
+    return;
+  }
+  const double target = s.demand.cap_v + i1 / g;
+  cap_v_ = target + (s.demand.cap_v - target) * std::exp(-dt_s * g / farad);
 }
 
 core::Measurements Plant::measure(const WorldState& world) {
@@ -197,6 +235,7 @@ core::Measurements Plant::measure(const WorldState& world) {
   m.heater_current = Milliamps(milli(heater_a_));
   m.charge_fet_readback = fets_.charge;
   m.discharge_fet_readback = fets_.discharge;
+  m.button = world.button;
   return m;
 }
 

@@ -60,13 +60,17 @@ class Plant {
   [[nodiscard]] double balancer_source_a() const { return bal_src_a_; }
   [[nodiscard]] double balancer_sink_a() const { return bal_sink_a_; }
   [[nodiscard]] double heater_a() const { return heater_a_; }
+  [[nodiscard]] double load_capacitor_v() const { return cap_v_; }
 
  private:
   struct Sub {
     WorldState world;
     PathParams path;
+    Demand demand;
     OperatingPoint op;
-    double aux_a = 0.0;  // heater and board, drawn from the cells past the shunt
+    double aux_a =
+        0.0;  // heater (without a charger) and board, drawn from the cells past the shunt
+    double board_a = 0.0;
     double bal_loss_w = 0.0;
     double board_w = 0.0;
   };
@@ -75,6 +79,7 @@ class Plant {
   void apply_balancer(const core::Outputs& out, const WorldState& world, bool awake);
   Demand demand(const WorldState& world, double string_v) const;
   void advance(const Sub& s, int64_t dt_us);
+  void charge_capacitor(const Sub& s, double dt_s);
   core::Measurements measure(const WorldState& world);
 
   PackConfig config_;
@@ -94,6 +99,7 @@ class Plant {
   double bal_v_src_ = 0.0;
   double bal_v_sink_ = 0.0;
   double heater_ohm_ = 0.0;
+  double cap_v_ = 0.0;        // the load capacitors' voltage
   double board_dt_s_ = -1.0;  // the step board_decay_ is for
   double board_decay_ = 1.0;
   FetState fets_;

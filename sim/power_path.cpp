@@ -38,6 +38,7 @@ double world_current(const Demand& d, double v) {
   in += d.source_a * std::clamp((d.compliance_v - v) / kKneeV, 0.0, 1.0);
   in -= d.sink_a * std::clamp(v / kKneeV, 0.0, 1.0);
   in -= d.siemens * v;
+  in -= d.cap_siemens * (v - d.cap_v);
   return in;
 }
 
@@ -69,7 +70,7 @@ Kinks kinks(const PathParams& p, const Demand& d, double lo, double hi) {
   Kinks k;
   const Knees n = knees(p);
   if (p.fets.charge) k.add(n.charge_v, lo, hi);
-  if (p.fets.discharge) k.add(n.discharge_v, lo, hi);
+  if (p.fets.discharge || p.precharge_ohm > 0.0) k.add(n.discharge_v, lo, hi);
   if (d.charger) {
     k.add(d.charger_v, lo, hi);
     k.add(d.charger_v - d.charger_a * d.charger_ohm, lo, hi);
@@ -94,11 +95,16 @@ FetState conducting_fets(const core::Outputs& out, const WorldState& world, bool
 
 double path_current(const PathParams& p, double terminal_v) {
   const Knees k = knees(p);
+  // The precharge resistor bypasses the discharge FET (the charge FET's channel or diode is in
+  // series, as for discharging); it matters only while the discharge channel is open.
+  const double pre = p.precharge_ohm > 0.0 && !p.fets.discharge && terminal_v < k.discharge_v
+                         ? (terminal_v - k.discharge_v) / (k.discharge_ohm + p.precharge_ohm)
+                         : 0.0;
   if (p.fets.charge && terminal_v > k.charge_v) return (terminal_v - k.charge_v) / k.charge_ohm;
   if (p.fets.discharge && terminal_v < k.discharge_v) {
     return (terminal_v - k.discharge_v) / k.discharge_ohm;
   }
-  return 0.0;
+  return pre;
 }
 
 OperatingPoint solve_operating_point(const PathParams& p, const Demand& d) {

@@ -26,6 +26,9 @@ struct PathParams {
   double diode_v = 0.0;
   double sense_ohm = 1e5;  // the board's P+/P- divider
   FetState fets;
+  // The precharge path: a resistor from the string to P+/P- around the discharge FET, switched
+  // by Outputs::precharge (0 = no path).
+  double precharge_ohm = 0.0;
 };
 
 // What the outside world asks, reduced to a few monotonic elements.
@@ -38,6 +41,10 @@ struct Demand {
   double source_a = 0.0;       // regeneration pushed in (+), fading to 0 at compliance_v
   double compliance_v = 0.0;
   double siemens = 0.0;  // resistive loads and shorts
+  // A capacitor across the terminals (an inverter's input capacitance) at cap_v, through its
+  // series resistance: takes (v - cap_v) * cap_siemens (0 = none).
+  double cap_siemens = 0.0;
+  double cap_v = 0.0;
 };
 
 struct OperatingPoint {

@@ -93,7 +93,7 @@ void Sensors::read(const Pack& pack, const SensedTruth& truth, const WorldState&
   const auto n = static_cast<std::size_t>(cells_);
   std::array<double, kNoisePerStep> noise;
   noise_.fill_fast_normal(std::span(noise).first(2 * n + 1));
-  read_cells(pack, truth, world.open_leads, std::span(noise).first(n), m);
+  read_cells(pack, truth, world, std::span(noise).first(n), m);
   read_current(truth, world, noise[2 * n], m);
   read_ntcs(world, m);
   read_wires(world.open_leads, std::span(noise).subspan(n, n), m);
@@ -101,11 +101,11 @@ void Sensors::read(const Pack& pack, const SensedTruth& truth, const WorldState&
 
 // The ADC measures lead-to-lead. A floating (open) lead is pulled to the nearest connected lead
 // below it, so the cell under it reads 0 V and the cell above reads both cells.
-void Sensors::read_cells(const Pack& pack, const SensedTruth& truth, uint64_t open_leads,
+void Sensors::read_cells(const Pack& pack, const SensedTruth& truth, const WorldState& world,
                          std::span<const double> noise, core::Measurements& m) {
   std::array<double, kMaxSimCells> cell_v{};
   pack.voltages_v(truth.series_a, config_.adc_sees_balancing, cell_v);
-  if (open_leads != 0) leads_to_cells(open_leads, cell_v);
+  if (world.open_leads != 0 || world.leads_remapped) leads_to_cells(world, cell_v);
   const double noise_v = config_.adc_noise_mv * 1e-3;
   for (int k = 0; k < cells_; ++k) {
     const double v = cell_v[k] * adc_gain_[k] + adc_offset_v_[k] + noise[k] * noise_v;
@@ -116,12 +116,21 @@ void Sensors::read_cells(const Pack& pack, const SensedTruth& truth, uint64_t op
 
 // What the ADC sees between taps when leads are open: a floating lead sits at the connected lead
 // below it, so the cells are differences of the tap voltages.
-void Sensors::leads_to_cells(uint64_t open_leads, std::span<double, kMaxSimCells> cell_v) const {
-  std::array<double, kMaxSimCells + 1> tap{};
+// A lead on another node (swapped, moved) reads that node's voltage; a cell whose upper lead
+// sits below its lower one reads negative, which the ADC shows as 0.
+void Sensors::leads_to_cells(const WorldState& world,
+                             std::span<double, kMaxSimCells> cell_v) const {
+  const uint64_t open_leads = world.open_leads;
+  std::array<double, kMaxSimCells + 1> node{};
   double sum = 0.0;
   for (int k = 0; k < cells_; ++k) {
     sum += cell_v[k];
-    tap[k + 1] = sum;
+    node[k + 1] = sum;
+  }
+  std::array<double, kMaxSimCells + 1> tap = node;
+  for (int j = 0; j <= cells_; ++j) {
+    const int to = world.lead_node[static_cast<std::size_t>(j)] - 1;
+    if (to >= 0 && to <= cells_) tap[j] = node[to];
   }
   if (lead_open(open_leads, 0)) tap[0] = tap[1];
   for (int j = 1; j <= cells_; ++j) {

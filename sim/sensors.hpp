@@ -47,9 +47,9 @@ class Sensors {
   // Normal draws per step: one per cell ADC channel, one per wire test, one for the shunt.
   static constexpr std::size_t kNoisePerStep = 2 * kMaxSimCells + 1;
 
-  void read_cells(const Pack& pack, const SensedTruth& truth, uint64_t open_leads,
+  void read_cells(const Pack& pack, const SensedTruth& truth, const WorldState& world,
                   std::span<const double> noise, core::Measurements& m);
-  void leads_to_cells(uint64_t open_leads, std::span<double, kMaxSimCells> cell_v) const;
+  void leads_to_cells(const WorldState& world, std::span<double, kMaxSimCells> cell_v) const;
   void read_wires(uint64_t open_leads, std::span<const double> noise, core::Measurements& m);
   void read_ntcs(const WorldState& world, core::Measurements& m);
   double ntc_reading_ohms(std::size_t j);

@@ -74,6 +74,18 @@ void apply_fault(const Fault& f, WorldState& s) {
       s.current_sensor_failed = true;
       s.current_sensor_a = f.value;
       break;
+    case FaultKind::leads_swapped:
+    case FaultKind::lead_moved: {
+      const auto to = static_cast<std::size_t>(std::max(f.value, 0.0));
+      if (idx >= s.lead_node.size() || to >= s.lead_node.size()) break;
+      s.lead_node[idx] = static_cast<uint8_t>(to + 1);
+      if (f.kind == FaultKind::leads_swapped) s.lead_node[to] = static_cast<uint8_t>(idx + 1);
+      s.leads_remapped = true;
+      break;
+    }
+    case FaultKind::loose_terminal:
+      s.terminal_ohm += std::max(f.value, 0.0);
+      break;
   }
 }
 
@@ -163,6 +175,7 @@ WorldState World::at(double t_s) const {
   for (const auto& f : faults_) {
     if (active(f.start_s, f.end_s, t_s)) apply_fault(f, s);
   }
+  for (const auto& p : presses_) s.button = s.button || active(p.start_s, p.end_s, t_s);
   if (inverter_ && active(inverter_->start_s, inverter_->end_s, t_s)) {
     s.inverter = inverter_flow(t_s);
     apply_inverter(s.inverter, s);
@@ -179,6 +192,7 @@ double World::next_change_after(double t_s) const {
   for (const auto& c : chargers_) consider(c.start_s, c.end_s);
   for (const auto& l : loads_) consider(l.start_s, l.end_s);
   for (const auto& f : faults_) consider(f.start_s, f.end_s);
+  for (const auto& p : presses_) consider(p.start_s, p.end_s);
   if (inverter_) consider(inverter_->start_s, inverter_->end_s);
   return next;
 }

@@ -47,6 +47,10 @@ enum class FaultKind : uint8_t {
   sensor_short,       // index = temperature input: reads a few Ohm (shorted)
   fet_stuck,          // index 0 = charge FET, 1 = discharge FET; value 1 = stuck on, 0 = stuck off
   current_sensor,     // the shunt amplifier fails: the reading is value (A, + = charge)
+  // Wiring faults the manuals warn about ([M-B2A] 5.4, [M-BD4A] installation precautions):
+  leads_swapped,   // balance leads index and value (0..n) change places (adjacent: a cell reversed)
+  lead_moved,      // balance lead index sits on the node of lead value (a lead on the wrong cell)
+  loose_terminal,  // value Ohm in the main current path at a terminal: it heats the board
 };
 
 struct Fault {
@@ -116,6 +120,10 @@ struct WorldState {
   bool short_active = false;
   double short_siemens = 0.0;
   uint64_t open_leads = 0;  // bit j = lead j open
+  // lead_node[j] = 1 + the node lead j touches (0 = its own node); remapped = any is set.
+  std::array<uint8_t, kMaxSimCells + 1> lead_node{};
+  bool leads_remapped = false;
+  double terminal_ohm = 0.0;  // loose main terminals
   std::array<double, kMaxSimCells> leak_a{};
   std::array<uint8_t, 6> sensor_fault{};  // 0 none, 1 open, 2 shorted
   Stuck charge_fet = Stuck::no;
@@ -123,6 +131,7 @@ struct WorldState {
   bool current_sensor_failed = false;
   double current_sensor_a = 0.0;
   InverterFlow inverter;  // already folded into the charger and load fields above
+  bool button = false;    // someone holds the board's button
 };
 
 class World {
@@ -132,6 +141,8 @@ class World {
   void add_charger(const Charger& c) { chargers_.push_back(c); }
   void add_load(const Load& l) { loads_.push_back(l); }
   void add_fault(const Fault& f) { faults_.push_back(f); }
+  // The board's button held down from start_s to end_s.
+  void press_button(double start_s, double end_s) { presses_.push_back({start_s, end_s}); }
   void set_ambient(double celsius) { ambient_ = Profile{{0.0}, {celsius}, false, 0.0}; }
   void set_ambient(const Profile& p) { ambient_ = p; }
   // One inverter at most; a second call replaces the first and forgets its limits.
@@ -161,6 +172,10 @@ class World {
   std::vector<Charger> chargers_;
   std::vector<Load> loads_;
   std::vector<Fault> faults_;
+  struct Press {
+    double start_s, end_s;
+  };
+  std::vector<Press> presses_;
   Profile ambient_{{0.0}, {25.0}, false, 0.0};
   std::optional<Inverter> inverter_;
   InverterLimits held_;

@@ -166,7 +166,7 @@ class Status(Board):
         r = run("status", "-p", self.board.path, "--protocol", "jk-pb", "-o", "json")
         self.assertEqual(r.returncode, 0, r.stderr)
         s = json.loads(r.stdout)
-        # ESPHome's test header for CELL_INFO_JK02_32S_V11 (jk-protocols.md §10).
+        # ESPHome's test header for CELL_INFO_JK02_32S_V11 ([ESPHOME]).
         self.assertEqual(s["cell_count"], 16)
         self.assertAlmostEqual(s["voltage"], 51.689)
         self.assertAlmostEqual(s["current"], 0.0)
@@ -284,7 +284,7 @@ class FourE57(Board):
         r = run("status", "-p", self.board.path, "-o", "json")
         self.assertEqual(r.returncode, 0, r.stderr)
         s = json.loads(r.stdout)
-        # tests/esp8266-fake-bms.yaml values (jk-protocols.md §10).
+        # tests/esp8266-fake-bms.yaml values ([ESPHOME]).
         self.assertAlmostEqual(s["voltage"], 53.59)
         self.assertAlmostEqual(s["current"], 2.08)
         self.assertEqual(s["soc"], 15)

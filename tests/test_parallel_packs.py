@@ -51,6 +51,15 @@ class FourPacks(unittest.TestCase):
                 return bytes(msg.data)
         self.fail("no frame 0x%X" % frame_id)
 
+    def frame_372_until(self, wanted, timeout=3.0):
+        """(online, offline) of 0x372 once it shows `wanted`, or the last one seen after timeout.
+        Frames queued on the bus before the status changed are not the answer, so read on."""
+        deadline = time.monotonic() + timeout
+        d = self.frame(0x372)
+        while (u16(d, 0), u16(d, 6)) != wanted and time.monotonic() < deadline:
+            d = self.frame(0x372)
+        return (u16(d, 0), u16(d, 6))
+
     def check_aggregate(self, status, online):
         bank = status["bank"]
         battery = bank["battery"]
@@ -77,8 +86,7 @@ class FourPacks(unittest.TestCase):
                              {p["soc"] for p in status["bank"]["packs"]}) > 1, True, "packs differ")
         four = status["bank"]["target_discharge_current"]
         self.assertGreater(four, 0)
-        d = self.frame(0x372)
-        self.assertEqual((u16(d, 0), u16(d, 6)), (4, 0), "4 modules online, none offline")
+        self.assertEqual(self.frame_372_until((4, 0)), (4, 0), "4 modules online, none offline")
 
         status = self.dev.wait_for(lambda s: s["bank"]["online"] == 3, 14.0)
         self.assertGreaterEqual(status["sim"]["time_s"], 8.0)
@@ -88,12 +96,7 @@ class FourPacks(unittest.TestCase):
         self.assertIn("internal_comm", status["bank"]["battery"]["alarms"])
         self.assertLess(status["bank"]["target_discharge_current"], four)
         self.assertAlmostEqual(status["bank"]["battery"]["full_capacity_ah"], 280 + 280 + 230, places=3)
-        self.bus.recv(timeout=0)  # frames queued before the drop are not the answer
-        d = self.frame(0x372)
-        deadline = time.monotonic() + 3
-        while (u16(d, 0), u16(d, 6)) != (3, 1) and time.monotonic() < deadline:
-            d = self.frame(0x372)
-        self.assertEqual((u16(d, 0), u16(d, 6)), (3, 1), "3 online, 1 offline on 0x372")
+        self.assertEqual(self.frame_372_until((3, 1)), (3, 1), "3 online, 1 offline on 0x372")
 
         status = self.dev.wait_for(lambda s: s["bank"]["online"] == 4, 14.0)
         self.assertGreaterEqual(status["sim"]["time_s"], 16.0)

@@ -67,8 +67,15 @@ Bms::Bms(const Settings& settings, const DeviceInfo& device) : settings_(setting
 }
 
 Status Bms::restore_settings(const Settings& s) {
-  if (Status st = validate(s); !st.ok()) return st;
-  settings_ = s;
+  // Factory values belong to the firmware, not to the owner: a record written by an older
+  // firmware with another MOS OTPR (70 °C before softbms took 65 °C) keeps every other setting.
+  Settings next = s;
+  for (const ParamInfo& row : kParams) {
+    if ((row.flags & kFactoryFixed) != 0)
+      next.set_raw(row.id, factory_value(row.id, next.model_id()));
+  }
+  if (Status st = validate(next); !st.ok()) return st;
+  settings_ = next;
   return ok_status();
 }
 
@@ -84,6 +91,10 @@ void Bms::boot(Milliseconds now, uint32_t rtc_s) {
   estimator_.boot();
   dirty_ |= kDirtyCounters;
   log(now, EventType::boot);
+  for (uint8_t id = 0; id < 8; ++id) {
+    if ((store_damage_ & (1u << id)) != 0) log(now, EventType::store_damaged, id);
+  }
+  snap_.store_damage = store_damage_;
 }
 
 void Bms::log(Milliseconds now, EventType type, uint8_t arg, int32_t value, Origin origin) {
@@ -98,6 +109,28 @@ void Bms::log_protection_transitions() {
   }
 }
 
+// The FETs as the front end reads them back, against what the last tick commanded.
+void Bms::watch_fets(Milliseconds now, const Measured& m) {
+  const auto changes =
+      fets_.step(now, m, FetCommand{out_.charge_fet, out_.discharge_fet, out_.precharge},
+                 power_ == PowerState::on);
+  for (const Fet f : {Fet::charge, Fet::discharge}) {
+    const FetMonitor::Change c = changes[static_cast<std::size_t>(f)];
+    const auto bit = static_cast<uint8_t>(fet_alarm(f));
+    if (c.tripped) log(now, EventType::protection_trip, bit, m.current.count());
+    if (c.released) log(now, EventType::protection_release, bit, m.current.count());
+  }
+}
+
+// Bit 19 asks the owner to change a factory password (JK raises it while one is in use). It
+// switches nothing and is in no output mask by default.
+uint32_t Bms::alarms() const {
+  const bool factory_password = passwords_.is_default(PasswordKind::connection) ||
+                                passwords_.is_default(PasswordKind::settings);
+  return protections_.alarms() | fets_.alarms() |
+         (factory_password ? alarm_mask(AlarmBit::modify_password) : 0);
+}
+
 void Bms::short_circuit(Milliseconds now) {
   protections_.short_circuit(now);
   out_.discharge_fet = out_.discharge_fet && !protections_.discharge_blocked();
@@ -107,16 +140,20 @@ void Bms::short_circuit(Milliseconds now) {
 
 Outputs Bms::step(Milliseconds now, const Measurements& raw) {
   const Measured m = measure_.update(raw, settings_);
-  const Emergency::Change ec = emergency_.update(now, m.button, settings_, power_ == PowerState::on);
+  // On a board whose button is its ON/OFF switch a press is no emergency request.
+  const bool button_role_wake = model(settings_.model_id()).button == ButtonRole::wake;
+  const Emergency::Change ec =
+      emergency_.update(now, m.button && button_role_wake, settings_, power_ == PowerState::on);
   if (ec == Emergency::Change::started) log(now, EventType::emergency_started, 0, 0, Origin::button);
   if (ec == Emergency::Change::ended) log(now, EventType::emergency_ended);
 
   protections_.step(now, m, settings_, ProtectionInputs{emergency_.active()});
   log_protection_transitions();
+  watch_fets(now, m);
 
   run_functions(now, m);
-  const BalanceReport balance = balancer_.update(m, settings_, protections_.alarms(), power_ != PowerState::on);
-  decide_outputs(m, balance);
+  const BalanceReport balance = balancer_.update(m, settings_, alarms(), power_ != PowerState::on);
+  decide_outputs(now, m, balance);
   const EstimateNotes notes = estimator_.update(now, m, settings_, FetState{out_.charge_fet, out_.discharge_fet});
   if (notes.capacity_learned) log(now, EventType::capacity_learned, 0, static_cast<int32_t>(estimator_.full_capacity().count()));
   model_soc_.update(now, m, settings_, out_.charge_fet, estimator_.soc_permille());
@@ -126,12 +163,12 @@ Outputs Bms::step(Milliseconds now, const Measurements& raw) {
     dirty_ |= kDirtyCounters;
     last_counter_save_ = now;
   }
-  charge_.step(now, m,
-               ChargeInputs{soc_shown, protections_.alarms(),
-                            !out_.charge_fet || !settings_.on(Param::charge_enabled),
-                            !out_.discharge_fet || !settings_.on(Param::discharge_enabled)},
-               settings_);
-  alarm_outputs_.update(now, protections_.alarms(), settings_);
+  charge_.step(
+      now, m,
+      ChargeInputs{soc_shown, alarms(), !out_.charge_fet || !settings_.on(Param::charge_enabled),
+                   !out_.discharge_fet || !settings_.on(Param::discharge_enabled)},
+      settings_);
+  alarm_outputs_.update(now, alarms(), settings_);
   alarm_outputs_.apply(out_);
   publish(now, m, balance);
   return out_;
@@ -139,30 +176,83 @@ Outputs Bms::step(Milliseconds now, const Measurements& raw) {
 
 void Bms::run_functions(Milliseconds now, const Measured& m) {
   const bool was_on = power_ == PowerState::on;
+  const bool pressed = m.button && !button_was_down_;
+  button_was_down_ = m.button;
+  press_button(pressed, m);
   const bool asleep = sleep_.update(now, m, settings_, emergency_.active()) == SmartSleep::State::asleep;
-  const bool down = shutdown_.update(now, m, settings_, emergency_.active()) == AutoShutdown::State::shut_down;
-  if (forced_shutdown_ && (m.charger_present || m.button)) forced_shutdown_ = false;
+  const bool down =
+      shutdown_.update(now, m, settings_, emergency_.active()) == AutoShutdown::State::shut_down;
   const PowerState next = power_state(down || forced_shutdown_, asleep);
   if (next != power_) {
     const EventType type = next == PowerState::on ? EventType::wake
                            : next == PowerState::sleeping ? EventType::sleep
                                                           : EventType::shutdown;
-    log(now, type);
+    log(now, type, 0, 0, power_origin_);
     if (!was_on || next != PowerState::on) dirty_ |= kDirtyCounters;
   }
+  power_origin_ = Origin::internal;
   power_ = next;
   const bool charge_wanted = settings_.on(Param::charge_enabled) && (m.charger_present || m.current.count() > 0);
   heater_.update(m, settings_, charge_wanted && power_ == PowerState::on);
 }
 
-void Bms::decide_outputs(const Measured& m, const BalanceReport& balance) {
+// The button (issue 11): a wake button brings a sleeping or shut-down board back (the sleep
+// machine sees the press itself); an ON/OFF button turns a running board off and a stopped one
+// on. A board switched off by the shutdown command wakes on a charger or a press; one switched
+// off by its ON/OFF button only on a press.
+void Bms::press_button(bool pressed, const Measured& m) {
+  const bool on_off = model(settings_.model_id()).button == ButtonRole::on_off;
+  if (pressed) power_origin_ = Origin::button;
+  if (pressed && on_off && power_ == PowerState::on) {
+    forced_shutdown_ = true;
+    off_by_button_ = true;
+    return;
+  }
+  if (pressed) {
+    forced_shutdown_ = false;
+    off_by_button_ = false;
+    shutdown_.wake();
+    return;
+  }
+  if (forced_shutdown_ && !off_by_button_ && m.charger_present) forced_shutdown_ = false;
+}
+
+// Precharge (JK-PB "discharge precharge time"): a discharge FET that closes onto an inverter's
+// input capacitors at 0 V would see thousands of amps and trip the short-circuit protection.
+// With precharge_time > 0 the precharge resistor charges them first, for precharge_time, and
+// only then the FET closes. Returns whether the discharge FET closes now; sets out_.precharge.
+bool Bms::close_discharge(Milliseconds now, bool wanted) {
+  const Milliseconds time = to_ms(settings_.seconds(Param::precharge_time));
+  const bool was_on = out_.discharge_fet;
+  out_.precharge = false;
+  if (!wanted || was_on || time.count() == 0) {
+    precharging_ = false;
+    return wanted;
+  }
+  if (!precharging_) {
+    precharging_ = true;
+    precharge_since_ = now;
+  }
+  if (now - precharge_since_ >= time) {
+    precharging_ = false;
+    return true;
+  }
+  out_.precharge = true;
+  return false;
+}
+
+void Bms::decide_outputs(Milliseconds now, const Measured& m, const BalanceReport& balance) {
   const bool powered = power_ == PowerState::on;
   const bool em = emergency_.active();
   const bool charge_switch = em || settings_.on(Param::charge_enabled);
   const bool discharge_switch = em || settings_.on(Param::discharge_enabled);
-  out_.charge_fet = powered && charge_switch && !protections_.charge_blocked();
-  out_.discharge_fet = powered && discharge_switch && !protections_.discharge_blocked();
-  out_.precharge = false;
+  // A FET stuck off opens the other one (fet_monitor.hpp); the emergency switch overrides it,
+  // as it overrides the other faults of the board's own parts.
+  out_.charge_fet =
+      powered && charge_switch && !protections_.charge_blocked() && (em || !fets_.charge_blocked());
+  out_.discharge_fet =
+      close_discharge(now, powered && discharge_switch && !protections_.discharge_blocked() &&
+                               (em || !fets_.discharge_blocked()));
   out_.balancer = powered ? balance.command : BalancerCommand{};
   out_.heater = powered && heater_.on();
   out_.scp_delay = settings_.us(Param::scp_delay);
@@ -191,7 +281,7 @@ void Bms::publish(Milliseconds now, const Measured& m, const BalanceReport& bala
   s.power = power(m.pack, m.current);
   s.temp = m.temp;
   s.temp_present_mask = m.temp_present_mask;
-  s.alarms = protections_.alarms();
+  s.alarms = alarms();
   s.release_timer_s = protections_.release_timers_s();
   s.charge_fet = out_.charge_fet;
   s.discharge_fet = out_.discharge_fet;
@@ -225,6 +315,7 @@ void Bms::publish(Milliseconds now, const Measured& m, const BalanceReport& bala
   s.voltage_calibration_ppm = settings_.raw(Param::voltage_calibration);
   s.current_calibration_ppm = settings_.raw(Param::current_calibration);
   s.rejected_commands = rejected_;
+  s.store_damage = store_damage_;
 }
 
 Status Bms::apply(const Command& c, Milliseconds now) {
@@ -370,14 +461,16 @@ Status Bms::set_clock(const Command& c, Milliseconds now) {
 
 Status Bms::shutdown(const Command& c, Milliseconds now) {
   forced_shutdown_ = true;  // the next tick powers down and logs it
-  (void)c;
+  off_by_button_ = false;
+  power_origin_ = c.origin;
   (void)now;
   return ok_status();
 }
 
 Status Bms::wake(const Command& c, Milliseconds now) {
   forced_shutdown_ = false;  // the next tick powers up and logs it
-  (void)c;
+  off_by_button_ = false;
+  power_origin_ = c.origin;
   (void)now;
   return ok_status();
 }

@@ -9,9 +9,9 @@
 #include <string_view>
 
 #include "core/balance/balancer.hpp"
-#include "core/charge/charge_control.hpp"
 #include "core/base/status.hpp"
 #include "core/base/units.hpp"
+#include "core/charge/charge_control.hpp"
 #include "core/estimate/estimator.hpp"
 #include "core/estimate/model_soc.hpp"
 #include "core/functions/alarm_outputs.hpp"
@@ -26,6 +26,7 @@
 #include "core/io/snapshot.hpp"
 #include "core/log/event_log.hpp"
 #include "core/measure/measure.hpp"
+#include "core/protect/fet_monitor.hpp"
 #include "core/protect/protections.hpp"
 #include "core/security/passwords.hpp"
 #include "core/settings/settings.hpp"
@@ -57,6 +58,11 @@ class Bms {
   // Entropy for password salts (the core has no random source of its own).
   void add_entropy(std::span<const uint8_t> entropy) { passwords_.add_entropy(entropy); }
   void restore_device(const DeviceInfo& d) { device_ = d; }
+  // Records (bit 1 << RecordId) the store held but could not give back (both copies damaged, a
+  // truncated or zeroed store). boot() logs one store_damaged event for each; the Snapshot
+  // shows them (store_damage) for as long as the board runs.
+  void note_store_damage(uint8_t records) { store_damage_ |= records; }
+  [[nodiscard]] uint8_t store_damage() const { return store_damage_; }
 
   // Power-on: counts it and logs it. rtc_s = the wall clock (seconds since 2020-01-01) if known.
   void boot(Milliseconds now, uint32_t rtc_s = 0);
@@ -121,8 +127,13 @@ class Bms {
   void log(Milliseconds now, EventType type, uint8_t arg = 0, int32_t value = 0,
            Origin origin = Origin::internal);
   void log_protection_transitions();
+  void watch_fets(Milliseconds now, const Measured& m);
+  // Every alarm bit that is up: the protections', the FET monitor's and the password reminder.
+  [[nodiscard]] uint32_t alarms() const;
   void run_functions(Milliseconds now, const Measured& m);
-  void decide_outputs(const Measured& m, const BalanceReport& balance);
+  void press_button(bool pressed, const Measured& m);
+  void decide_outputs(Milliseconds now, const Measured& m, const BalanceReport& balance);
+  [[nodiscard]] bool close_discharge(Milliseconds now, bool wanted);
   void publish(Milliseconds now, const Measured& m, const BalanceReport& balance);
   [[nodiscard]] uint32_t rtc(Milliseconds now) const;
 
@@ -130,6 +141,7 @@ class Bms {
   DeviceInfo device_;
   Measure measure_;
   Protections protections_;
+  FetMonitor fets_;
   Balancer balancer_;
   Estimator estimator_;
   ModelSoc model_soc_;
@@ -148,11 +160,18 @@ class Bms {
   int64_t rtc_base_s_ = 0;  // rtc at uptime 0
   PowerState power_ = PowerState::on;
   bool forced_shutdown_ = false;
+  bool precharging_ = false;  // the precharge resistor charges the load before the discharge FET
+  Milliseconds precharge_since_{};
+  bool off_by_button_ =
+      false;  // JK-PB: switched off by its ON/OFF button; only the button turns it on
+  bool button_was_down_ = true;             // a button held at power-up is not a press
+  Origin power_origin_ = Origin::internal;  // who caused the next power-state change
   uint32_t rejected_ = 0;
   uint8_t dirty_ = 0;
+  uint8_t store_damage_ = 0;
 };
 
-// The device identity a model has when nothing else was configured (jk-protocols.md §9).
+// The device identity a model has when nothing else was configured ([ESPHOME]).
 DeviceInfo default_device_info(ModelId model);
 
 }  // namespace softbms::core

@@ -92,6 +92,15 @@ Status save_records(Bms& bms, Store& store, uint8_t which) {
   return ok_status();
 }
 
+uint8_t LoadReport::damaged() const {
+  const std::array<Status, kRecordCount> by_id = {settings, counters, events, passwords, device};
+  uint8_t mask = 0;
+  for (std::size_t i = 0; i < by_id.size(); ++i) {
+    if (by_id[i].code() == Errc::corrupt) mask = static_cast<uint8_t>(mask | (1u << i));
+  }
+  return mask;
+}
+
 LoadReport load_records(Bms& bms, Store& store) {
   LoadReport r;
   const Result<Settings> s = load_settings(store);
@@ -102,6 +111,7 @@ LoadReport load_records(Bms& bms, Store& store) {
   const Result<DeviceInfo> d = load_device_info(store);
   r.device = d.status();
   if (d.ok()) bms.restore_device(d.value());
+  bms.note_store_damage(r.damaged());
   return r;
 }
 

@@ -24,7 +24,10 @@ struct LoadReport {
   Status events;
   Status passwords;
   Status device;
+  // Bit 1 << RecordId for each record that came back Errc::corrupt.
+  [[nodiscard]] uint8_t damaged() const;
 };
+// Loads every record and tells the BMS which were damaged (Bms::note_store_damage).
 LoadReport load_records(Bms& bms, Store& store);
 
 }  // namespace softbms::core

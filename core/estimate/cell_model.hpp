@@ -55,7 +55,10 @@ struct OcvPoint {
 constexpr OcvPoint ocv_at(Chemistry c, float z) {
   const auto& t = kOcvMillivolts[static_cast<std::size_t>(c)];
   constexpr float kStep = 0.05F;
-  float x = z / kStep;
+  // Far outside 0..1 (or not a number) the end segments are followed no further.
+  if (!(z > -1.0F)) z = -1.0F;
+  if (!(z < 2.0F)) z = 2.0F;
+  const float x = z / kStep;
   int i = static_cast<int>(x);
   if (x < 0.0F) i = 0;
   if (i > static_cast<int>(kOcvPoints) - 2) i = static_cast<int>(kOcvPoints) - 2;

@@ -21,6 +21,8 @@ constexpr float kMaxInvCapacity = 2.0F;  // down to 0.5 x nominal
 constexpr float kMinVariance = 1e-14F;
 constexpr float kPresentV = 0.5F;  // a lower reading is an unconnected input
 constexpr float kMaxStepS = 3600.0F;
+constexpr float kMaxAmps = 1e6F;
+constexpr float kMaxCellV = 10.0F;
 constexpr float kMinSlopeSpread = 0.005F;
 constexpr float kMaxSlopeSpread = 0.25F;
 
@@ -66,6 +68,13 @@ void CellFilter::start(float soc, float soc_sigma, float inv_capacity, const Fil
   full_held_s = 0.0F;
   empty_held_s = 0.0F;
   clamp(m);
+}
+
+bool CellFilter::healthy() const {
+  for (std::size_t i = 0; i < kFilterStates; ++i) {
+    if (!std::isfinite(x_[i]) || !std::isfinite(p_[i][i]) || p_[i][i] < 0.0F) return false;
+  }
+  return true;
 }
 
 float CellFilter::soc_sigma() const {
@@ -261,6 +270,12 @@ void SocFilter::start(Chemistry c, float capacity_ah, uint8_t cells, float soc, 
 
 void SocFilter::update(const FilterStep& in) {
   if (cells_ == 0) return;
+  // A reading that is not a number (or too large to be one) changes nothing.
+  const bool finite = std::isfinite(in.dt_s) && std::isfinite(in.charge_as) &&
+                      std::isfinite(in.charge_sigma_as) && std::isfinite(in.current_a) &&
+                      std::isfinite(in.temp_c) && std::fabs(in.current_a) < kMaxAmps &&
+                      std::fabs(in.charge_as) < kMaxAmps * kMaxStepS;
+  if (!finite) return;
   const CellModelParams& m = cell_model(chem_);
   const float dt = std::clamp(in.dt_s, 0.0F, kMaxStepS);
   const float ic_now = in.current_a / capacity_ah_;
@@ -286,7 +301,9 @@ void SocFilter::update(const FilterStep& in) {
   for (std::size_t k = 0; k < n; ++k) {
     CellFilter& f = cell_[k];
     if (dt > 0.0F) f.predict(dt, ic_mean, decay, m, tuning_);
-    const float v = in.cell_v[k];
+    if (in.charge_sigma_as > 0.0F)
+      f.add_soc_variance(sq(in.charge_sigma_as / kSecondsPerHour / capacity_ah_));
+    const float v = in.cell_v[k] < kMaxCellV ? in.cell_v[k] : 0.0F;  // NaN and nonsense: absent
     const float last_v = last_v_[k];
     last_v_[k] = v;
     if (!(v > kPresentV)) continue;
@@ -296,6 +313,7 @@ void SocFilter::update(const FilterStep& in) {
     }
     f.correct(chem_, v, ic_now, rc_drop, arr, m, tuning_);
     apply_rules(f, v, ic_now, rc_drop, arr, in);
+    if (!f.healthy()) f.start(0.5F, tuning_.initial_soc_sigma, 1.0F, tuning_, m);
   }
   last_ic_ = ic_now;
   last_rc_drop_ = rc_drop;

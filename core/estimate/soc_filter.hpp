@@ -39,6 +39,7 @@ using Covariance = std::array<std::array<float, kFilterStates>, kFilterStates>;
 struct FilterStep {
   float dt_s = 0.0F;              // time since the previous update
   float charge_as = 0.0F;         // measured charge over dt (A·s); current_a * dt_s if unknown
+  float charge_sigma_as = 0.0F;   // how unsure charge_as is (a gap in a log), A·s
   float current_a = 0.0F;         // the current at the moment the voltages were read
   float temp_c = 25.0F;           // battery temperature
   std::span<const float> cell_v;  // one voltage per cell (V)
@@ -52,14 +53,14 @@ struct FilterStep {
 
 // Tuning (docs/estimation.md, "Tuning"). The defaults are what the benchmark runs.
 struct FilterTuning {
-  float voltage_sigma_v = 0.005F;     // cell ADC and model error at rest
-  float voltage_sigma_per_c = 0.03F;  // added model error per C of current (V per C)
-  float soc_walk = 1e-4F;             // SOC random walk per sqrt(s)
-  float hysteresis_walk_v = 1e-4F;    // per sqrt(s)
-  float offset_walk_v = 2e-5F;        // per sqrt(s)
-  float r_walk = 2e-4F;               // relative resistance random walk per sqrt(s)
-  float bias_walk_c = 1e-6F;          // per sqrt(s)
-  float capacity_walk = 1e-6F;        // per sqrt(s)
+  float voltage_sigma_v = 0.005F;    // cell ADC and model error at rest
+  float voltage_sigma_per_c = 0.1F;  // added model error per C of current (V per C)
+  float soc_walk = 1e-4F;            // SOC random walk per sqrt(s)
+  float hysteresis_walk_v = 1e-4F;   // per sqrt(s)
+  float offset_walk_v = 2e-5F;       // per sqrt(s)
+  float r_walk = 2e-4F;              // relative resistance random walk per sqrt(s)
+  float bias_walk_c = 1e-6F;         // per sqrt(s)
+  float capacity_walk = 1e-6F;       // per sqrt(s)
   float initial_soc_sigma = 0.3F;
   float initial_offset_sigma_v = 0.005F;
   float initial_r_sigma = 3.0F;
@@ -87,6 +88,8 @@ class CellFilter {
   // model drop per unit polarisation factor, arr = resistance factor for the temperature.
   void correct(Chemistry c, float v, float ic_now, float rc_drop_v, float arr,
                const CellModelParams& m, const FilterTuning& t);
+  // More doubt about the SOC (charge that passed unseen).
+  void add_soc_variance(float v) { p_[kSoc][kSoc] += v; }
   // A direct observation of the SOC (a SOC rule).
   void observe_soc(float soc, float sigma);
   // A current step between two readings close in time: the voltage step is R0 times the current
@@ -102,6 +105,8 @@ class CellFilter {
 
   [[nodiscard]] float soc() const { return x_[kSoc]; }
   [[nodiscard]] float soc_sigma() const;
+  // False when a state or a variance is no longer a number (then the cell starts again).
+  [[nodiscard]] bool healthy() const;
   [[nodiscard]] const StateVector& state() const { return x_; }
   [[nodiscard]] const Covariance& covariance() const { return p_; }
   float full_held_s = 0.0F;  // how long the SOC-100 rule's condition has held

@@ -43,7 +43,7 @@ TEST(AlarmOutputs, each_output_closes_only_for_the_alarms_in_its_mask) {
 }
 
 TEST(AlarmOutputs, the_preset_masks_close_dry1_and_sound_the_buzzer_on_cell_uvp) {
-  const Settings s = lfp16();  // buzzer 0xF9F2, dry1 0x1800, dry2 0x40F9FF
+  const Settings s = lfp16();  // buzzer 0x3F9F2, dry1 0x1800, dry2 0x43F9FF
   AlarmOutputs a;
   a.update(0_ms, kUvp, s);
   Outputs out;

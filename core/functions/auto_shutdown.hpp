@@ -1,6 +1,7 @@
-// Auto shutdown (seed 002 §5.3 k): when the highest cell is below power_off_voltage the pack is
+// Auto shutdown ([M-B2A] 5.3 k): when the highest cell is below power_off_voltage the pack is
 // empty beyond protection, and the board switches itself off so that its own consumption does
-// not drain the cells further. Only a charger (charge activation) brings it back.
+// not drain the cells further. A charger (charge activation) or, on the boards whose button wakes
+// them, the button brings it back.
 #pragma once
 
 #include "core/base/units.hpp"
@@ -19,6 +20,12 @@ class AutoShutdown {
 
   // emergency_active: the emergency switch keeps the board on below power_off_voltage.
   State update(Milliseconds now, const Measured& m, const Settings& s, bool emergency_active);
+
+  // The button wakes a shut-down board ([M-BD4A]: the button activates the board); if the cells are
+  // still below power_off_voltage it shuts down again after kShutdownConfirm.
+  void wake() {
+    if (state_ == State::shut_down) state_ = State::on;
+  }
 
   [[nodiscard]] State state() const { return state_; }
   [[nodiscard]] bool shut_down() const { return state_ == State::shut_down; }

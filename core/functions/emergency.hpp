@@ -1,4 +1,4 @@
-// The emergency switch (seed 003): for emergency_minutes both FETs stay on, also below the
+// The emergency switch ([M-BD4A]): for emergency_minutes both FETs stay on, also below the
 // auto-shutdown voltage, so a user can drive home or start a generator. Which protections it
 // overrides is decided in protect/; this is the switch, its timer and its countdown.
 #pragma once

@@ -1,4 +1,4 @@
-// Heating film control (seed 003 "Heating function", seed 004 P10): warm a cold pack so that it
+// Heating film control ([M-BD4A] "Heating function", [M-PB] P10): warm a cold pack so that it
 // may be charged. The heater only runs while charging is wanted, because the charger is what
 // should pay for the heat, not the cells.
 #pragma once

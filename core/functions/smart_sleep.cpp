@@ -34,11 +34,10 @@ SmartSleep::State SmartSleep::update_awake(Milliseconds now, const Measured& m, 
   }
   const Milliseconds wait = to_ms(Seconds(int64_t{s.raw(Param::smart_sleep_hours)} * 3600));
   const Milliseconds left = wait - (now - idle_since_);
-  // The table's rule: sleep only while the highest cell is below smart_sleep_voltage; above it
-  // the countdown stays at 0 and sleep waits for the voltage to settle.
-  const bool voltage_allows = m.max < s.mv(Param::smart_sleep_voltage);
+  // [M-BD4A]: below 1 A for smart_sleep_hours, whatever the voltage (an idle full pack sleeps
+  // too; JK's smart_sleep_voltage gates nothing here, see docs/counters-and-functions.md).
   countdown_ = ceil_seconds(left);
-  if (left.count() > 0 || !voltage_allows) return State::awake;
+  if (left.count() > 0) return State::awake;
   countdown_ = Seconds(0);
   return State::asleep;
 }

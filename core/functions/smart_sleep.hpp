@@ -1,4 +1,4 @@
-// Smart sleep (seeds 002/003): after smart_sleep_hours with |current| below 1 A the board
+// Smart sleep ([M-B2A], [M-BD4A]): after smart_sleep_hours with |current| below 1 A the board
 // sleeps to save its standby power; a charger, the button or current flowing wakes it.
 #pragma once
 

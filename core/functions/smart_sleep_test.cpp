@@ -19,7 +19,7 @@ constexpr Milliseconds minutes(int64_t m) {
 }
 using State = SmartSleep::State;
 
-// LFP preset: smart_sleep_voltage 3300 mV, so a resting pack at 3250 mV may sleep.
+// A resting LFP pack drawing 0.9 A: idle by [M-BD4A]'s rule (below 1 A).
 const Measured kIdle = pack(3250_mV, 900_mA);
 
 TEST(SmartSleep, sleeps_after_exactly_26_hours_below_1a_and_not_after_25h59m) {
@@ -99,14 +99,16 @@ TEST(SmartSleep, disabled_never_sleeps_and_shows_no_countdown) {
   EXPECT_EQ(sleep.countdown(), 0_s);
 }
 
-TEST(SmartSleep, waits_while_the_highest_cell_is_at_or_above_smart_sleep_voltage) {
+// [M-BD4A] "Intelligent sleep": below 1 A for 26 consecutive hours, nothing about the voltage.
+// An idle LFP pack at 95 % SOC (3.40 V a cell, above smart_sleep_voltage) sleeps on time.
+TEST(SmartSleep, an_idle_full_lfp_pack_sleeps_after_26_hours_like_any_other) {
   const Settings s = lfp16();
+  ASSERT_GT(3400, s.raw(Param::smart_sleep_voltage));
   SmartSleep sleep;
-  const Measured high = pack(3300_mV, 0_mA);
-  sleep.update(0_ms, high, s, false);
-  EXPECT_EQ(sleep.update(hours(27), high, s, false), State::awake);
-  EXPECT_EQ(sleep.countdown(), 0_s);
-  EXPECT_EQ(sleep.update(hours(28), pack(3299_mV, 0_mA), s, false), State::asleep);
+  const Measured full = pack(3400_mV, 0_mA);
+  sleep.update(0_ms, full, s, false);
+  EXPECT_EQ(sleep.update(hours(26) - 1_ms, full, s, false), State::awake);
+  EXPECT_EQ(sleep.update(hours(26), full, s, false), State::asleep);
 }
 
 TEST(SmartSleep, the_emergency_switch_keeps_the_board_awake) {

@@ -1,4 +1,4 @@
-// JK's alarm bitmask (jk-protocols.md §2.2): the bit numbers are JK's, so the mask goes on the
+// JK's alarm bitmask ([ESPHOME]): the bit numbers are JK's, so the mask goes on the
 // wire as it is.
 #pragma once
 

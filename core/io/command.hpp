@@ -59,4 +59,16 @@ struct SettingsChange {
   ChangeList changes;
 };
 
+// One change of a set as a set_param Command with the set's origin and authority (for a log
+// line per field, or a board that takes one register per request).
+inline Command as_command(const SettingsChange& set, const Change& c) {
+  Command one;
+  one.kind = CommandKind::set_param;
+  one.origin = set.origin;
+  one.authority = set.authority;
+  one.param = c.param;
+  one.value = c.value;
+  return one;
+}
+
 }  // namespace softbms::core

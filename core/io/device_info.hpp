@@ -1,4 +1,4 @@
-// Identity of the board: what the JK device-info frame carries (jk-protocols.md §2.4).
+// Identity of the board: what the JK device-info frame carries ([ESPHOME]).
 // Passwords are not here: they live hashed in security/.
 #pragma once
 

@@ -26,6 +26,7 @@ enum class EventType : uint8_t {
   counters_reset,
   capacity_learned,    // value = new full capacity, mAh
   device_field_changed,  // arg = DeviceField
+  store_damaged,         // at boot: arg = RecordId lost from the store (defaults in use)
   count_
 };
 
@@ -34,7 +35,7 @@ inline constexpr std::string_view kEventNames[] = {
     "setting_changed", "emergency_started", "emergency_ended",   "factory_reset",
     "preset_loaded",  "calibrated",       "password_changed",   "password_rejected",
     "settings_locked", "sleep",           "wake",               "shutdown",
-    "counters_reset", "capacity_learned", "device_field_changed"};
+    "counters_reset", "capacity_learned", "device_field_changed", "store_damaged"};
 static_assert(sizeof(kEventNames) / sizeof(kEventNames[0]) == static_cast<std::size_t>(EventType::count_));
 
 struct Event {

@@ -110,6 +110,9 @@ struct Snapshot {
 
   // Bad input seen (commands rejected), for diagnostics.
   uint32_t rejected_commands = 0;
+  // One bit per store RecordId (1 << id) whose stored copies were unreadable at boot: the board
+  // runs on defaults for it. Cleared only by a restart with a readable store.
+  uint8_t store_damage = 0;
 };
 
 }  // namespace softbms::core

@@ -6,6 +6,7 @@
 #include "core/io/command.hpp"
 #include "core/io/device_info.hpp"
 #include "core/settings/param.hpp"
+#include "core/store/layout.hpp"
 
 namespace softbms::core {
 namespace {
@@ -17,6 +18,7 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(EventType::count
   "Chemistry preset loaded", "Calibrated", "Password changed", "Wrong password",
   "Settings locked after wrong passwords", "Entered sleep", "Woke up", "Shut down",
   "Counters reset", "Capacity learned", "Device info changed",
+  "Stored record lost: defaults in use",
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(DeviceField::count_)> kDeviceFields = {
@@ -224,6 +226,8 @@ std::string_view event_subject(const Event& e) {
       return pick(kCalibrations, e.arg);
     case EventType::device_field_changed:
       return pick(kDeviceFields, e.arg);
+    case EventType::store_damaged:
+      return e.arg < kRecords.size() ? kRecords[e.arg].name : std::string_view{};
     default:
       return {};
   }

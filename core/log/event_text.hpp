@@ -18,7 +18,7 @@ std::string_view event_subject(const Event& e);
 // Who made it: "app", "rs485", ... ("internal" for the board itself).
 std::string_view origin_text(const Event& e);
 
-// The JK logbook code of an event (jk-protocols.md §2.5), when JK logs one for it.
+// The JK logbook code of an event ([ESPHOME]), when JK logs one for it.
 std::optional<uint8_t> jk_logbook_code(const Event& e);
 // Words for a JK logbook code read from a real board; empty for an unknown code. The
 // per-cell codes 0x64..0x83 and 0xC8..0xE7 give the generic words; jk_logbook_cell names

@@ -1,5 +1,5 @@
 // Voltage and temperature protections: trip past the limit after the delay, release on the
-// recovery value (seed 002 §5.3 i, j, q, r, s). LFP presets: OVP 3.60 / OVPR 3.40 V, UVP 2.60 /
+// recovery value ([M-B2A] 5.3 i, j, q, r, s). LFP presets: OVP 3.60 / OVPR 3.40 V, UVP 2.60 /
 // UVPR 3.00 V, delays 2 s; temperatures 60 / 55 °C, -20 / -10 °C, MOS 75 / 70 °C, delay 2 s.
 #include <gtest/gtest.h>
 
@@ -82,7 +82,7 @@ const LevelCase kCases[] = {
     {"discharge_utp", AlarmBit::discharge_utp, 2000_ms, Param::temp_protection_delay, false, true,
      charge_utp_lower, battery, -210, -150, -90},
     {"mos_otp", AlarmBit::mos_otp, 2000_ms, Param::temp_protection_delay, true, true, no_change,
-     mos, 760, 720, 690},
+     mos, 760, 700, 640},  // MOS OTPR 65 °C ([M-B2A] 5.3 s)
 };
 
 class LevelProtection : public ::testing::TestWithParam<LevelCase> {

@@ -1,7 +1,7 @@
 // The protection table: one row per protection, read by one loop (protections.cpp). Every
 // threshold, delay and release time is a settings parameter or a fixed value named here, so
 // what trips, when, and what it switches off is data a reader can check line by line against
-// the JK manual (seed 002 §5.3) and docs/protections.md.
+// the JK manual ([M-B2A] 5.3) and docs/protections.md.
 #pragma once
 
 #include <array>

@@ -1,5 +1,5 @@
 // Over-current and short-circuit protections: released a fixed time after the trip
-// (seed 002 §5.3 l, m, n), with the manual's worked examples.
+// ([M-B2A] 5.3 l, m, n), with the manual's worked examples.
 #include <gtest/gtest.h>
 
 #include <string>

@@ -1,4 +1,4 @@
-// The two JK credentials (seed 002 §5.3.1): the connection password (default "1234") and the
+// The two JK credentials ([M-B2A] 5.3.1): the connection password (default "1234") and the
 // settings password (default "123456"), independent of each other. They are held only as
 // salted PBKDF2-HMAC-SHA256 hashes; nothing here returns a password or a hash except the
 // record handed to the store.

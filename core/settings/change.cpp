@@ -29,6 +29,10 @@ Status apply_changes(Settings& s, const ChangeList& changes) {
   Settings next = s;
   for (const Change& c : changes) next.set_raw(c.param, c.value);
   for (const Change& c : changes) {
+    // A factory value (MOS OTP/OTPR, [M-B2A] 5.3 s) says why it cannot move, not just "range".
+    if ((info(c.param).flags & kFactoryFixed) != 0 &&
+        c.value != factory_value(c.param, next.model_id()))
+      return setting_error(Errc::rule_violation, c.param, Rule::factory_fixed);
     const Range r = allowed_range(c.param, next);
     if (c.value < r.min || c.value > r.max)
       return setting_error(Errc::out_of_range, c.param, Rule::range);

@@ -31,7 +31,7 @@ constexpr const UnitInfo& unit_info(Unit u) { return kUnits[static_cast<std::siz
 
 // Where a parameter sits in JK's 55AA settings frame (type 0x01) and which BLE register writes
 // it. offset 0 = not in the frame. bit >= 0: one bit of the u16 control word at offset 282.
-// The JK-PB Modbus address is 0x1000 + offset - 6 (jk-protocols.md §2.3).
+// The JK-PB Modbus address is 0x1000 + offset - 6 ([ESPHOME], [M-MODBUS]).
 struct JkField {
   uint16_t offset = 0;
   uint8_t size = 0;      // bytes on the wire: 4 (u32/i32), 1 (i8/u8), 2 (u16)
@@ -44,15 +44,16 @@ struct JkField {
 // Flags that tell validation and presets how to treat a parameter.
 enum ParamFlag : uint16_t {
   kNone = 0,
-  kCellVoltage = 1 << 0,      // range narrowed by the model's cell-threshold range
-  kPerCell = 1 << 1,          // defaults are per cell: the preset multiplies by cell_count
+  kCellVoltage = 1 << 0,            // range narrowed by the model's cell-threshold range
+  kPerCell = 1 << 1,                // defaults are per cell: the preset multiplies by cell_count
   kModelChargeCurrent = 1 << 2,     // capped by the model's maximum charge current
   kModelDischargeCurrent = 1 << 3,  // capped by the model's maximum discharge current
   kModelBalanceCurrent = 1 << 4,    // capped by the model's maximum balance current
-  kFactoryFixed = 1 << 5,     // JK fixes it at the factory; a preset does not change it
+  kFactoryFixed = 1 << 5,     // JK fixes it at the factory; no interface may change it
   kKeepOnPreset = 1 << 6,     // a chemistry preset leaves it as it is (cell count, capacity, ...)
   kSwitch = 1 << 7,           // a user switch (charge, discharge, balance ...), not a setting
   kSetByItsCommand = 1 << 8,  // no interface writes it directly: calibration or the DIP switches set it
+  kModelPeakCurrent = 1 << 9,  // capped by the model's peak (instantaneous) discharge current
 };
 
 enum class Param : uint8_t {
@@ -107,7 +108,7 @@ inline constexpr int32_t kNoLimit = 2'000'000'000;
 
 // clang-format off
 inline constexpr std::array<ParamInfo, kParamCount> kParams = {{
-  // Cell voltages. Presets: JK-B2A8S20P manual (seed 002) appendix, rows 1-6.
+  // Cell voltages. Presets: JK-B2A8S20P manual ([M-B2A]) appendix, rows 1-6.
   {Param::cell_ovp, "cell_ovp", Unit::mV, 1000, 5000, {4200, 3600, 2700}, kCellVoltage, {18, 4, -1, 0x04, 0x04}, "Cell over-voltage protection: charging stops when any cell is above it"},
   {Param::cell_ovpr, "cell_ovpr", Unit::mV, 1000, 5000, {4100, 3400, 2400}, kCellVoltage, {22, 4, -1, 0x05, 0x05}, "Cell over-voltage recovery: charging resumes when every cell is below it"},
   {Param::cell_uvp, "cell_uvp", Unit::mV, 1000, 5000, {2900, 2600, 1800}, kCellVoltage, {10, 4, -1, 0x02, 0x02}, "Cell under-voltage protection: discharging stops when any cell is below it"},
@@ -138,15 +139,18 @@ inline constexpr std::array<ParamInfo, kParamCount> kParams = {{
   {Param::discharge_ocp_current, "discharge_ocp_current", Unit::mA, 1000, 1000000, all(100000), kModelDischargeCurrent, {62, 4, -1, 0x0F, 0x0F}, "Discharge over-current protection threshold (max discharge current)"},
   {Param::discharge_ocp_delay, "discharge_ocp_delay", Unit::s, 1, 300, all(30), kNone, {66, 4, -1, 0x10, 0x10}, "Time above discharge_ocp_current before discharging stops"},
   {Param::discharge_ocp_release, "discharge_ocp_release", Unit::s, 2, 120, all(60), kNone, {70, 4, -1, 0x11, 0x11}, "Discharging resumes this long after a discharge over-current trip"},
-  {Param::discharge_ocp2_current, "discharge_ocp2_current", Unit::mA, 1000, 2000000, all(150000), kNone, {}, "Discharge over-current stage II threshold"},
+  {Param::discharge_ocp2_current, "discharge_ocp2_current", Unit::mA, 1000, 2000000, all(150000), kModelPeakCurrent, {}, "Discharge over-current stage II threshold"},
   {Param::discharge_ocp2_delay, "discharge_ocp2_delay", Unit::ms, 10, 60000, all(1000), kNone, {}, "Time above stage II before discharging stops"},
-  {Param::discharge_ocp3_current, "discharge_ocp3_current", Unit::mA, 1000, 2000000, all(200000), kNone, {}, "Discharge over-current stage III threshold"},
+  {Param::discharge_ocp3_current, "discharge_ocp3_current", Unit::mA, 1000, 2000000, all(200000), kModelPeakCurrent, {}, "Discharge over-current stage III threshold"},
   {Param::discharge_ocp3_delay, "discharge_ocp3_delay", Unit::ms, 10, 60000, all(100), kNone, {}, "Time above stage III before discharging stops"},
   {Param::discharge_ocp2_enabled, "discharge_ocp2_enabled", Unit::flag, 0, 1, all(1), kNone, {282, 2, 12, 0, 0x33}, "Discharge over-current stage II on"},
   {Param::discharge_ocp3_enabled, "discharge_ocp3_enabled", Unit::flag, 0, 1, all(1), kNone, {282, 2, 13, 0, 0x34}, "Discharge over-current stage III on"},
   {Param::scp_delay, "scp_delay", Unit::us, 0, 10000, all(1500), kNone, {134, 4, -1, 0x25, 0x21}, "Short-circuit detection delay"},
   {Param::scp_release, "scp_release", Unit::s, 2, 120, all(60), kNone, {74, 4, -1, 0x12, 0x12}, "Discharging resumes this long after a short circuit"},
-  // Temperatures, 0.1 °C. Presets: manual appendix rows 12-19.
+  // Temperatures, 0.1 °C. Presets: manual appendix rows 12-19, except MOS OTPR: the manual's
+  // 5.3 s ([M-B2A]) gives 65 °C as the unchangeable factory value where its appendix says
+  // 70 °C; softbms takes 65 °C, the longer cool-down (docs/protections.md, "Manual says /
+  // softbms does").
   {Param::charge_otp, "charge_otp", Unit::deci_celsius, -400, 1000, all(600), kNone, {82, 4, -1, 0x14, 0x14}, "Charge over-temperature protection"},
   {Param::charge_otpr, "charge_otpr", Unit::deci_celsius, -400, 1000, all(550), kNone, {86, 4, -1, 0x15, 0x15}, "Charge over-temperature recovery"},
   {Param::charge_utp, "charge_utp", Unit::deci_celsius, -400, 1000, all(-200), kNone, {98, 4, -1, 0x18, 0x18}, "Charge under-temperature protection"},
@@ -155,8 +159,8 @@ inline constexpr std::array<ParamInfo, kParamCount> kParams = {{
   {Param::discharge_otpr, "discharge_otpr", Unit::deci_celsius, -400, 1000, all(550), kNone, {94, 4, -1, 0x17, 0x17}, "Discharge over-temperature recovery"},
   {Param::discharge_utp, "discharge_utp", Unit::deci_celsius, -400, 1000, all(-200), kNone, {296, 1, -1, 0, 0x3A, 10}, "Discharge under-temperature protection"},
   {Param::discharge_utpr, "discharge_utpr", Unit::deci_celsius, -400, 1000, all(-100), kNone, {297, 1, -1, 0, 0x3B, 10}, "Discharge under-temperature recovery"},
-  {Param::mos_otp, "mos_otp", Unit::deci_celsius, -400, 1200, all(750), kFactoryFixed, {106, 4, -1, 0x1A, 0x1A}, "MOSFET over-temperature protection (both FETs off)"},
-  {Param::mos_otpr, "mos_otpr", Unit::deci_celsius, -400, 1200, all(700), kFactoryFixed, {110, 4, -1, 0x1B, 0x1B}, "MOSFET over-temperature recovery"},
+  {Param::mos_otp, "mos_otp", Unit::deci_celsius, -400, 1200, all(750), kFactoryFixed, {106, 4, -1, 0x1A, 0x1A}, "MOSFET over-temperature protection (both FETs off); a factory value"},
+  {Param::mos_otpr, "mos_otpr", Unit::deci_celsius, -400, 1200, all(650), kFactoryFixed, {110, 4, -1, 0x1B, 0x1B}, "MOSFET over-temperature recovery; a factory value"},
   {Param::temp_protection_delay, "temp_protection_delay", Unit::s, 0, 60, all(2), kNone, {}, "Time a temperature must stay beyond its limit before the protection trips"},
   {Param::heating_start_temp, "heating_start_temp", Unit::deci_celsius, -400, 500, all(0), kNone, {284, 1, -1, 0, 0x37, 10}, "Heater turns on below it when charging is wanted"},
   {Param::heating_stop_temp, "heating_stop_temp", Unit::deci_celsius, -400, 500, all(50), kNone, {285, 1, -1, 0, 0x38, 10}, "Heater turns off above it"},
@@ -164,7 +168,7 @@ inline constexpr std::array<ParamInfo, kParamCount> kParams = {{
   {Param::cell_count, "cell_count", Unit::count, 1, 32, all(16), kKeepOnPreset, {114, 4, -1, 0x1C, 0x1C}, "Number of series cells (must match the wiring)"},
   {Param::design_capacity, "design_capacity", Unit::mAh, 1000, 2000000, all(280000), kKeepOnPreset, {130, 4, -1, 0x20, 0x20}, "Design capacity of the pack"},
   {Param::wire_resistance_alarm, "wire_resistance_alarm", Unit::mohm, 10, 1000, all(150), kNone, {}, "A balance wire above it raises the wire-resistance alarm and blocks balancing"},
-  {Param::precharge_time, "precharge_time", Unit::s, 0, 60, all(0), kNone, {274, 4, -1, 0, 0x25}, "Discharge precharge time"},
+  {Param::precharge_time, "precharge_time", Unit::s, 0, 60, all(0), kNone, {274, 4, -1, 0, 0x25}, "Before the discharge FET closes, the precharge resistor charges the load's input capacitors this long (0 = closes at once)"},
   // Switches and functions.
   {Param::charge_enabled, "charge_enabled", Unit::flag, 0, 1, all(1), kSwitch | kKeepOnPreset, {118, 4, -1, 0x1D, 0x1D}, "Charge switch"},
   {Param::discharge_enabled, "discharge_enabled", Unit::flag, 0, 1, all(1), kSwitch | kKeepOnPreset, {122, 4, -1, 0x1E, 0x1E}, "Discharge switch"},
@@ -183,9 +187,9 @@ inline constexpr std::array<ParamInfo, kParamCount> kParams = {{
   {Param::rfv_time, "rfv_time", Unit::deci_hour, 0, 255, all(0), kNone, {}, "Float time at the request-float voltage (0 = unlimited)"},
   {Param::rebulk_soc, "rebulk_soc", Unit::percent, 0, 100, all(90), kNone, {}, "Back to bulk charging below this SOC"},
   {Param::device_address, "device_address", Unit::count, 0, 15, all(1), kKeepOnPreset | kSetByItsCommand, {270, 4, -1, 0, 0}, "RS485 address (DIP switches; 0 = master)"},
-  {Param::buzzer_alarm_mask, "buzzer_alarm_mask", Unit::count, 0, kNoLimit, all(0x0000F9F2), kNone, {}, "Alarm bits that sound the buzzer"},
+  {Param::buzzer_alarm_mask, "buzzer_alarm_mask", Unit::count, 0, kNoLimit, all(0x0003F9F2), kNone, {}, "Alarm bits that sound the buzzer"},
   {Param::dry1_alarm_mask, "dry1_alarm_mask", Unit::count, 0, kNoLimit, all(0x00001800), kNone, {}, "Alarm bits that close dry contact 1"},
-  {Param::dry2_alarm_mask, "dry2_alarm_mask", Unit::count, 0, kNoLimit, all(0x0040F9FF), kNone, {}, "Alarm bits that close dry contact 2"},
+  {Param::dry2_alarm_mask, "dry2_alarm_mask", Unit::count, 0, kNoLimit, all(0x0043F9FF), kNone, {}, "Alarm bits that close dry contact 2"},
   // Calibration factors (1 000 000 ppm = factor 1.0), set by calibrate commands.
   {Param::voltage_calibration, "voltage_calibration", Unit::ppm, 800000, 1200000, all(1000000), kKeepOnPreset | kSetByItsCommand, {}, "Cell voltage gain; set by entering a measured pack voltage"},
   {Param::current_calibration, "current_calibration", Unit::ppm, 500000, 1500000, all(1000000), kKeepOnPreset | kSetByItsCommand, {}, "Current gain; set by entering a measured current"},

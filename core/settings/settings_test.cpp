@@ -10,28 +10,104 @@ struct AppendixRow {
   int32_t li_ion, lfp, lto;
 };
 
-// JK-B2A8S20P manual (seed 002), appendix "one-click Li-ion / LiFePO4 / LTO", in stored units.
+// JK-B2A8S20P manual ([M-B2A]), appendix "one-click Li-ion / LiFePO4 / LTO", in stored units;
+// MOS OTPR is the 65 °C of [M-B2A] 5.3 s, where the appendix says 70 °C (docs/protections.md).
 constexpr AppendixRow kAppendix[] = {
-    {Param::cell_uvp, 2900, 2600, 1800},           {Param::cell_uvpr, 3200, 3000, 2000},
-    {Param::cell_ovp, 4200, 3600, 2700},           {Param::cell_ovpr, 4100, 3400, 2400},
-    {Param::balance_trigger_delta, 10, 10, 10},    {Param::power_off_voltage, 2800, 2500, 1700},
-    {Param::charge_ocp_delay, 30, 30, 30},         {Param::charge_ocp_release, 60, 60, 60},
-    {Param::discharge_ocp_delay, 30, 30, 30},      {Param::discharge_ocp_release, 60, 60, 60},
-    {Param::scp_release, 60, 60, 60},              {Param::charge_otp, 600, 600, 600},
-    {Param::charge_otpr, 550, 550, 550},           {Param::discharge_otp, 600, 600, 600},
-    {Param::discharge_otpr, 550, 550, 550},        {Param::charge_utp, -200, -200, -200},
-    {Param::charge_utpr, -100, -100, -100},        {Param::mos_otp, 750, 750, 750},
-    {Param::mos_otpr, 700, 700, 700},
+    {Param::cell_uvp, 2900, 2600, 1800},        {Param::cell_uvpr, 3200, 3000, 2000},
+    {Param::cell_ovp, 4200, 3600, 2700},        {Param::cell_ovpr, 4100, 3400, 2400},
+    {Param::balance_trigger_delta, 10, 10, 10}, {Param::power_off_voltage, 2800, 2500, 1700},
+    {Param::charge_ocp_delay, 30, 30, 30},      {Param::charge_ocp_release, 60, 60, 60},
+    {Param::discharge_ocp_delay, 30, 30, 30},   {Param::discharge_ocp_release, 60, 60, 60},
+    {Param::scp_release, 60, 60, 60},           {Param::charge_otp, 600, 600, 600},
+    {Param::charge_otpr, 550, 550, 550},        {Param::discharge_otp, 600, 600, 600},
+    {Param::discharge_otpr, 550, 550, 550},     {Param::charge_utp, -200, -200, -200},
+    {Param::charge_utpr, -100, -100, -100},     {Param::mos_otp, 750, 750, 750},
+    {Param::mos_otpr, 650, 650, 650},
 };
 
+// The B2A8S20P takes no LTO ([M-B2A] table 1): its LTO column shows on the JK-PB.
 TEST(Presets, equal_the_manual_appendix_for_every_chemistry) {
   for (const auto& row : kAppendix) {
-    EXPECT_EQ(Settings::preset(Chemistry::li_ion, ModelId::jk_bd4a24s_12p, 16).raw(row.param), row.li_ion)
+    EXPECT_EQ(Settings::preset(Chemistry::li_ion, ModelId::jk_b2a8s20p, 8).raw(row.param),
+              row.li_ion)
         << info(row.param).name;
-    EXPECT_EQ(Settings::preset(Chemistry::lfp, ModelId::jk_bd4a24s_12p, 16).raw(row.param), row.lfp)
+    EXPECT_EQ(Settings::preset(Chemistry::lfp, ModelId::jk_b2a8s20p, 8).raw(row.param), row.lfp)
         << info(row.param).name;
-    EXPECT_EQ(Settings::preset(Chemistry::lto, ModelId::jk_bd4a24s_12p, 16).raw(row.param), row.lto)
+    EXPECT_EQ(Settings::preset(Chemistry::lto, ModelId::jk_pb2a16s20p, 16).raw(row.param), row.lto)
         << info(row.param).name;
+  }
+}
+
+// [M-BD4A] (BD4A24S-12P guide), "Default Protection Parameters": ternary UVP 2.82 V; for every
+// chemistry discharge OCP delay 300 s, short-circuit delay 5 us, charge OTP 70 °C; the rest as
+// the appendix (OVP 4.2/3.6/2.7 V, UVP 2.6/1.8 V, balance trigger 10 mV, charge OCP delay 30 s,
+// charge UTP -20 °C).
+TEST(Presets, of_the_bd4a24s_are_the_ones_its_guide_gives) {
+  const Settings li = Settings::preset(Chemistry::li_ion, ModelId::jk_bd4a24s_12p, 16);
+  const Settings fe = Settings::preset(Chemistry::lfp, ModelId::jk_bd4a24s_12p, 16);
+  const Settings lto = Settings::preset(Chemistry::lto, ModelId::jk_bd4a24s_12p, 16);
+  EXPECT_EQ(li.raw(Param::cell_uvp), 2820);
+  EXPECT_EQ(fe.raw(Param::cell_uvp), 2600);
+  EXPECT_EQ(lto.raw(Param::cell_uvp), 1800);
+  EXPECT_EQ(li.raw(Param::cell_ovp), 4200);
+  EXPECT_EQ(fe.raw(Param::cell_ovp), 3600);
+  EXPECT_EQ(lto.raw(Param::cell_ovp), 2700);
+  for (const Settings& s : {li, fe, lto}) {
+    EXPECT_EQ(s.raw(Param::discharge_ocp_delay), 300);
+    EXPECT_EQ(s.raw(Param::scp_delay), 5);
+    EXPECT_EQ(s.raw(Param::charge_otp), 700);
+    EXPECT_EQ(s.raw(Param::charge_utp), -200);
+    EXPECT_EQ(s.raw(Param::charge_ocp_delay), 30);
+    EXPECT_EQ(s.raw(Param::balance_trigger_delta), 10);
+    EXPECT_TRUE(validate(s).ok());
+  }
+  // The other boards keep the appendix.
+  EXPECT_EQ(Settings::preset(Chemistry::li_ion, ModelId::jk_pb2a16s20p, 16).raw(Param::cell_uvp),
+            2900);
+}
+
+// [M-B2A] table 1: over-current protection adjustable 10-200 A; 350 A maximum discharge.
+TEST(ModelLimits, b2a8s20p_over_current_is_10_to_200_a_and_stages_ii_iii_stop_at_350_a) {
+  Settings s = Settings::preset(Chemistry::lfp, ModelId::jk_b2a8s20p, 8);
+  for (const Param p : {Param::charge_ocp_current, Param::discharge_ocp_current}) {
+    EXPECT_EQ(allowed_range(p, s).min, 10000) << info(p).name;
+    EXPECT_EQ(allowed_range(p, s).max, 200000) << info(p).name;
+    EXPECT_EQ(apply_change(s, p, 5000).code(), Errc::out_of_range)
+        << "5 A is below the board's range";
+    EXPECT_TRUE(apply_change(s, p, 10000).ok());
+  }
+  EXPECT_EQ(allowed_range(Param::discharge_ocp3_current, s).max, 350000);
+  ASSERT_TRUE(apply_change(s, Param::discharge_ocp_current, 100000).ok());
+  EXPECT_EQ(apply_change(s, Param::discharge_ocp3_current, 2000000).code(), Errc::out_of_range);
+  EXPECT_TRUE(apply_change(s, Param::discharge_ocp3_current, 350000).ok());
+}
+
+// [M-B2A] table 1: 3-8 Li-ion, 4-8 LFP strings.
+TEST(ModelLimits, cell_count_range_is_the_chemistrys_on_the_model) {
+  const Settings li = Settings::preset(Chemistry::li_ion, ModelId::jk_b2a8s20p, 8);
+  const Settings fe = Settings::preset(Chemistry::lfp, ModelId::jk_b2a8s20p, 8);
+  EXPECT_EQ(allowed_range(Param::cell_count, li).min, 3);
+  EXPECT_EQ(allowed_range(Param::cell_count, fe).min, 4);
+  EXPECT_EQ(allowed_range(Param::cell_count, fe).max, 8);
+}
+
+// [M-B2A] 5.3 s: MOS OTP 75 °C and OTPR 65 °C "cannot be changed", whoever asks.
+TEST(ModelLimits, mos_otp_and_otpr_are_factory_values_no_change_can_move) {
+  for (const auto& m : kModels) {
+    Settings s = Settings::preset(Chemistry::lfp, m.id, m.cells[1].max);
+    const Settings before = s;
+    for (const auto& [p, v] : {std::pair{Param::mos_otp, 800}, std::pair{Param::mos_otp, 700},
+                               std::pair{Param::mos_otpr, 600}}) {
+      const Status st = apply_change(s, p, v);
+      EXPECT_EQ(error_rule(st), Rule::factory_fixed) << m.name << " " << info(p).name;
+      EXPECT_EQ(s, before);
+      Settings forged = s;
+      forged.set_raw(p, v);
+      EXPECT_EQ(error_rule(validate(forged)), Rule::factory_fixed) << "a whole-settings write too";
+    }
+    EXPECT_EQ(s.raw(Param::mos_otp), 750);
+    EXPECT_EQ(s.raw(Param::mos_otpr), 650);
+    EXPECT_TRUE(apply_change(s, Param::mos_otp, 750).ok()) << "writing the same value is no change";
   }
 }
 
@@ -67,6 +143,9 @@ TEST(Models, b2a8s20p_accepts_3_to_8_li_ion_and_4_to_8_lfp_and_no_lto) {
   s = Settings::preset(Chemistry::lfp, ModelId::jk_b2a8s20p, 8);
   EXPECT_TRUE(apply_change(s, Param::cell_count, 4).ok());
   EXPECT_EQ(error_rule(apply_change(s, Param::cell_count, 3)), Rule::range);
+  Settings forged = s;
+  forged.set_raw(Param::cell_count, 3);
+  EXPECT_EQ(error_rule(validate(forged)), Rule::cell_count_for_model);
   const Settings lto = Settings::preset(Chemistry::lto, ModelId::jk_b2a8s20p, 8);
   EXPECT_EQ(error_rule(validate(lto)), Rule::chemistry_for_model);
 }
@@ -117,13 +196,12 @@ TEST(Validation, each_cross_field_rule_rejects_with_its_own_error_and_changes_no
       {Param::soc_0_voltage, 3500, Rule::soc0_below_soc100},
       {Param::pack_uvp, 48000, Rule::pack_uvp_below_uvpr},
       {Param::pack_ovpr, 59000, Rule::pack_ovpr_below_ovp},
-      {Param::charge_otpr, 600, Rule::charge_otpr_below_otp},
+      {Param::charge_otpr, 700, Rule::charge_otpr_below_otp},
       {Param::discharge_otpr, 650, Rule::discharge_otpr_below_otp},
-      {Param::mos_otpr, 800, Rule::mos_otpr_below_otp},
+      {Param::mos_otpr, 800, Rule::factory_fixed},
       {Param::charge_utpr, -250, Rule::charge_utpr_above_utp},
       {Param::discharge_utpr, -200, Rule::discharge_utpr_above_utp},
       {Param::heating_stop_temp, -10, Rule::heating_stop_above_start},
-      {Param::max_balance_current, 2000, Rule::balance_current_for_model},
       {Param::discharge_ocp2_current, 90000, Rule::ocp_stages_ascending},
       {Param::request_float_voltage, 3500, Rule::float_below_charge},
       {Param::request_charge_voltage, 3600, Rule::request_charge_below_ovp},
@@ -137,6 +215,15 @@ TEST(Validation, each_cross_field_rule_rejects_with_its_own_error_and_changes_no
     EXPECT_EQ(error_field(st), c.param);
     EXPECT_EQ(s, before);
   }
+}
+
+TEST(Validation, a_current_beyond_the_model_is_out_of_its_range) {
+  Settings s = Settings::preset(Chemistry::lfp, ModelId::jk_bd4a24s_12p, 16);
+  EXPECT_EQ(apply_change(s, Param::max_balance_current, 2000).code(), Errc::out_of_range);
+  EXPECT_EQ(allowed_range(Param::max_balance_current, s).max, 400);
+  Settings forged = s;
+  forged.set_raw(Param::max_balance_current, 2000);
+  EXPECT_EQ(error_rule(validate(forged)), Rule::balance_current_for_model);
 }
 
 TEST(Params, names_are_unique_snake_case_and_found_by_name) {

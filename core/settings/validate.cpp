@@ -34,6 +34,7 @@ constexpr std::array<RuleInfo, static_cast<std::size_t>(Rule::count_)> kRules = 
   {Rule::float_below_charge, "float_below_charge", "request_float_voltage must not exceed request_charge_voltage"},
   {Rule::request_charge_below_ovp, "request_charge_below_ovp", "request_charge_voltage must be below cell_ovp"},
   {Rule::set_by_its_command, "set_by_its_command", "is not written directly: calibration sets it from a measured value, the DIP switches set the address"},
+  {Rule::factory_fixed, "factory_fixed", "is a factory value of this board and cannot be changed"},
 }};
 // clang-format on
 
@@ -104,32 +105,47 @@ const RuleInfo& rule_info(Rule r) { return kRules[static_cast<std::size_t>(r)]; 
 
 Range allowed_range(Param p, const Settings& s) {
   const ParamInfo& row = info(p);
+  const ModelProfile& m = model(s.model_id());
   Range r{row.min, row.max};
-  if ((row.flags & kCellVoltage) != 0) {
-    const ModelProfile& m = model(s.model_id());
-    r.min = std::max(r.min, m.cell_threshold_min.count());
-    r.max = std::min(r.max, m.cell_threshold_max.count());
-  }
+  const auto narrow = [&r](int32_t lo, int32_t hi) {
+    r.min = std::max(r.min, lo);
+    r.max = std::min(r.max, hi);
+  };
+  if ((row.flags & kCellVoltage) != 0)
+    narrow(m.cell_threshold_min.count(), m.cell_threshold_max.count());
+  if ((row.flags & kModelChargeCurrent) != 0)
+    narrow(m.ocp_min.count(), m.max_charge_current.count());
+  if ((row.flags & kModelDischargeCurrent) != 0)
+    narrow(m.ocp_min.count(), m.max_discharge_current.count());
+  if ((row.flags & kModelPeakCurrent) != 0)
+    narrow(m.ocp_min.count(), m.peak_discharge_current.count());
+  if ((row.flags & kModelBalanceCurrent) != 0) narrow(0, m.max_balance_current.count());
   if (p == Param::cell_count) {
     // The model's balance leads, and its cell range for the chemistry when it supports one.
-    const ModelProfile& m = model(s.model_id());
     const CellRange cells = m.cells[static_cast<std::size_t>(s.chemistry())];
-    r.max = std::min<int32_t>(r.max, m.max_cells);
-    if (cells.supported()) {
-      r.min = std::max<int32_t>(r.min, cells.min);
-      r.max = std::min<int32_t>(r.max, cells.max);
-    }
+    narrow(r.min, m.max_cells);
+    if (cells.supported()) narrow(cells.min, cells.max);
+  }
+  if ((row.flags & kFactoryFixed) != 0) {
+    const int32_t v = factory_value(p, s.model_id());
+    narrow(v, v);
   }
   return r;
 }
 
+int32_t factory_value(Param p, ModelId model_id) {
+  return Settings::preset(Chemistry::lfp, model_id, model(model_id).cells[1].max).raw(p);
+}
+
 Status validate(const Settings& s) {
+  if (Status st = check_model(s); !st.ok()) return st;
   for (const ParamInfo& row : kParams) {
     const Range r = allowed_range(row.id, s);
     const int32_t v = s.raw(row.id);
+    if ((row.flags & kFactoryFixed) != 0 && v != r.min)
+      return setting_error(Errc::rule_violation, row.id, Rule::factory_fixed);
     if (v < r.min || v > r.max) return setting_error(Errc::out_of_range, row.id, Rule::range);
   }
-  if (Status st = check_model(s); !st.ok()) return st;
   for (const OrderRule& r : kOrderRules) {
     if (!holds(r, s)) return setting_error(Errc::rule_violation, r.blamed, r.rule);
   }

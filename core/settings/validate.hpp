@@ -33,10 +33,11 @@ enum class Rule : uint8_t {
   balance_current_for_model,  // max_balance_current <= the model's balance current
   charge_current_for_model,
   discharge_current_for_model,
-  ocp_stages_ascending,   // discharge_ocp < ocp2 < ocp3
-  float_below_charge,     // request_float_voltage <= request_charge_voltage
+  ocp_stages_ascending,  // discharge_ocp < ocp2 < ocp3
+  float_below_charge,    // request_float_voltage <= request_charge_voltage
   request_charge_below_ovp,
-  set_by_its_command,     // a kSetByItsCommand parameter written directly
+  set_by_its_command,  // a kSetByItsCommand parameter written directly
+  factory_fixed,       // a factory value (MOS OTP/OTPR): no user may change it
   count_
 };
 
@@ -56,12 +57,17 @@ inline Rule error_rule(Status s) { return static_cast<Rule>(s.detail2()); }
 
 // Checks every range and every rule; the first failure is returned.
 Status validate(const Settings& s);
-// The allowed range of one parameter on this model (the table range narrowed by the model).
+// The allowed range of one parameter on this model (the table range narrowed by the model):
+// cell thresholds by the board's threshold range, over-current by its adjustable range
+// (ocp_min .. continuous current), stages II/III by its peak current, cell_count by the
+// chemistry's range on the model, a factory value to that value.
 struct Range {
   int32_t min;
   int32_t max;
 };
 Range allowed_range(Param p, const Settings& s);
+// The value a kFactoryFixed parameter has on this model (the same for every chemistry).
+int32_t factory_value(Param p, ModelId model);
 
 // Whether a failure of rule r can be cured by changing p (p is one of the fields it compares).
 bool rule_involves(Rule r, Param p);

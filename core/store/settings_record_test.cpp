@@ -116,7 +116,7 @@ TEST_F(RecordTest, record_from_an_older_firmware_gets_preset_values_for_missing_
   const Result<Settings> s = decode_settings(rec);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s.value().mv(Param::cell_ovp).count(), 4180);
-  EXPECT_EQ(s.value().mv(Param::cell_uvp).count(), 2900);
+  EXPECT_EQ(s.value().mv(Param::cell_uvp).count(), 2820);   // the BD4A24S-12P guide ([M-BD4A])
   EXPECT_EQ(s.value().mv(Param::pack_ovp).count(), 42500);  // 4250 mV per cell x 10
 }
 

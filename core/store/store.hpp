@@ -1,4 +1,4 @@
-// The two-slot record store (DESIGN.md "Persistence"). Each record has two slots; a save goes
+// The two-slot record store (docs/architecture.md). Each record has two slots; a save goes
 // to the slot that does not hold the newest good copy, so a power cut at any byte of a save
 // leaves the previous good copy untouched and loadable. A load picks the good copy (magic,
 // record id, format, length and CRC all right) with the highest sequence number.

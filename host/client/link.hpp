@@ -13,7 +13,7 @@
 namespace softbms::host::client {
 
 struct Timing {
-  Milliseconds gap{120};          // quiet time between two commands (jk-protocols.md §5.1)
+  Milliseconds gap{120};          // quiet time between two commands ([DSB])
   Milliseconds reply{500};        // status replies
   Milliseconds long_reply{1000};  // settings, about, logbook and write replies
   Milliseconds ack_linger{60};    // after a JK-PB dump, how long to wait for its FC10 ACK

@@ -1,4 +1,4 @@
-// The 4E57 protocol of the JK-B* / JK-BD* boards (jk-protocols.md §4): one read-all reply holds
+// The 4E57 protocol of the JK-B* / JK-BD* boards ([ESPHOME], [BATMON]): one read-all reply holds
 // status, settings and identity; a write is one holding register, echoed back.
 #include <array>
 

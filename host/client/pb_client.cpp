@@ -1,4 +1,4 @@
-// JK-PB over RS485 (jk-protocols.md §5): FC10 triggers answered by a 300-byte 55AA frame and
+// JK-PB over RS485 ([M-MODBUS], [DSB]): FC10 triggers answered by a 300-byte 55AA frame and
 // the FC10 acknowledge; settings written with FC10 to the 0x1000 / 0x1400 blocks.
 #include <array>
 

@@ -42,9 +42,9 @@ Done VirtualDevice::open_links() {
     c.origin = core::Origin::rs485;
     c.authority = core::Authority::switches;
     const Status s = bms().apply(c, core_now());
+    static_cast<void>(after_request());  // a failed save is told by save()
     tell(std::string("pylon-485: shutdown requested by the inverter: ") +
          (s.ok() ? "done" : std::string(errc_name(s.code()))));
-    after_request();
   });
   return {};
 }

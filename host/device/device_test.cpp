@@ -160,26 +160,43 @@ TEST(JkPb, status_trigger_answers_the_frame_with_byte5_zero_then_the_ack) {
   EXPECT_EQ(cell1, c.bms().snapshot().cell[0].count());
 }
 
-// --- batches ------------------------------------------------------------------------------------
+// --- one write, one step of the core --------------------------------------------------------
 
-TEST(Batch, a_refused_command_leaves_the_commands_before_it_unapplied) {
+// Issue 11: FC10 at 0x1004 raising cell_uvp 2600 -> 3050 and cell_uvpr 3000 -> 3100 (LFP) is
+// valid as a whole; applied field by field, uvp 3050 > uvpr 3000 broke uvp_below_uvpr (exc. 03).
+TEST(JkPb, an_fc10_raising_uvp_above_the_old_uvpr_together_with_uvpr_is_applied_as_one_step) {
   Core c;
-  const std::array<core::Command, 2> batch{set(core::Param::charge_enabled, 0),
-                                           set(core::Param::cell_ovp, 9999)};
-  EXPECT_FALSE(apply_batch(c.bms(), batch, c.loop.now()).ok());
-  EXPECT_EQ(c.bms().settings().raw(core::Param::charge_enabled), 1);
-  const std::array<core::Command, 2> good{set(core::Param::charge_enabled, 0),
-                                          set(core::Param::cell_ovp, 3550)};
-  EXPECT_TRUE(apply_batch(c.bms(), good, c.loop.now()).ok());
-  EXPECT_EQ(c.bms().settings().raw(core::Param::charge_enabled), 0);
-  EXPECT_EQ(c.bms().settings().raw(core::Param::cell_ovp), 3550);
+  const Bytes req = fc16(1, 0x1004, {0, 3050, 0, 3100});
+  const Answer a = answer_jk_pb(req, 1, core::Authority::settings, c.bms(), c.loop.now());
+  EXPECT_EQ(a.verdict, Verdict::answered);
+  EXPECT_TRUE(a.wrote);
+  EXPECT_EQ(a.reply, with_crc({1, 0x10, 0x10, 0x04, 0, 4}));
+  EXPECT_EQ(c.bms().settings().raw(core::Param::cell_uvp), 3050);
+  EXPECT_EQ(c.bms().settings().raw(core::Param::cell_uvpr), 3100);
 }
 
-TEST(Batch, exception_codes_follow_the_reason) {
-  EXPECT_EQ(modbus_exception_for(Status(Errc::not_authorized)), 0x01);
-  EXPECT_EQ(modbus_exception_for(Status(Errc::unknown_field)), 0x02);
-  EXPECT_EQ(modbus_exception_for(Status(Errc::rule_violation)), 0x03);
-  EXPECT_EQ(modbus_exception_for(Status(Errc::locked)), 0x04);
+TEST(JkPb, an_fc10_whose_second_field_is_refused_changes_nothing_and_answers_exception_03) {
+  Core c;
+  // cell_uvp 2700 is fine alone; cell_uvpr 9999 mV is out of range: neither may stay.
+  const Answer a = answer_jk_pb(fc16(1, 0x1004, {0, 2700, 0, 9999}), 1, core::Authority::settings,
+                                c.bms(), c.loop.now());
+  EXPECT_EQ(a.verdict, Verdict::rejected);
+  EXPECT_FALSE(a.wrote);
+  EXPECT_EQ(a.reply, with_crc({1, 0x90, 0x03}));
+  EXPECT_EQ(c.bms().settings(), pack16());
+}
+
+TEST(JkPb, a_write_that_could_not_be_saved_gets_exception_04_and_no_acknowledge) {
+  Core c;
+  const Bytes req = fc16(1, 0x1070, {0, 0});
+  Answer a = answer_jk_pb(req, 1, core::Authority::settings, c.bms(), c.loop.now());
+  ASSERT_TRUE(a.wrote);
+  refuse_unsaved(a, "jk-pb", req, Status(Errc::bad_state, 28));  // ENOSPC
+  EXPECT_EQ(a.verdict, Verdict::rejected);
+  EXPECT_EQ(a.reply, with_crc({1, 0x90, 0x04}));
+  Answer nw{Verdict::answered, {1, 2, 3}, ok_status(), false, true};
+  refuse_unsaved(nw, "jk-4e57", req, Status(Errc::bad_state, 5));
+  EXPECT_TRUE(nw.reply.empty());  // 4E57 and jk02 have no error frame: silence
 }
 
 // --- 4E57 ---------------------------------------------------------------------------------------
@@ -197,6 +214,26 @@ TEST(Nw, read_all_reply_echoes_the_command_and_carries_16_cells) {
   const auto decoded = jk::decode_nw_reply(a.reply, pack16());
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(decoded.value().snapshot.cell[5], c.bms().snapshot().cell[5]);
+}
+
+// The codecs decode only; the core refuses a value out of range, the same on every protocol.
+TEST(Nw, a_value_the_core_refuses_gets_no_reply_and_changes_nothing) {
+  Core c;
+  std::array<uint8_t, 32> req{};
+  const auto n = jk::encode_nw_write_request(0x90, 9000, req);  // 9 V cell OVP
+  ASSERT_TRUE(n.ok());
+  const Answer a = answer_4e57(std::span(req).first(n.value()), core::Authority::settings, c.bms(),
+                               c.loop.now());
+  EXPECT_EQ(a.verdict, Verdict::rejected);
+  EXPECT_EQ(a.why.code(), Errc::out_of_range);
+  EXPECT_TRUE(a.reply.empty());
+  EXPECT_EQ(c.bms().settings(), pack16());
+  Jk02Session session;
+  const Answer b =
+      answer_jk02(ble(0x04, 6000), core::Authority::settings, c.bms(), c.loop.now(), session);
+  EXPECT_EQ(b.verdict, Verdict::rejected);
+  EXPECT_TRUE(b.reply.empty());
+  EXPECT_EQ(c.bms().settings(), pack16());
 }
 
 TEST(Nw, a_write_on_a_read_only_line_is_refused_without_reply_and_a_settings_line_applies_it) {
@@ -336,7 +373,7 @@ TEST(Device, a_setting_changed_through_an_endpoint_is_in_the_store_before_the_ne
     ASSERT_TRUE(d);
     ASSERT_TRUE(
         d.value()->bms().apply(set(core::Param::cell_ovp, 3550), d.value()->core_now()).ok());
-    d.value()->after_request();
+    ASSERT_TRUE(d.value()->after_request().ok());
     // No save_now(): a crash right here must not lose the setting.
   }
   auto again = VirtualDevice::start(loop, config, nullptr);

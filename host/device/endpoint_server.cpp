@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "host/device/jk_framing.hpp"
+#include "host/transport/tcp.hpp"
 
 namespace softbms::host {
 namespace {
@@ -42,6 +43,17 @@ Expected<std::unique_ptr<EndpointServer>> EndpointServer::open(EventLoop& loop,
     return make_error(Errc::unknown_field, "protocol",
                       "endpoint protocol " + spec.protocol +
                           " is not served by softbms run (jk-pb, jk-4e57, jk02)");
+  }
+  // JK protocols carry no password: a TCP endpoint that may write and that other machines can
+  // reach hands the pack to anyone on the network. Only on the user's explicit word.
+  if (spec.transport.kind == TransportKind::tcp && spec.policy != core::Authority::read_only &&
+      !spec.allow_remote_writes && !listens_on_loopback_only(spec.transport.tcp)) {
+    return make_error(
+        Errc::not_authorized, "policy",
+        "endpoint " + format_endpoint(spec) + " would let any machine that reaches " +
+            (spec.transport.tcp.host.empty() ? std::string("this host") : spec.transport.tcp.host) +
+            " write to the pack without a password: listen on 127.0.0.1, use "
+            "policy=read-only, or add ,allow-remote-writes if that is what you want");
   }
   std::unique_ptr<EndpointServer> s(
       new EndpointServer(loop, spec, spec.address.value_or(default_address), device));
@@ -109,6 +121,9 @@ void EndpointServer::on_frame(StreamService::Connection& c, std::span<const uint
   } else {
     a = answer_jk02(frame, spec_.policy, bms, now, session_for(c));
   }
+  // Durable before acknowledged: the store is written and fsynced before any reply goes out.
+  const Status saved = device_.after_request();
+  if (a.wrote && !saved.ok()) refuse_unsaved(a, spec_.protocol, frame, saved);
   count(a);
   if (!a.reply.empty()) {
     [[maybe_unused]] Done d = c.reply(a.reply);
@@ -120,7 +135,6 @@ void EndpointServer::on_frame(StreamService::Connection& c, std::span<const uint
     [[maybe_unused]] Done d = c.reply(info);
     ++counters_.streamed;
   }
-  device_.after_request();
 }
 
 void EndpointServer::on_notice(const std::string& line) {

@@ -21,8 +21,9 @@ class DeviceAccess {
   virtual core::Bms& bms() = 0;
   // The core's time (simulated: it runs --speed times faster than the wall clock).
   [[nodiscard]] virtual Milliseconds core_now() const = 0;
-  // Called after every request that may have changed something (saves settings at once).
-  virtual void after_request() = 0;
+  // Called after every request, before its reply is sent: saves at once (written and fsynced)
+  // what must survive a crash. Not ok = the save failed; a write must then not be acknowledged.
+  virtual Status after_request() = 0;
 
  protected:
   ~DeviceAccess() = default;

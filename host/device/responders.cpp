@@ -28,10 +28,16 @@ jk::BmsView view_of(const core::Bms& bms) {
   return {bms.snapshot(), bms.settings(), bms.device()};
 }
 
-std::vector<uint8_t> modbus_exception(uint8_t address, uint8_t function, uint8_t code) {
-  std::array<uint8_t, 5> f{address, static_cast<uint8_t>(function | 0x80), code, 0, 0};
-  jk::append_crc(f, 3);
+std::vector<uint8_t> modbus_exception(std::span<const uint8_t> request, uint8_t code) {
+  std::array<uint8_t, 5> f{};
+  jk::encode_exception(request, code, f);
   return {f.begin(), f.end()};
+}
+
+Answer applied_write(std::vector<uint8_t> reply) {
+  Answer a = answered(std::move(reply));
+  a.wrote = true;
+  return a;
 }
 
 std::vector<uint8_t> nw_echo_reply(std::span<const uint8_t> request) {
@@ -60,32 +66,13 @@ std::vector<uint8_t> logbook_frame(const core::EventLog& log, jk::FrameStamp sta
 
 }  // namespace
 
-Status apply_batch(core::Bms& bms, std::span<const core::Command> commands, Milliseconds now) {
-  if (commands.size() > 1) {
-    auto trial = std::make_unique<core::Bms>(bms);
-    for (const core::Command& c : commands) {
-      if (Status s = trial->apply(c, now); !s.ok()) return s;
-    }
-  }
-  for (const core::Command& c : commands) {
-    if (Status s = bms.apply(c, now); !s.ok()) return s;
-  }
-  return ok_status();
-}
-
-uint8_t modbus_exception_for(const Status& s) {
-  switch (s.code()) {
-    case Errc::not_authorized:
-      return 0x01;
-    case Errc::unknown_field:
-      return 0x02;
-    case Errc::out_of_range:
-    case Errc::rule_violation:
-    case Errc::bad_value:
-      return 0x03;
-    default:
-      return 0x04;
-  }
+void refuse_unsaved(Answer& a, std::string_view protocol, std::span<const uint8_t> frame,
+                    Status why) {
+  a.verdict = Verdict::rejected;
+  a.why = why;
+  a.start_stream = false;
+  a.reply.clear();
+  if (protocol == "jk-pb") a.reply = modbus_exception(frame, jk::modbus_exception_for(why));
 }
 
 Answer answer_jk_pb(std::span<const uint8_t> frame, uint8_t address, core::Authority policy,
@@ -100,11 +87,20 @@ Answer answer_jk_pb(std::span<const uint8_t> frame, uint8_t address, core::Autho
   std::vector<uint8_t> bytes(reply.begin(),
                              reply.begin() + static_cast<std::ptrdiff_t>(o.reply_size));
   if (!o.status.ok()) return rejected(o.status, std::move(bytes));
-  for (std::size_t i = 0; i < o.commands.size; ++i) o.commands.items[i].authority = policy;
-  const Status applied = apply_batch(bms, std::span(o.commands.items.data(), o.commands.size), now);
+  if (!o.writes()) return answered(std::move(bytes));
+  Status applied;
+  if (o.has_command) {
+    core::Command c = o.command;
+    c.authority = policy;
+    applied = bms.apply(c, now);
+  } else {
+    core::SettingsChange change = o.change;
+    change.authority = policy;
+    applied = bms.apply(change, now);
+  }
   if (!applied.ok())
-    return rejected(applied, modbus_exception(frame[0], frame[1], modbus_exception_for(applied)));
-  return answered(std::move(bytes));
+    return rejected(applied, modbus_exception(frame, jk::modbus_exception_for(applied)));
+  return applied_write(std::move(bytes));
 }
 
 Answer answer_4e57(std::span<const uint8_t> frame, core::Authority policy, core::Bms& bms,
@@ -137,7 +133,7 @@ Answer answer_4e57(std::span<const uint8_t> frame, core::Authority policy, core:
   const Result<std::size_t> n = jk::encode_nw_write_reply(r, out);
   if (!n.ok()) return rejected(n.status());
   out.resize(n.value());
-  return answered(std::move(out));
+  return applied_write(std::move(out));
 }
 
 jk::Layout layout_for_sw_version(std::string_view sw_version) {
@@ -187,7 +183,9 @@ Answer answer_jk02(std::span<const uint8_t> frame, core::Authority policy, core:
   }
   jk::CommandFrame ack{};
   jk::encode_write_ack(ack);
-  return answered({ack.begin(), ack.end()});
+  Answer a = answered({ack.begin(), ack.end()});
+  a.wrote = r.kind == jk::BleRequestKind::command;
+  return a;
 }
 
 }  // namespace softbms::host

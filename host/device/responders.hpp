@@ -25,15 +25,13 @@ struct Answer {
   std::vector<uint8_t> reply;  // empty = say nothing
   Status why;                  // the reason of a rejection
   bool start_stream = false;   // jk02 0x96: stream cell-info frames from now on
+  bool wrote = false;          // the core accepted a write: the reply waits for the save
 };
 
-// Applies every Command or none: the batch is tried on a copy of the BMS first, so a refusal of
-// the third Command cannot leave the first two applied (docs/jk-protocols.md decision 1).
-Status apply_batch(core::Bms& bms, std::span<const core::Command> commands, Milliseconds now);
-
-// The Modbus exception code a refused write gets: 01 when the endpoint may not write at all,
-// 02 for an address, 03 for a value the core refused, 04 for anything else.
-uint8_t modbus_exception_for(const Status& s);
+// The reply a write that could not be saved gets instead of its acknowledge: exception 04 on
+// JK-PB Modbus, silence on 4E57 and jk02 (they have no error frame). The answer turns rejected.
+void refuse_unsaved(Answer& a, std::string_view protocol, std::span<const uint8_t> frame,
+                    Status why);
 
 // JK-PB on RS485: Modbus RTU (FC03/06/10) and the trigger-and-dump exchange, at `address`.
 Answer answer_jk_pb(std::span<const uint8_t> frame, uint8_t address, core::Authority policy,
@@ -48,7 +46,7 @@ struct Jk02Session {
   protocols::jk::Layout layout = protocols::jk::Layout::jk02_32s;
   uint8_t counter = 0;
 };
-// Firmware major >= 11 speaks the 32-cell layout (jk-protocols.md §9), older the 24-cell one.
+// Firmware major >= 11 speaks the 32-cell layout ([ESPHOME]), older the 24-cell one.
 protocols::jk::Layout layout_for_sw_version(std::string_view sw_version);
 
 // The 20-byte AA 55 90 EB commands of the JK app, as on BLE.

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/bms/persistence.hpp"
+#include "core/store/layout.hpp"
 #include "host/text/param_text.hpp"
 #include "host/text/snapshot_json.hpp"
 
@@ -20,7 +21,10 @@ constexpr Milliseconds kMinTickTimer{5};
 // Longest stretch of control periods run in one timer callback before the loop serves
 // endpoints again.
 constexpr Milliseconds kTickBudget{8};
-constexpr uint8_t kSaveAtOnce = core::kDirtySettings | core::kDirtyPasswords | core::kDirtyDevice;
+// Records a request changes that must reach the disk before its reply: settings (and
+// switches), passwords, the identity, and counters (a reset).
+constexpr uint8_t kSaveAtOnce =
+    core::kDirtySettings | core::kDirtyPasswords | core::kDirtyDevice | core::kDirtyCounters;
 constexpr int64_t kRtcEpochUnix = 1'577'836'800;  // 2020-01-01 00:00:00 UTC
 
 std::string load_word(const Status& s) {
@@ -106,6 +110,7 @@ Done VirtualDevice::load_and_build() {
   store_ = std::make_unique<core::Store>(*medium_);
   auto stored = std::make_unique<core::Bms>(config_.settings);
   const core::LoadReport r = core::load_records(*stored, *store_);
+  const uint8_t damaged = static_cast<uint8_t>(r.damaged() | truncated_records(r));
   load_report_ = {"settings: " + load_word(r.settings), "counters: " + load_word(r.counters),
                   "events: " + load_word(r.events), "passwords: " + load_word(r.passwords),
                   "device: " + load_word(r.device)};
@@ -115,8 +120,12 @@ Done VirtualDevice::load_and_build() {
   settings.set_raw(core::Param::device_address, config_.address);
   const double soc =
       config_.soc.value_or(r.counters.ok() ? remembered_soc(stored->counters()) : 0.5);
-  sim_ = std::make_unique<sim::ClosedLoop>(sim::pack_for(settings, soc, config_.seed),
-                                           make_world(config_.world, settings), settings,
+  // The wiring is the pack's (run --cells), not the board's cell_count setting: a cell_count
+  // changed later (and stored) configures the board, it does not rewire the pack, so a board set
+  // for another count than wired reports the mismatch as a real one does.
+  sim::PackConfig pack = sim::pack_for(settings, soc, config_.seed);
+  pack.cells = config_.settings.cells();
+  sim_ = std::make_unique<sim::ClosedLoop>(pack, make_world(config_.world, settings), settings,
                                            config_.period);
 
   // The loop booted a fresh core; give it what was stored and boot it again with the wall
@@ -131,16 +140,67 @@ Done VirtualDevice::load_and_build() {
       r.device.ok() ? stored->device() : core::default_device_info(settings.model_id());
   apply_identity(config_.identity, device);
   b.restore_device(device);
+  b.note_store_damage(damaged);  // boot() logs it; the Snapshot shows it
+  tell_damage(damaged);
   std::array<uint8_t, 32> entropy{};
   if (Done e = fill_entropy(entropy); !e) return e.error();
   b.add_entropy(entropy);
   b.boot(sim_->now(), config_.rtc_s);
   // One period at once, so no endpoint ever answers from a Snapshot that was never published.
   sim_->tick();
-  save(b.dirty());
+  // What was lost is written anew (the defaults in use), so the store is whole again; the
+  // store_damaged events stay in the log. A failure is told and retried at the next save.
+  static_assert(core::kDirtySettings == 1u << static_cast<unsigned>(core::RecordId::settings) &&
+                core::kDirtyDevice == 1u << static_cast<unsigned>(core::RecordId::device_info));
+  static_cast<void>(save(static_cast<uint8_t>(b.dirty() | damaged)));
   anchor_wall_ = loop_.now();
   anchor_core_ = sim_->now();
   return {};
+}
+
+uint8_t VirtualDevice::truncated_records(const core::LoadReport& r) const {
+  // A file cut short reads erased past its end: a record there looks never saved. softbms
+  // always writes the whole file, so an existing short file lost what those pages held.
+  if (medium_->created() || medium_->found_bytes() >= core::kStoreSize) return 0;
+  const std::array<Status, core::kRecordCount> by_id = {r.settings, r.counters, r.events,
+                                                        r.passwords, r.device};
+  uint8_t mask = 0;
+  for (std::size_t id = 0; id < by_id.size(); ++id) {
+    const std::size_t end = (id + 1) * core::kSlotsPerRecord * core::kSlotSize;
+    if (end > medium_->found_bytes() && by_id[id].code() == Errc::not_found)
+      mask = static_cast<uint8_t>(mask | (1u << id));
+  }
+  return mask;
+}
+
+void VirtualDevice::tell_damage(uint8_t damaged) {
+  if (damaged == 0) return;
+  std::string lost;
+  std::string kept;
+  for (const core::RecordInfo& rec : core::kRecords) {
+    const bool bad = (damaged & (1u << static_cast<unsigned>(rec.id))) != 0;
+    std::string& list = bad ? lost : kept;
+    list += (list.empty() ? "" : ", ") + std::string(rec.name);
+  }
+  std::string why = "both copies unreadable";
+  if (!medium_->created() && medium_->found_bytes() < core::kStoreSize) {
+    why = "the file was cut to " + std::to_string(medium_->found_bytes()) + " of " +
+          std::to_string(core::kStoreSize) + " bytes";
+  }
+  tell("state: " + state_.file("store.bin") + " is damaged (" + why + "): lost " + lost +
+       "; kept " + (kept.empty() ? std::string("nothing") : kept) +
+       ". Running on defaults for what was lost; the next change saves it anew.");
+  if ((damaged & (1u << static_cast<unsigned>(core::RecordId::settings))) != 0) {
+    tell(
+        "state: settings lost: the " +
+        std::string(core::kChemistryNames[static_cast<std::size_t>(config_.settings.chemistry())]) +
+        " preset of the command line is in force; check every protection before use");
+  }
+  if ((damaged & (1u << static_cast<unsigned>(core::RecordId::passwords))) != 0) {
+    tell(
+        "state: passwords lost: the factory passwords are in force again; the dashboard "
+        "serves loopback only until a new settings password is set (softbms password)");
+  }
 }
 
 Done VirtualDevice::open_endpoints() {
@@ -160,8 +220,9 @@ void VirtualDevice::start_timers() {
   timers_.push_back(loop_.every(tick_every, [this] { catch_up(); }));
   // The core marks its counters dirty only every ten minutes (flash wear); a file does not
   // wear, so the counters go out every save period, as on exit.
-  timers_.push_back(loop_.every(to_ms(config_.save_period),
-                                [this] { save(bms().dirty() | core::kDirtyCounters); }));
+  timers_.push_back(loop_.every(to_ms(config_.save_period), [this] {
+    static_cast<void>(save(bms().dirty() | core::kDirtyCounters));
+  }));
   if (!config_.status_file.empty()) {
     [[maybe_unused]] Done first = write_status_file();
     timers_.push_back(loop_.every(config_.status_period, [this] {
@@ -189,23 +250,26 @@ void VirtualDevice::catch_up() {
   }
 }
 
-void VirtualDevice::after_request() {
-  save(bms().dirty() & kSaveAtOnce);
+Status VirtualDevice::after_request() {
+  const uint8_t dirty = bms().dirty();
+  if ((dirty & kSaveAtOnce) == 0) return ok_status();
+  // The event that tells who changed it goes out with the change.
+  return save(dirty & (kSaveAtOnce | core::kDirtyEvents));
 }
 
-void VirtualDevice::save(uint8_t which) {
-  if (which == 0) return;
+Status VirtualDevice::save(uint8_t which) {
+  if (which == 0) return ok_status();
   const Status s = core::save_records(bms(), *store_, which);
   if (!s.ok() && !(s == last_save_error_)) {
     tell("state: saving to " + state_.file("store.bin") +
          " failed: " + std::string(errc_name(s.code())));
   }
   last_save_error_ = s;
+  return s;
 }
 
 Done VirtualDevice::save_now() {
-  save(bms().dirty() | core::kDirtyCounters);
-  if (!last_save_error_.ok()) {
+  if (!save(bms().dirty() | core::kDirtyCounters).ok()) {
     return make_error(last_save_error_.code(), "state",
                       "saving the state to " + state_.path() + " failed");
   }

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/bms/persistence.hpp"
 #include "core/store/store.hpp"
 #include "host/device/endpoint_server.hpp"
 #include "host/device/inverter_endpoints.hpp"
@@ -65,7 +66,7 @@ class VirtualDevice final : public DeviceAccess {
 
   core::Bms& bms() override { return sim_->bms(); }
   [[nodiscard]] Milliseconds core_now() const override { return sim_->now(); }
-  void after_request() override;
+  Status after_request() override;
 
   // Runs the control periods the wall clock says are due, within a time budget so endpoints
   // are served between batches at high --speed. Called by the tick timer.
@@ -99,12 +100,14 @@ class VirtualDevice final : public DeviceAccess {
   VirtualDevice(EventLoop& loop, const DeviceConfig& config, Notice notice, StateDir state,
                 std::unique_ptr<FileMedium> medium);
   Done load_and_build();
+  [[nodiscard]] uint8_t truncated_records(const core::LoadReport& r) const;
+  void tell_damage(uint8_t damaged);
   Done open_endpoints();
   Done open_links();
   void add_links_json(nlohmann::json& j) const;
   [[nodiscard]] std::string links_status() const;
   void start_timers();
-  void save(uint8_t which);
+  Status save(uint8_t which);
   void tell(const std::string& line) const;
 
   EventLoop& loop_;

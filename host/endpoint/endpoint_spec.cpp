@@ -145,8 +145,13 @@ Done parse_option(std::string_view opt, EndpointSpec& e, bool& seen_policy, bool
     e.address = static_cast<uint8_t>(a.value());
     return {};
   }
-  return bad(Errc::unknown_field, "option",
-             "option \"" + std::string(opt) + "\" is not policy=... or addr=...");
+  if (key == "allow-remote-writes" && eq == std::string_view::npos) {
+    e.allow_remote_writes = true;
+    return {};
+  }
+  return bad(
+      Errc::unknown_field, "option",
+      "option \"" + std::string(opt) + "\" is not policy=..., addr=... or allow-remote-writes");
 }
 
 Done check_fit(const ProtocolInfo& p, TransportKind k) {
@@ -266,6 +271,7 @@ std::string format_endpoint(const EndpointSpec& e) {
   std::string s = e.protocol + ":" + format_transport(e.transport) +
                   ",policy=" + std::string(policy_name(e.policy));
   if (e.address) s += ",addr=" + std::to_string(*e.address);
+  if (e.allow_remote_writes) s += ",allow-remote-writes";
   return s;
 }
 

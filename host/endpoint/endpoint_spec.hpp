@@ -7,8 +7,9 @@
 //   victron-can:socketcan:can0             a Linux CAN interface
 //
 // Options: policy=read-only|switches|settings (default read-only), addr=0..247 (RS485 device
-// address). Errors name the part that is wrong: protocol, transport, path, baud, host, port,
-// interface, option, policy, addr.
+// address), allow-remote-writes (a TCP endpoint that writes may listen beyond loopback). Errors
+// name the part that is wrong: protocol, transport, path, baud, host, port, interface, option,
+// policy, addr.
 #pragma once
 
 #include <cstdint>
@@ -54,6 +55,9 @@ struct EndpointSpec {
   TransportSpec transport;
   core::Authority policy = core::Authority::read_only;
   std::optional<uint8_t> address;
+  // allow-remote-writes: a TCP endpoint with a write policy may listen on an address other
+  // machines reach. Without it such an endpoint is refused (JK protocols carry no password).
+  bool allow_remote_writes = false;
   bool operator==(const EndpointSpec&) const = default;
 };
 

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "core/io/alarm.hpp"
+#include "core/store/layout.hpp"
 
 namespace softbms::host::metrics {
 namespace {
@@ -101,6 +102,12 @@ void alarms(const PackMetrics& p, Out& o) {
     o.add(flag((snap(p).alarms & core::alarm_mask(a.bit)) != 0), "alarm", a.name);
 }
 
+void store_damage(const PackMetrics& p, Out& o) {
+  for (const auto& r : core::kRecords)
+    o.add(flag((snap(p).store_damage & (1u << static_cast<unsigned>(r.id))) != 0), "record",
+          r.name);
+}
+
 bool balancing_cell(const core::Snapshot& s, std::size_t i) {
   return s.balance_state != core::BalanceState::off &&
          (s.balance_source == i || s.balance_sink == i);
@@ -139,6 +146,7 @@ const std::array kFamilies = {
   Family{"jkbms_charge_voltage_limit_volts", "gauge", "Charge voltage limit told to the inverter", [](const PackMetrics& p, Out& o) { o.add(volts(snap(p).charge_voltage_limit)); }},
   Family{"jkbms_charge_current_limit_amperes", "gauge", "Charge current limit told to the inverter", [](const PackMetrics& p, Out& o) { o.add(amps(snap(p).charge_current_limit)); }},
   Family{"jkbms_discharge_current_limit_amperes", "gauge", "Discharge current limit told to the inverter", [](const PackMetrics& p, Out& o) { o.add(amps(snap(p).discharge_current_limit)); }},
+  Family{"jkbms_store_record_lost", "gauge", "1 when the stored record was unreadable at start and defaults are in use", store_damage},
   Family{"jkbms_rejected_commands_total", "counter", "Commands the BMS rejected as bad input", [](const PackMetrics& p, Out& o) { o.add(std::to_string(snap(p).rejected_commands)); }},
   Family{"jkbms_last_sample_timestamp_seconds", "gauge", "Unix time of the snapshot, for staleness alerts", [](const PackMetrics& p, Out& o) { o.add(fixed(p.sample_unix_ms, 3)); }},
 };

@@ -1,5 +1,5 @@
 // The Prometheus text exposition (format 0.0.4) of one or more packs, for /metrics
-// (ecosystem.md §3): prefix jkbms_, base units (volts, amperes, watts, celsius, seconds,
+// ([PROM]): prefix jkbms_, base units (volts, amperes, watts, celsius, seconds,
 // joules, coulombs, ratio) that promtool's lint accepts, counters ending in _total, one label per
 // cell.
 #pragma once

@@ -1,4 +1,4 @@
-// Home Assistant MQTT discovery (ecosystem.md §2) and the state payloads, as pure functions so
+// Home Assistant MQTT discovery ([HA-MQTT]) and the state payloads, as pure functions so
 // they are tested without a broker.
 #pragma once
 

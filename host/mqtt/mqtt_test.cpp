@@ -327,3 +327,24 @@ TEST(MqttState, state_payload_adds_time_and_alarm_words_to_the_snapshot_json) {
 
 }  // namespace
 }  // namespace softbms::host::mqtt
+
+namespace softbms::host::mqtt {
+namespace {
+
+// [M-B2A] table 1: over-current 10-200 A, 350 A peak; the number entities use the model's range.
+TEST(MqttDiscovery, number_entities_use_the_models_ranges) {
+  const auto b2a = core::Settings::preset(core::Chemistry::lfp, core::ModelId::jk_b2a8s20p, 8);
+  const auto list = command_entities(b2a);
+  const Entity* ocp = find(list, "charge_ocp_current", Component::number);
+  ASSERT_NE(ocp, nullptr);
+  EXPECT_EQ(ocp->min, 10000);
+  EXPECT_EQ(ocp->max, 200000);
+  const Entity* cells = find(list, "cell_count", Component::number);
+  ASSERT_NE(cells, nullptr);
+  EXPECT_EQ(cells->min, 4);
+  EXPECT_EQ(cells->max, 8);
+  EXPECT_EQ(find(list, "mos_otpr", Component::number), nullptr) << "a factory value";
+}
+
+}  // namespace
+}  // namespace softbms::host::mqtt

@@ -36,20 +36,23 @@ void VirtualBank::attach(VirtualSlaveBus& bus) {
       return protocols::jk::BmsView{b.snapshot(), b.settings(), b.device()};
     });
   }
-  bus.set_on_commands([this](uint8_t address, const protocols::jk::CommandList& list) {
-    if (address < first_address_) return;
+  bus.set_on_write([this](uint8_t address, const protocols::jk::ModbusOutcome& o) {
+    if (address < first_address_) return Status(Errc::not_found);
     const std::size_t i = static_cast<std::size_t>(address - first_address_);
-    if (i >= packs_.size()) return;
-    for (std::size_t k = 0; k < list.size; ++k) {
-      core::Command c = list.items[k];
-      c.origin = core::Origin::rs485;
+    if (i >= packs_.size()) return Status(Errc::not_found);
+    core::Bms& bms = packs_[i]->bms();
+    Status st;
+    if (o.has_command) {
+      core::Command c = o.command;
       c.authority = write_policy_;
-      if (packs_[i]->bms().apply(c, packs_[i]->now()).ok()) {
-        ++writes_applied_;
-      } else {
-        ++writes_refused_;
-      }
+      st = bms.apply(c, packs_[i]->now());
+    } else {
+      core::SettingsChange change = o.change;
+      change.authority = write_policy_;
+      st = bms.apply(change, packs_[i]->now());
     }
+    ++(st.ok() ? writes_applied_ : writes_refused_);
+    return st;
   });
 }
 

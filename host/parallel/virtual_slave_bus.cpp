@@ -80,10 +80,14 @@ void VirtualSlaveBus::on_request(std::span<const uint8_t> request) {
   for (auto& [address, slave] : slaves_) {
     if (!slave.answering) continue;
     const jk::ModbusOutcome o = jk::handle_modbus(request, address, slave.view(), reply);
-    if (o.commands.size > 0 && on_commands_) on_commands_(address, o.commands);
     if (o.reply_size == 0) continue;
+    std::size_t size = o.reply_size;
+    if (o.status.ok() && o.writes()) {
+      const Status st = on_write_ ? on_write_(address, o) : Status(Errc::not_authorized);
+      if (!st.ok()) size = jk::encode_exception(request, jk::modbus_exception_for(st), reply);
+    }
     ++replies_;
-    (void)line_->write_all(std::span<const uint8_t>(reply.data(), o.reply_size), Milliseconds(200));
+    (void)line_->write_all(std::span<const uint8_t>(reply.data(), size), Milliseconds(200));
   }
 }
 

@@ -22,7 +22,8 @@ FrameCheck modbus_request_size(std::span<const uint8_t> buffered, bool line_idle
 class VirtualSlaveBus {
  public:
   using ViewFn = std::function<protocols::jk::BmsView()>;
-  using CommandsFn = std::function<void(uint8_t address, const protocols::jk::CommandList&)>;
+  // Applies a slave's write (its change set or control command); the result decides the reply.
+  using WriteFn = std::function<Status(uint8_t address, const protocols::jk::ModbusOutcome&)>;
 
   // `line` is the slaves' end of the bus (make_stream_pair().b, a pty, a serial port).
   static Expected<std::unique_ptr<VirtualSlaveBus>> open(EventLoop& loop,
@@ -32,8 +33,9 @@ class VirtualSlaveBus {
   VirtualSlaveBus& operator=(const VirtualSlaveBus&) = delete;
 
   void add_slave(uint8_t address, ViewFn view);
-  // Writes a master sends (settings, switches) go here; without it they are answered and dropped.
-  void set_on_commands(CommandsFn fn) { on_commands_ = std::move(fn); }
+  // Writes a master sends (settings, switches) go here: acknowledged only when it returns ok,
+  // else answered with the Modbus exception. Without it they are refused (exception 01).
+  void set_on_write(WriteFn fn) { on_write_ = std::move(fn); }
   // false: the slave hears nothing and says nothing until set true again.
   void set_answering(uint8_t address, bool on);
   [[nodiscard]] bool answering(uint8_t address) const;
@@ -53,7 +55,7 @@ class VirtualSlaveBus {
   std::unique_ptr<Transport> line_;
   FrameAssembler assembler_;
   std::map<uint8_t, Slave> slaves_;
-  CommandsFn on_commands_;
+  WriteFn on_write_;
   EventLoop::Id watch_ = 0;
   EventLoop::Id timer_ = 0;
   uint64_t requests_ = 0;

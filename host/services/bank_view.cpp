@@ -86,6 +86,10 @@ Status SlaveBackend::apply(const core::Command& /*command*/) {
   return Status(Errc::not_authorized);
 }
 
+Status SlaveBackend::apply(const core::SettingsChange& /*change*/) {
+  return Status(Errc::not_authorized);
+}
+
 Status SlaveBackend::check_settings_password(std::string_view /*password*/) {
   // Never counted as a wrong password: a dashboard login tries every pack, and a slave that
   // refused would only add to the master's lockout count in the user's eyes.

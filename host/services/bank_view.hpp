@@ -36,6 +36,7 @@ class SlaveBackend final : public PackBackend {
   core::Settings settings() override;
   core::DeviceInfo device() override { return device_; }
   Status apply(const core::Command& command) override;
+  Status apply(const core::SettingsChange& change) override;
   Status check_settings_password(std::string_view password) override;
   bool settings_password_is_default() override { return false; }
   std::vector<core::Event> events() override { return {}; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/settings/change.hpp"
 #include "core/settings/validate.hpp"
 #include "host/device/virtual_device.hpp"
 
@@ -56,6 +57,29 @@ Status BoardBackend::apply(const core::Command& command) {
   const Status st = set_param(command);
   if (st.ok()) remember(command);
   return st;
+}
+
+// A real board takes one register per request, so a set cannot be one step there. The core
+// checks the final state first (nothing is sent if it is invalid); then each pass sends the
+// changes the board's current values accept one by one, and a pass that sends none ends it.
+Status BoardBackend::apply(const core::SettingsChange& change) {
+  if (!have_settings_) return Status(Errc::bad_state);
+  core::Settings final_state = board_.values;
+  if (const Status st = core::apply_changes(final_state, change.changes); !st.ok()) return st;
+  std::vector<core::Command> pending;
+  for (const core::Change& c : change.changes) pending.push_back(core::as_command(change, c));
+  Status last = ok_status();
+  for (bool progress = true; progress && !pending.empty();) {
+    progress = false;
+    for (auto it = pending.begin(); it != pending.end();) {
+      last = apply(*it);
+      const bool wait = last.code() == Errc::rule_violation || last.code() == Errc::out_of_range;
+      if (!last.ok() && !wait) return last;
+      progress = progress || last.ok();
+      it = last.ok() ? pending.erase(it) : std::next(it);
+    }
+  }
+  return last;
 }
 
 Status BoardBackend::set_param(const core::Command& c) {

@@ -35,6 +35,7 @@ class BoardBackend final : public PackBackend {
   core::Settings settings() override { return board_.values; }
   core::DeviceInfo device() override { return device_; }
   Status apply(const core::Command& command) override;
+  Status apply(const core::SettingsChange& change) override;
   Status check_settings_password(std::string_view password) override;
   bool settings_password_is_default() override;
   std::vector<core::Event> events() override;

@@ -2,11 +2,23 @@
 
 namespace softbms::host::services {
 
+namespace {
+
+// The same path an endpoint write takes: what changed reaches the disk before the reply, and a
+// change that could not be saved is not reported as done.
+Status saved(VirtualDevice& device, Status applied) {
+  const Status save = device.after_request();
+  return applied.ok() ? save : applied;
+}
+
+}  // namespace
+
 Status DeviceBackend::apply(const core::Command& command) {
-  const Status st = device_.bms().apply(command, device_.core_now());
-  // The same path an endpoint write takes: settings and passwords reach the disk at once.
-  device_.after_request();
-  return st;
+  return saved(device_, device_.bms().apply(command, device_.core_now()));
+}
+
+Status DeviceBackend::apply(const core::SettingsChange& change) {
+  return saved(device_, device_.bms().apply(change, device_.core_now()));
 }
 
 Status DeviceBackend::check_settings_password(std::string_view password) {

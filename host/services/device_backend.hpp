@@ -19,6 +19,7 @@ class DeviceBackend final : public PackBackend {
   core::Settings settings() override { return device_.bms().settings(); }
   core::DeviceInfo device() override { return device_.bms().device(); }
   Status apply(const core::Command& command) override;
+  Status apply(const core::SettingsChange& change) override;
   Status check_settings_password(std::string_view password) override;
   bool settings_password_is_default() override;
   std::vector<core::Event> events() override;

@@ -35,6 +35,19 @@ Status LoopPack::apply(const core::Command& command) {
   return st.value_or(Status(Errc::bad_state));
 }
 
+Status LoopPack::apply(const core::SettingsChange& change) {
+  auto st = invoker_.call([&] {
+    const Status result = backend_.apply(change);
+    if (log_) {
+      // The write log names each field of the set with the set's result.
+      for (const core::Change& c : change.changes)
+        log_(info_.id, core::as_command(change, c), result);
+    }
+    return result;
+  });
+  return st.value_or(Status(Errc::bad_state));
+}
+
 Status LoopPack::check_settings_password(std::string_view password) {
   return invoker_.call([&] { return backend_.check_settings_password(password); })
       .value_or(Status(Errc::bad_state));

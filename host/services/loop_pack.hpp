@@ -32,6 +32,7 @@ class LoopPack final : public web::PackAccess {
   core::Snapshot snapshot() override;
   core::Settings settings() override;
   Status apply(const core::Command& command) override;
+  Status apply(const core::SettingsChange& change) override;
   Status check_settings_password(std::string_view password) override;
   bool settings_password_is_default() override;
   std::vector<core::Event> events() override;

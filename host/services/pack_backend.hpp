@@ -28,6 +28,9 @@ class PackBackend {
   virtual core::DeviceInfo device() = 0;
   // A command with the caller's origin and authority; the result says why a refusal happened.
   virtual Status apply(const core::Command& command) = 0;
+  // A set of settings changes as one step (core::Bms::apply(SettingsChange)); durable before
+  // it returns ok, like a command.
+  virtual Status apply(const core::SettingsChange& change) = 0;
   virtual Status check_settings_password(std::string_view password) = 0;
   virtual bool settings_password_is_default() = 0;
   // Oldest first.

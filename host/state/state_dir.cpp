@@ -66,22 +66,37 @@ Expected<std::string> default_state_dir(std::string_view name) {
 Expected<StateDir> StateDir::open(const std::string& path) {
   if (path.empty()) return make_error(Errc::bad_value, "state dir", "the state dir path is empty");
   if (Done d = make_dirs(path); !d) return d.error();
-  const std::string lock_path = path + "/lock";
-  UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-  if (!lock.valid()) return system_error("open " + lock_path, errno);
-  if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK) return system_error("lock " + lock_path, errno);
-    const std::string holder = read_small(lock.get());
+  // The lock is on the directory itself, not on a file in it: a file can be deleted and a new
+  // one locked beside the old, a directory in use cannot be swapped under the same name
+  // without removing the store in it. Held for the life of this object; the kernel drops it
+  // when the process dies.
+  UniqueFd dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) return system_error("open " + path, errno);
+  const std::string pid_path = path + "/lock";
+  if (::flock(dir.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK) return system_error("lock " + path, errno);
+    UniqueFd pid_file(::open(pid_path.c_str(), O_RDONLY | O_CLOEXEC));
+    const std::string holder = pid_file.valid() ? read_small(pid_file.get()) : std::string();
     return make_error(Errc::bad_state, "state dir",
                       "state dir " + path + " is in use by another softbms run" +
                           (holder.empty() ? std::string() : " (pid " + holder + ")") +
                           ": stop it or give another --state-dir");
   }
-  write_pid(lock.get());
-  return StateDir(path, std::move(lock));
+  // DIR/lock only says who holds the lock (for the message above); deleting it unlocks nothing.
+  UniqueFd pid_file(::open(pid_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (pid_file.valid()) write_pid(pid_file.get());
+  return StateDir(path, std::move(dir));
+}
+
+Done sync_directory(const std::string& path) {
+  UniqueFd dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) return system_error("open " + path, errno);
+  if (::fsync(dir.get()) != 0) return system_error("fsync " + path, errno);
+  return {};
 }
 
 Expected<std::unique_ptr<FileMedium>> FileMedium::open(const std::string& path) {
+  const bool created = ::access(path.c_str(), F_OK) != 0;
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   if (!fd.valid()) return system_error("open " + path, errno);
   struct stat st {};
@@ -93,12 +108,21 @@ Expected<std::unique_ptr<FileMedium>> FileMedium::open(const std::string& path) 
                           std::to_string(core::kStoreSize) + " a store holds: not a softbms store");
   }
   std::unique_ptr<FileMedium> m(new FileMedium(std::move(fd), core::kStoreSize));
+  m->found_bytes_ = have;
+  m->created_ = created;
   if (have < core::kStoreSize) {
     const std::vector<uint8_t> erased(core::kStoreSize - have, core::kErasedByte);
     if (Status s = m->put(have, erased); !s.ok()) {
       return system_error("initialise " + path, s.detail());
     }
   }
+  // The file's name and size reach the disk before anything is saved in it: a write later
+  // only changes its bytes (fdatasync each time), so the directory needs no sync after this.
+  const std::size_t slash = path.rfind('/');
+  if (Done d =
+          sync_directory(slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash));
+      !d)
+    return d.error();
   return m;
 }
 

@@ -20,8 +20,9 @@ namespace softbms::host {
 // when neither variable is set (then the user must give --state-dir).
 Expected<std::string> default_state_dir(std::string_view name);
 
-// An owned, locked state directory. The lock is an flock on DIR/lock, held while this object
-// lives; the kernel drops it when the process dies, so a killed run never leaves it stale.
+// An owned, locked state directory. The lock is an flock on the directory itself, held while
+// this object lives; the kernel drops it when the process dies, so a killed run never leaves it
+// stale, and deleting DIR/lock (which only names the holder's pid) does not release it.
 class StateDir {
  public:
   // Creates the directory (and its parents) when missing. A directory another process holds
@@ -39,9 +40,13 @@ class StateDir {
   UniqueFd lock_;
 };
 
+// fsync of a directory: its entries (a new file's name) reach the disk.
+Done sync_directory(const std::string& path);
+
 // core::Medium over a file of core::kStoreSize bytes. A new file starts erased (0xFF), as new
-// flash does. Every write and erase reaches the disk (fdatasync) before it returns, so the
-// store's power-cut promise holds across a crash of the process or the machine.
+// flash does; open() syncs the file and its directory. Every write and erase reaches the disk
+// (fdatasync) before it returns, so the store's power-cut promise holds across a crash of the
+// process or the machine, and a save that returned ok is durable.
 class FileMedium final : public core::Medium {
  public:
   static constexpr std::size_t kEraseUnit = 4096;
@@ -56,6 +61,10 @@ class FileMedium final : public core::Medium {
 
   // Write failures seen (disk full, I/O error): the store reports them too, this is for status.
   [[nodiscard]] uint32_t failures() const { return failures_; }
+  // The file's size when it was opened: kStoreSize normally, less when an existing file had been
+  // cut short (its missing bytes now read erased, so what they held is lost).
+  [[nodiscard]] std::size_t found_bytes() const { return found_bytes_; }
+  [[nodiscard]] bool created() const { return created_; }
 
  private:
   FileMedium(UniqueFd fd, std::size_t size) : fd_(std::move(fd)), size_(size) {}
@@ -67,6 +76,8 @@ class FileMedium final : public core::Medium {
   UniqueFd fd_;
   std::size_t size_;
   uint32_t failures_ = 0;
+  std::size_t found_bytes_ = 0;
+  bool created_ = false;
 };
 
 // Fills `out` from the kernel's random source (getrandom), for password salts.

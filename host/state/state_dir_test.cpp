@@ -143,6 +143,18 @@ TEST(StateDir, a_second_open_of_the_same_dir_is_refused_with_the_holders_pid) {
       << second.error().message;
 }
 
+// Issue 9 item 9: the lock used to be the file DIR/lock; deleting it let a second run in.
+TEST(StateDir, deleting_the_lock_file_does_not_let_a_second_owner_in) {
+  TempDir dir;
+  auto first = StateDir::open(dir.path());
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_EQ(::unlink((dir.path() + "/lock").c_str()), 0);
+  auto second = StateDir::open(dir.path());
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, Errc::bad_state);
+  EXPECT_NE(second.error().message.find("in use by another softbms run"), std::string::npos);
+}
+
 TEST(StateDir, the_lock_is_released_when_the_owner_goes) {
   TempDir dir;
   {

@@ -1,8 +1,10 @@
 #include "host/text/param_text.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 namespace softbms::host {
 using core::info;
@@ -44,13 +46,33 @@ nlohmann::json display_json(Param p, int32_t raw) {
   return to_display(p, raw);
 }
 
+std::vector<core::Chemistry> model_chemistries(core::ModelId model) {
+  std::vector<core::Chemistry> out;
+  for (std::size_t c = 0; c < core::kChemistryCount; ++c) {
+    if (core::model(model).cells[c].supported()) out.push_back(static_cast<core::Chemistry>(c));
+  }
+  return out;
+}
+
+core::Settings model_preset(core::Chemistry chemistry, const core::Settings& for_model) {
+  const core::CellRange cells =
+      core::model(for_model.model_id()).cells[static_cast<std::size_t>(chemistry)];
+  const int32_t n = std::clamp<int32_t>(for_model.cells(), cells.min, cells.max);
+  return core::Settings::preset(chemistry, for_model.model_id(), n);
+}
+
 nlohmann::json param_json(const core::ParamInfo& row, const core::Settings& for_model) {
   const core::Range r = core::allowed_range(row.id, for_model);
   nlohmann::json defaults = nlohmann::json::object();
-  for (std::size_t c = 0; c < core::kChemistryCount; ++c) {
-    const auto preset = core::Settings::preset(static_cast<core::Chemistry>(c), for_model.model_id(),
-                                               for_model.cells());
-    defaults[std::string(core::kChemistryNames[c])] = display_json(row.id, preset.raw(row.id));
+  nlohmann::json ranges = nlohmann::json::object();
+  bool ranges_differ = false;
+  for (const core::Chemistry c : model_chemistries(for_model.model_id())) {
+    const auto preset = model_preset(c, for_model);
+    const std::string name(core::kChemistryNames[static_cast<std::size_t>(c)]);
+    defaults[name] = display_json(row.id, preset.raw(row.id));
+    const core::Range cr = core::allowed_range(row.id, preset);
+    ranges[name] = {display_json(row.id, cr.min), display_json(row.id, cr.max)};
+    ranges_differ = ranges_differ || cr.min != r.min || cr.max != r.max;
   }
   nlohmann::json j = {
       {"name", row.name},
@@ -60,8 +82,14 @@ nlohmann::json param_json(const core::ParamInfo& row, const core::Settings& for_
       {"defaults", defaults},
       {"description", row.help},
   };
+  // cell_count: 3-8 Li-ion, 4-8 LFP on a B2A8S20P; min/max are for the settings' chemistry.
+  if (ranges_differ) j["range_by_chemistry"] = ranges;
   if ((row.flags & core::kPerCell) != 0) j["per_cell_default"] = true;
   if ((row.flags & core::kSwitch) != 0) j["switch"] = true;
+  // Calibration factors and the DIP address: shown, but no interface writes them directly;
+  // factory values (MOS OTP/OTPR) not at all.
+  if ((row.flags & (core::kSetByItsCommand | core::kFactoryFixed)) != 0) j["read_only"] = true;
+  if ((row.flags & core::kFactoryFixed) != 0) j["factory_fixed"] = true;
   return j;
 }
 

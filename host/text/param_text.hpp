@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/status.hpp"
 #include "core/settings/settings.hpp"
@@ -21,8 +22,14 @@ std::string format_display(core::Param p, int32_t raw);
 // The displayed value as a JSON number: an integer, or one decimal for 0.1-unit values.
 nlohmann::json display_json(core::Param p, int32_t raw);
 
-// {name, unit, min, max, defaults: {"li-ion", "lfp", "lto"}, description, ...} for one row,
-// with the range narrowed for the given settings' model.
+// The chemistries a model supports, in table order (no LTO on a B2A8S20P).
+std::vector<core::Chemistry> model_chemistries(core::ModelId model);
+// A chemistry's preset on the settings' model, with the cell count moved into that chemistry's
+// range on the model when it is outside.
+core::Settings model_preset(core::Chemistry chemistry, const core::Settings& for_model);
+// {name, unit, min, max, defaults: {chemistry: value}, description, ...} for one row, with the
+// range narrowed for the given settings' model and chemistry; defaults only for the chemistries
+// the model supports, and range_by_chemistry where the range depends on the chemistry.
 nlohmann::json param_json(const core::ParamInfo& row, const core::Settings& for_model);
 // The whole current settings as {name: display value}.
 nlohmann::json settings_json(const core::Settings& s);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/io/alarm.hpp"
+#include "core/store/layout.hpp"
 
 namespace softbms::host {
 namespace {
@@ -52,6 +53,10 @@ nlohmann::json alarm_names(uint32_t mask) {
 }
 
 nlohmann::json snapshot_json(const core::Snapshot& s) {
+  nlohmann::json lost = nlohmann::json::array();
+  for (const auto& r : core::kRecords) {
+    if ((s.store_damage & (1u << static_cast<unsigned>(r.id))) != 0) lost.push_back(r.name);
+  }
   nlohmann::json timers = nlohmann::json::object();
   for (std::size_t i = 0; i < s.release_timer_s.size(); ++i) timers[kTimers[i]] = s.release_timer_s[i];
   return {
@@ -61,6 +66,12 @@ nlohmann::json snapshot_json(const core::Snapshot& s) {
       {"power", scaled(s.power.count(), 1000.0)},
       {"soc", s.soc_percent},
       {"soc_permille", s.soc_permille},
+      {"soc_method", s.soc_method == 1 ? "model" : "coulomb"},
+      {"soc_coulomb_permille", s.soc_coulomb_permille},
+      {"soc_model_permille", s.soc_model_permille},
+      {"model_resistance_mohm", scaled(s.model_r0.count(), 1000.0)},
+      {"model_current_offset", amps(s.model_current_offset)},
+      {"model_capacity_ah", amp_hours(s.model_capacity)},
       {"remaining_ah", amp_hours(s.remaining)},
       {"full_capacity_ah", amp_hours(s.full_capacity)},
       {"design_capacity_ah", amp_hours(s.design_capacity)},
@@ -85,8 +96,10 @@ nlohmann::json snapshot_json(const core::Snapshot& s) {
       {"precharge", s.precharge},
       {"balancing", kBalanceStates[static_cast<int>(s.balance_state)]},
       {"balance_current", amps(s.balance_current)},
-      {"balance_source", s.balance_source == core::kNoCell ? nlohmann::json(nullptr) : nlohmann::json(s.balance_source + 1)},
-      {"balance_sink", s.balance_sink == core::kNoCell ? nlohmann::json(nullptr) : nlohmann::json(s.balance_sink + 1)},
+      {"balance_source", s.balance_source == core::kNoCell ? nlohmann::json(nullptr)
+                                                           : nlohmann::json(s.balance_source + 1)},
+      {"balance_sink", s.balance_sink == core::kNoCell ? nlohmann::json(nullptr)
+                                                       : nlohmann::json(s.balance_sink + 1)},
       {"heater", s.heater},
       {"heater_current", amps(s.heater_current)},
       {"buzzer", s.buzzer},
@@ -96,6 +109,7 @@ nlohmann::json snapshot_json(const core::Snapshot& s) {
       {"alarms", alarm_names(s.alarms)},
       {"release_timers_s", timers},
       {"power_state", kPowerStates[static_cast<int>(s.power_state)]},
+      {"store_lost", lost},
       {"sleep_countdown_s", s.sleep_countdown.count()},
       {"emergency_remaining_s", s.emergency_remaining.count()},
       {"charger_present", s.charger_present},

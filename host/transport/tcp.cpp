@@ -34,6 +34,18 @@ Expected<AddrInfoPtr> resolve(const HostPort& hp, bool passive) {
   return AddrInfoPtr(res);
 }
 
+bool is_loopback_address(const sockaddr* sa) {
+  if (sa->sa_family == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(sa);  // NOLINT: the sockaddr API
+    return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+  }
+  if (sa->sa_family == AF_INET6) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(sa);  // NOLINT: the sockaddr API
+    return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr) != 0;
+  }
+  return false;
+}
+
 std::string address_text(const sockaddr* sa) {
   char host[NI_MAXHOST] = "?";
   char serv[NI_MAXSERV] = "?";
@@ -79,6 +91,16 @@ uint16_t bound_port(int fd) {
 }
 
 }  // namespace
+
+bool listens_on_loopback_only(const HostPort& at) {
+  if (at.host.empty()) return false;
+  auto res = resolve(at, true);
+  if (!res) return false;
+  for (const addrinfo* a = res.value().get(); a != nullptr; a = a->ai_next) {
+    if (!is_loopback_address(a->ai_addr)) return false;
+  }
+  return true;
+}
 
 Expected<std::unique_ptr<TcpStream>> TcpStream::connect(const HostPort& to, Milliseconds timeout) {
   auto addrs = resolve(to, false);

@@ -10,6 +10,10 @@
 
 namespace softbms::host {
 
+// True when every address `at.host` resolves to for listening is a loopback one (127.0.0.0/8,
+// ::1): only this machine can connect. An empty host (any address) or an unresolvable one is not.
+bool listens_on_loopback_only(const HostPort& at);
+
 class TcpStream : public FdTransport {
  public:
   // Connects to host:port (names resolved with getaddrinfo, IPv4 or IPv6), waiting at most

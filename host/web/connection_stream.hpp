@@ -19,7 +19,7 @@ struct StreamLimits {
   std::chrono::milliseconds idle{5000};
   std::chrono::milliseconds request{10000};
   std::chrono::milliseconds write{5000};
-  std::size_t request_bytes = 96 * 1024;
+  std::size_t request_bytes = std::size_t{96} * 1024;
 };
 
 struct Peer {

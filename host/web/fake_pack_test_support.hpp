@@ -9,6 +9,7 @@
 
 #include "core/io/alarm.hpp"
 #include "core/security/passwords.hpp"
+#include "core/settings/change.hpp"
 #include "core/settings/validate.hpp"
 #include "host/web/pack_access.hpp"
 
@@ -78,6 +79,27 @@ class FakePack : public PackAccess {
     }
   }
 
+  // As core::Bms: authorised as a whole, validated once on the final state, all or nothing.
+  Status apply(const core::SettingsChange& change) override {
+    changes.push_back(change);
+    for (const core::Change& c : change.changes) {
+      const bool is_switch = (core::info(c.param).flags & core::kSwitch) != 0;
+      if (!is_switch && change.authority != core::Authority::settings)
+        return Status(Errc::not_authorized, static_cast<uint16_t>(c.param));
+    }
+    const core::Settings before = settings_;
+    if (const Status st = core::apply_changes(settings_, change.changes); !st.ok()) return st;
+    core::Command who;
+    who.origin = change.origin;
+    for (const core::Change& c : change.changes) {
+      if (before.raw(c.param) == c.value) continue;
+      const bool is_switch = (core::info(c.param).flags & core::kSwitch) != 0;
+      log(is_switch ? core::EventType::switch_changed : core::EventType::setting_changed,
+          static_cast<uint8_t>(c.param), who, c.value);
+    }
+    return ok_status();
+  }
+
   void change_password(std::string_view to) {
     (void)passwords_.change(core::PasswordKind::settings, core::kDefaultSettingsPassword, to,
                             Milliseconds(now_ms));
@@ -88,6 +110,7 @@ class FakePack : public PackAccess {
   int64_t now_ms = 0;  // the board's own clock, for the password lockout
   bool emergency = false;
   std::vector<core::Command> commands;
+  std::vector<core::SettingsChange> changes;
 
  private:
   static constexpr std::array<uint8_t, 4> kEntropy = {1, 2, 3, 4};

@@ -129,7 +129,7 @@ void HttpServer::close_gracefully(int fd, bool drain) const {
   ::shutdown(fd, SHUT_WR);
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   char sink[16384];
-  for (std::size_t drained = 0; drain && drained < 1024 * 1024;) {
+  for (std::size_t drained = 0; drain && drained < std::size_t{1024} * 1024;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                           end - std::chrono::steady_clock::now())
                           .count();

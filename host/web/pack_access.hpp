@@ -36,6 +36,9 @@ class PackAccess {
   // Runs one command (origin web, authority granted by the server). A rejected setting comes
   // back as core::setting_error(...) so the server can name the field and the rule.
   virtual Status apply(const core::Command& command) = 0;
+  // Runs a set of settings changes as one step of the core (origin web): validated once on the
+  // final state, all or nothing; the same errors as apply.
+  virtual Status apply(const core::SettingsChange& change) = 0;
   // Checks the board's settings password (with the board's own lockout). Errc::wrong_password
   // or Errc::locked on failure.
   virtual Status check_settings_password(std::string_view password) = 0;

@@ -15,7 +15,7 @@
 
 namespace softbms::host::web {
 
-inline constexpr std::size_t kMaxBody = 64 * 1024;
+inline constexpr std::size_t kMaxBody = std::size_t{64} * 1024;
 
 // What the gate looks at: the request line and headers, as httplib read them.
 struct RequestHead {

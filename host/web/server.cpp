@@ -135,10 +135,16 @@ class WebServer::Routes {
   void install(httplib::Server& http) {
     http.set_pre_routing_handler(
         [this](const auto& req, auto& res) { return before_body(req, res); });
+    // A client that asks before sending its body (Expect: 100-continue) hears the refusal
+    // instead of "100 Continue".
+    http.set_expect_100_continue_handler([this](const auto& req, auto& res) {
+      return before_body(req, res) == httplib::Server::HandlerResponse::Handled ? res.status : 100;
+    });
     // A handler must not throw (bodies are parsed into typed values); if one does, the client
     // still gets JSON rather than httplib's empty 500.
-    http.set_exception_handler(
-        [](const auto&, auto& res, std::exception_ptr) { send_error(res, 500, "internal error"); });
+    http.set_exception_handler([](const auto&, auto& res, const std::exception_ptr&) {
+      send_error(res, 500, "internal error");
+    });
     http.Get("/api/packs",
              [this](const auto& req, auto& res) { read(req, res, [&] { packs(res); }); });
     http.Get("/api/aggregate",
@@ -204,18 +210,7 @@ class WebServer::Routes {
   // write goes to the write log like every other.
   httplib::Server::HandlerResponse before_body(const httplib::Request& req,
                                                httplib::Response& res) {
-    bool repeated = false;
-    const RequestHead head{req.method,
-                           req.path,
-                           header(req, "Host", repeated),
-                           header(req, "Origin", repeated),
-                           header(req, "Content-Length", repeated),
-                           header(req, "Transfer-Encoding", repeated),
-                           req.local_addr};
-    auto refusal = repeated ? std::optional<Refusal>(Refusal{400,
-                                                             "a header that must come once "
-                                                             "came twice"})
-                            : gate(head, s_.options_.hosts);
+    const auto refusal = check_head(req);
     if (!refusal) return httplib::Server::HandlerResponse::Unhandled;
     close_connection_after_response();
     send_error(res, refusal->status, refusal->message);
@@ -225,6 +220,19 @@ class WebServer::Routes {
                        req.method + " " + req.path, "refused: " + refusal->message});
     }
     return httplib::Server::HandlerResponse::Handled;
+  }
+
+  std::optional<Refusal> check_head(const httplib::Request& req) const {
+    bool repeated = false;
+    const RequestHead head{req.method,
+                           req.path,
+                           header(req, "Host", repeated),
+                           header(req, "Origin", repeated),
+                           header(req, "Content-Length", repeated),
+                           header(req, "Transfer-Encoding", repeated),
+                           req.local_addr};
+    if (repeated) return Refusal{400, "a header that may come once came twice"};
+    return gate(head, s_.options_.hosts);
   }
 
   // Open reads are for this machine: a page that rebinds its own name to 127.0.0.1 must not
@@ -270,7 +278,7 @@ class WebServer::Routes {
     const auto session = s_.sessions_.touch(cookie_value(req, kCookie), w.t_ms);
     if (!session) return {401, {{"error", "login required"}}, "refused: no session"};
     w.who = session->who;
-    if (!same_secret(req.get_header_value(std::string(kCsrfHeader).c_str()), session->csrf))
+    if (!same_secret(req.get_header_value(std::string(kCsrfHeader)), session->csrf))
       return {403, {{"error", "bad CSRF token"}}, "refused: bad CSRF token"};
     if (std::find(session->packs.begin(), session->packs.end(), id) == session->packs.end()) {
       return {
@@ -315,17 +323,15 @@ class WebServer::Routes {
   }
 
   Reply put_settings(PackAccess& p, const json& body) {
-    const auto plan = plan_changes(p.settings(), body);
-    if (const auto* e = std::get_if<FieldError>(&plan))
+    auto parsed = parse_changes(body);
+    if (const auto* e = std::get_if<FieldError>(&parsed))
       return {422, to_json(*e), "rejected: " + e->message};
+    // One step of the core: validated on the final state, all or nothing.
+    const core::SettingsChange change{core::Origin::web, core::Authority::settings,
+                                      std::get<core::ChangeList>(parsed)};
+    if (const Status st = p.apply(change); !st.ok()) return device_reply(p, st, {});
     json applied = json::array();
-    for (const SettingChange& c : std::get<std::vector<SettingChange>>(plan)) {
-      core::Command cmd = command(core::CommandKind::set_param, core::Authority::settings);
-      cmd.param = c.param;
-      cmd.value = c.raw;
-      if (const Status st = p.apply(cmd); !st.ok()) return device_reply(p, st, {});
-      applied.push_back(core::info(c.param).name);
-    }
+    for (const core::Change& c : change.changes) applied.push_back(core::info(c.param).name);
     return {200, {{"applied", applied}, {"settings", settings_json(p.settings())}}};
   }
 

@@ -47,8 +47,9 @@ struct ServerOptions {
   SessionPolicy sessions{};
   int64_t sample_interval_ms = 1000;  // snapshots for the stream and the history
   std::size_t history_capacity = 86'400;
-  std::size_t max_streams = 8;             // each open stream holds one server thread
-  int64_t max_stream_ms = 10 * 60 * 1000;  // then the browser reconnects (and is checked again)
+  std::size_t max_streams = 8;  // each open stream holds one server thread
+  int64_t max_stream_ms =
+      int64_t{10} * 60 * 1000;  // then the browser reconnects (and is checked again)
   // Names besides loopback ones and the address a connection arrives on that logins and writes
   // may use in Host (`--allowed-host`, docs/security.md).
   HostPolicy hosts;

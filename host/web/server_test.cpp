@@ -237,9 +237,10 @@ TEST_F(ServerTest, valid_change_applies_and_is_logged_with_who_made_it) {
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(pack.settings().raw(core::Param::cell_ovp), 3650);
   EXPECT_EQ(pack.settings().raw(core::Param::charge_otp), 555);
-  ASSERT_EQ(pack.commands.size(), 2U);
-  EXPECT_EQ(pack.commands[0].origin, core::Origin::web);
-  EXPECT_EQ(pack.commands[0].authority, core::Authority::settings);
+  ASSERT_EQ(pack.changes.size(), 1U);  // one set of two changes, one step of the core
+  EXPECT_EQ(pack.changes[0].changes.size(), 2U);
+  EXPECT_EQ(pack.changes[0].origin, core::Origin::web);
+  EXPECT_EQ(pack.changes[0].authority, core::Authority::settings);
   EXPECT_EQ(json::parse(r->body)["settings"]["cell_ovp"], 3650);
 
   const json log = get_json("/api/packs/1/events");
@@ -260,7 +261,23 @@ TEST_F(ServerTest, fields_that_move_together_apply_whatever_order_they_come_in) 
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(pack.settings().raw(core::Param::cell_uvp), 3050);
   EXPECT_EQ(pack.settings().raw(core::Param::cell_uvpr), 3100);
-  EXPECT_EQ(json::parse(r->body)["applied"], json::array({"cell_uvpr", "cell_uvp"}));
+  EXPECT_EQ(json::parse(r->body)["applied"], json::array({"cell_uvp", "cell_uvpr"}));
+}
+
+// Issue 11: a save is all or nothing. Whichever of the fields is the bad one, nothing changes
+// and the answer names it.
+TEST_F(ServerTest, a_save_whose_kth_change_is_invalid_changes_nothing) {
+  Login l = login();
+  const json good = {{"balance_trigger_delta", 20}, {"cell_ovp", 3650}, {"charge_otp", 65}};
+  for (const std::string bad : {"balance_trigger_delta", "cell_ovp", "charge_otp"}) {
+    json body = good;
+    body[bad] = bad == "charge_otp" ? json(150) : bad == "cell_ovp" ? json(9999) : json(5000);
+    const core::Settings before = pack.settings();
+    const auto r = write("/api/packs/1/settings", body, l, "PUT");
+    ASSERT_EQ(r->status, 422) << r->body;
+    EXPECT_EQ(json::parse(r->body)["field"], bad);
+    EXPECT_EQ(pack.settings(), before) << bad;
+  }
 }
 
 TEST_F(ServerTest, switches_emergency_and_factory_reset_reach_the_pack) {
@@ -326,6 +343,24 @@ TEST_F(ServerTest, reads_need_a_login_when_reads_are_not_open) {
 TEST_F(ServerTest, open_reads_refuse_a_foreign_host_name) {
   const auto r = client->Get("/api/packs/1/snapshot", {{"Host", "attacker.example:8080"}});
   EXPECT_EQ(r->status, 403);
+}
+
+TEST_F(ServerTest, a_repeated_host_or_origin_header_is_refused_before_the_body) {
+  const std::string out = server->serve_bytes(
+      "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: attacker.example\r\n"
+      "Content-Length: 21\r\n\r\n{\"password\":\"123456\"}");
+  EXPECT_EQ(out.rfind("HTTP/1.1 400 ", 0), 0U) << out;
+  EXPECT_EQ(out.find("Set-Cookie"), std::string::npos);
+  const json log = get_json("/api/packs/1/events");
+  EXPECT_EQ(log["writes"][0]["result"], "refused: a header that may come once came twice");
+}
+
+TEST_F(ServerTest, a_client_that_expects_100_continue_hears_the_refusal_instead) {
+  const std::string out = server->serve_bytes(
+      "POST /api/login HTTP/1.1\r\nHost: attacker.example\r\nExpect: 100-continue\r\n"
+      "Content-Length: 21\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 403 ", 0), 0U) << out;
+  EXPECT_EQ(out.find("100 Continue"), std::string::npos);
 }
 
 TEST_F(ServerTest, history_returns_the_samples_taken_in_the_window) {

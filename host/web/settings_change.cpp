@@ -14,12 +14,6 @@ std::string value_text(const nlohmann::json& v) {
   return {};
 }
 
-struct Pending {
-  core::Param param;
-  int32_t raw;
-  Status last;
-};
-
 }  // namespace
 
 nlohmann::json to_json(const FieldError& e) {
@@ -44,33 +38,18 @@ FieldError field_error(Status st, const core::Settings& s) {
   return e;
 }
 
-std::variant<std::vector<SettingChange>, FieldError> plan_changes(const core::Settings& current,
-                                                                  const nlohmann::json& body) {
+std::variant<core::ChangeList, FieldError> parse_changes(const nlohmann::json& body) {
   if (!body.is_object() || body.empty())
     return FieldError{"", "bad_value", "expected {name: value, ...}"};
-  std::vector<Pending> pending;
+  core::ChangeList changes;
   for (const auto& [name, value] : body.items()) {
     const auto p = core::param_from_name(name);
     if (!p) return FieldError{name, "unknown_field", name + ": no such setting"};
     const auto raw = parse_display(*p, value_text(value));
     if (!raw.ok()) return FieldError{name, "bad_value", name + ": not a valid value"};
-    pending.push_back({*p, raw.value(), ok_status()});
+    static_cast<void>(changes.set(*p, raw.value()));  // a table Param
   }
-  core::Settings copy = current;
-  std::vector<SettingChange> ordered;
-  // Each pass applies what now fits; a pass that applies nothing means the rest never will.
-  for (bool progress = true; progress && !pending.empty();) {
-    progress = false;
-    std::erase_if(pending, [&](Pending& c) {
-      c.last = core::apply_change(copy, c.param, c.raw);
-      if (!c.last.ok()) return false;
-      ordered.push_back({c.param, c.raw});
-      progress = true;
-      return true;
-    });
-  }
-  if (!pending.empty()) return field_error(pending.front().last, copy);
-  return ordered;
+  return changes;
 }
 
 }  // namespace softbms::host::web

@@ -1,24 +1,18 @@
-// A settings form submission ({name: value, ...} in display units) checked as a whole before
-// anything is sent to the board: every value parsed, every range and rule checked on a copy.
-// Changes are ordered so that fields that move together (raising cell_ovp and cell_ovpr in one
-// save) pass whatever order the form lists them in.
+// A settings form submission ({name: value, ...} in display units) decoded into one set of
+// changes. Decoding only: names and values are parsed here; ranges and rules are the core's,
+// which applies the whole set as one step (core::Bms::apply(SettingsChange)), all or nothing.
 #pragma once
 
 #include <string>
 #include <variant>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/base/status.hpp"
+#include "core/settings/change.hpp"
 #include "core/settings/settings.hpp"
 
 namespace softbms::host::web {
-
-struct SettingChange {
-  core::Param param;
-  int32_t raw;
-};
 
 // What the dashboard shows at the field: {field, rule, message}.
 struct FieldError {
@@ -29,8 +23,7 @@ struct FieldError {
 nlohmann::json to_json(const FieldError& e);
 FieldError field_error(Status st, const core::Settings& s);
 
-// The changes in an order that applies cleanly, or the first field that cannot be set.
-std::variant<std::vector<SettingChange>, FieldError> plan_changes(const core::Settings& current,
-                                                                  const nlohmann::json& body);
+// The set of changes, or the first field that is unknown or not a value.
+std::variant<core::ChangeList, FieldError> parse_changes(const nlohmann::json& body);
 
 }  // namespace softbms::host::web

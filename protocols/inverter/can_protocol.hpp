@@ -56,7 +56,7 @@ enum class FrameKind : uint8_t {
 inline constexpr std::size_t kFrameKinds = static_cast<std::size_t>(FrameKind::count_);
 uint32_t frame_id(FrameKind kind);
 
-// Where sources disagree (inverter-protocols.md §1.7), the choice is an option.
+// Where sources disagree (docs/references.md), the choice is an option.
 enum class SystemErrorBit : uint8_t { byte1_bit3, byte1_bit7 };  // 0x359: spec / ArminJo+BE
 enum class TemperatureSource : uint8_t { average, highest };     // 0x356: spec / ArminJo
 

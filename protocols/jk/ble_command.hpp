@@ -1,5 +1,5 @@
 // The 20-byte BLE command frame AA 55 90 EB (client -> BMS) and the 0xC8 write acknowledge
-// (BMS -> client), jk-protocols.md §2 and §3.
+// (BMS -> client), [ESPHOME].
 #pragma once
 
 #include <array>

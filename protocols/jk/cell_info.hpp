@@ -1,4 +1,4 @@
-// Frame type 0x02, cell info, in the JK02_24S and JK02_32S layouts (jk-protocols.md §2.1).
+// Frame type 0x02, cell info, in the JK02_24S and JK02_32S layouts ([ESPHOME]).
 #pragma once
 
 #include "core/io/snapshot.hpp"

@@ -1,4 +1,4 @@
-// Frame type 0x03, device info (jk-protocols.md §2.4). The same layout in every flavour.
+// Frame type 0x03, device info ([ESPHOME]). The same layout in every flavour.
 // Passwords are never sent: their fields go out as NULs.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The 300-byte 55 AA EB 90 frame that BLE and JK-PB RS485 share (jk-protocols.md §2, §5.1):
+// The 300-byte 55 AA EB 90 frame that BLE and JK-PB RS485 share ([ESPHOME], [DSB]):
 // header, frame type, byte 5, payload, sum8 at byte 299.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Frame type 0x05, the logbook (reply to BLE request 0xA1; jk-protocols.md §2.5): a count at
+// Frame type 0x05, the logbook (reply to BLE request 0xA1; [ESPHOME]): a count at
 // byte 6, the index of the newest entry at byte 10, then 5-byte entries (u32 time, u8 code).
 #pragma once
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "core/settings/validate.hpp"
 #include "protocols/jk/cell_info.hpp"
 #include "protocols/jk/device_info_frame.hpp"
 #include "protocols/jk/settings_frame.hpp"
@@ -112,6 +111,13 @@ uint16_t block_of(uint16_t start, std::size_t bytes) {
 
 // ---- reply builders ----
 
+ModbusOutcome outcome(std::size_t reply_size, Status status) {
+  ModbusOutcome o;
+  o.reply_size = reply_size;
+  o.status = status;
+  return o;
+}
+
 std::size_t finish(ModbusReplyOut out, std::size_t size) {
   return append_crc(out, size);
 }
@@ -120,7 +126,7 @@ ModbusOutcome exception(const Request& r, ModbusException code, Status why, Modb
   out[0] = r.address;
   out[1] = static_cast<uint8_t>(r.function | 0x80);
   out[2] = static_cast<uint8_t>(code);
-  return {finish(out, 3), {}, why};
+  return outcome(finish(out, 3), why);
 }
 
 std::size_t write_ack(const Request& r, Bytes raw, MutBytes out) {
@@ -170,7 +176,7 @@ ModbusOutcome read(const Request& r, const BmsView& v, ModbusReplyOut out) {
   out[1] = kReadHolding;
   out[2] = static_cast<uint8_t>(bytes);
   std::copy_n(img.begin() + (r.start - block), bytes, out.begin() + 3);
-  return {finish(out, 3 + bytes), {}, ok_status()};
+  return outcome(finish(out, 3 + bytes), ok_status());
 }
 
 // ---- writes to settings and about ----
@@ -215,22 +221,15 @@ ModbusOutcome write_fields(const Request& r, uint16_t block, const BmsView& v, B
   Image img{};
   block_image(block, v, img);
   std::copy(r.data.begin(), r.data.end(), img.begin() + (w.begin - kFrameOffset));
-  core::Settings next = v.settings;
   ModbusOutcome result;
+  result.change.origin = core::Origin::rs485;
   for (std::size_t i = 0; i < n; ++i) {
     const Span f = span_of(fields[i]);
     if (f.begin < w.begin || f.end > w.end) continue;
     const int32_t value = field_value(fields[i], img);
     if (value == v.settings.raw(fields[i].param)) continue;
-    next.set_raw(fields[i].param, value);
-    Command& c = result.commands.items[result.commands.size++];
-    c.kind = CommandKind::set_param;
-    c.origin = core::Origin::rs485;
-    c.param = fields[i].param;
-    c.value = value;
+    static_cast<void>(result.change.changes.set(fields[i].param, value));  // a table Param
   }
-  const Status valid = core::validate(next);
-  if (!valid.ok()) return exception(r, ModbusException::illegal_value, valid, out);
   result.reply_size = write_ack(r, raw, out);
   return result;
 }
@@ -275,7 +274,7 @@ ModbusOutcome dump(const Request& r, FrameType type, const BmsView& v, Bytes raw
   if (type == FrameType::device_info)
     encode_device_info(v.info, v.snapshot, v.settings, rs485, frame);
   const std::size_t ack = write_ack(r, raw, out.subspan(kFrameSize));
-  return {kFrameSize + ack, {}, ok_status()};
+  return outcome(kFrameSize + ack, ok_status());
 }
 
 ModbusOutcome write_control(const Request& r, const BmsView& v, Bytes raw, ModbusReplyOut out) {
@@ -287,7 +286,8 @@ ModbusOutcome write_control(const Request& r, const BmsView& v, Bytes raw, Modbu
     if (c.words != r.words)
       return exception(r, ModbusException::illegal_address, unknown_register(r.start), out);
     ModbusOutcome result;
-    Command& cmd = result.commands.items[result.commands.size++];
+    result.has_command = true;
+    Command& cmd = result.command;
     cmd.kind = c.kind;
     cmd.origin = core::Origin::rs485;
     cmd.chemistry = c.kind == CommandKind::load_preset ? c.chemistry : v.settings.chemistry();
@@ -315,6 +315,28 @@ ModbusOutcome write(const Request& r, const BmsView& v, Bytes raw, ModbusReplyOu
 
 }  // namespace
 
+uint8_t modbus_exception_for(const Status& s) {
+  switch (s.code()) {
+    case Errc::not_authorized:
+      return static_cast<uint8_t>(ModbusException::illegal_function);
+    case Errc::unknown_field:
+      return static_cast<uint8_t>(ModbusException::illegal_address);
+    case Errc::out_of_range:
+    case Errc::rule_violation:
+    case Errc::bad_value:
+      return static_cast<uint8_t>(ModbusException::illegal_value);
+    default:
+      return static_cast<uint8_t>(ModbusException::device_failure);
+  }
+}
+
+std::size_t encode_exception(Bytes request, uint8_t code, MutBytes out) {
+  out[0] = request[0];
+  out[1] = static_cast<uint8_t>(request[1] | 0x80);
+  out[2] = code;
+  return append_crc(out, 3);
+}
+
 bool crc_ok(Bytes frame) {
   if (frame.size() < 4) return false;
   const std::size_t n = frame.size() - 2;
@@ -330,9 +352,9 @@ std::size_t append_crc(MutBytes frame, std::size_t size) {
 
 ModbusOutcome handle_modbus(Bytes request, uint8_t our_address, const BmsView& view,
                             ModbusReplyOut reply) {
-  if (request.size() < 4) return {0, {}, wrong_length(request.size())};
-  if (!crc_ok(request)) return {0, {}, bad_checksum()};
-  if (request[0] != our_address) return {0, {}, Status(Errc::not_found, request[0])};
+  if (request.size() < 4) return outcome(0, wrong_length(request.size()));
+  if (!crc_ok(request)) return outcome(0, bad_checksum());
+  if (request[0] != our_address) return outcome(0, Status(Errc::not_found, request[0]));
   const Result<Request> parsed = parse(request.first(request.size() - 2));
   const Request r = parsed.ok() ? parsed.value() : Request{request[0], request[1], 0, 0, {}};
   if (!parsed.ok()) return exception(r, ModbusException::illegal_value, parsed.status(), reply);

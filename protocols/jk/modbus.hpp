@@ -1,4 +1,4 @@
-// JK-PB on RS485 (jk-protocols.md §5): official Modbus RTU register access (FC03 reads, FC06 /
+// JK-PB on RS485 ([M-MODBUS], [DSB]): official Modbus RTU register access (FC03 reads, FC06 /
 // FC10 writes, big-endian values, register address = block base + byte offset) and the
 // trigger-and-dump exchange (FC10 to 0x161C/0x161E/0x1620 answered by a 300-byte 55AA frame
 // with byte 5 = 0x00, then the 8-byte FC10 acknowledge).
@@ -25,28 +25,36 @@ inline constexpr uint16_t kTriggerStatus = 0x1620;
 enum class ModbusException : uint8_t {
   illegal_function = 0x01,
   illegal_address = 0x02,
-  illegal_value = 0x03
+  illegal_value = 0x03,
+  device_failure = 0x04
 };
 
 inline constexpr std::size_t kModbusMaxReply = kFrameSize + 8;
 using ModbusReplyOut = std::span<uint8_t, kModbusMaxReply>;
 
-// One write can change several settings at once (the 0x1114 control word holds 16 switches),
-// so a request yields a list. Apply it as one batch: it was validated as a whole.
-struct CommandList {
-  std::array<core::Command, 16> items{};
-  std::size_t size = 0;
-};
-
+// What a request asks the core to do. A write to the settings or about block is one set of
+// changes (the 0x1114 control word alone holds 16 switches; an FC10 can span many fields),
+// applied by the core as one step; a control-block write is one Command. The codec decodes
+// only: ranges and rules are the core's (Bms::apply), which also decides the reply.
 struct ModbusOutcome {
   std::size_t reply_size = 0;  // 0 = say nothing (not for us, or a broken frame)
-  CommandList commands;        // origin rs485; the endpoint sets the authority
-  Status status;               // why a request was refused, also when silent
+  core::SettingsChange change;  // origin rs485; the endpoint sets the authority
+  bool has_command = false;
+  core::Command command;  // a control-block write: origin rs485; the endpoint sets the authority
+  Status status;          // why a request was refused, also when silent
+  [[nodiscard]] bool writes() const { return has_command || !change.changes.empty(); }
 };
 
 // The whole slave side: request bytes in, reply bytes and commands out.
 ModbusOutcome handle_modbus(Bytes request, uint8_t our_address, const BmsView& view,
                             ModbusReplyOut reply);
+
+// The Modbus exception a refused write gets: 01 when the caller may not write at all, 02 for
+// an address, 03 for a value refused (range, rule, malformed), 04 for anything else (a failed
+// save, a locked or busy device).
+uint8_t modbus_exception_for(const Status& s);
+// The 5-byte exception reply to `request` (address, function | 0x80, code, CRC); returns 5.
+std::size_t encode_exception(Bytes request, uint8_t code, MutBytes out);
 
 // Client side: FC03 read and FC10 trigger requests; returns the frame size.
 std::size_t encode_read_request(uint8_t address, uint16_t start, uint16_t count,

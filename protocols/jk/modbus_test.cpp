@@ -60,7 +60,7 @@ TEST_F(JkModbus, a_status_trigger_is_answered_by_a_32s_frame_with_byte5_zero_the
   EXPECT_EQ(r[5], 0x00);
   EXPECT_NE(r[287], 0x00);
   EXPECT_EQ(std::vector<uint8_t>(r.begin() + 300, r.end()), from_hex("011016200001044B"));
-  EXPECT_EQ(o.commands.size, 0u);
+  EXPECT_FALSE(o.writes());
 }
 
 TEST_F(JkModbus, settings_and_about_triggers_answer_with_their_frames) {
@@ -99,16 +99,16 @@ TEST_F(JkModbus, fc03_reads_pack_voltage_current_and_settings_as_big_endian_u32)
 
 TEST_F(JkModbus, the_captured_balancer_writes_become_commands_and_are_acknowledged) {
   const auto off = ask(from_hex("021010780002040000000037A9"), 2);
-  ASSERT_EQ(off.commands.size, 1u);
-  EXPECT_EQ(off.commands.items[0].param, Param::balance_enabled);
-  EXPECT_EQ(off.commands.items[0].value, 0);
-  EXPECT_EQ(off.commands.items[0].origin, core::Origin::rs485);
+  ASSERT_EQ(off.change.changes.size(), 1u);
+  EXPECT_EQ(off.change.changes[0].param, Param::balance_enabled);
+  EXPECT_EQ(off.change.changes[0].value, 0);
+  EXPECT_EQ(off.change.origin, core::Origin::rs485);
   const auto r = replied(off);
   ASSERT_EQ(r.size(), 8u);
   EXPECT_EQ(std::vector<uint8_t>(r.begin(), r.begin() + 6), from_hex("021010780002"));
   EXPECT_TRUE(crc_ok(r));
   // Writing the value it already holds changes nothing.
-  EXPECT_EQ(ask(from_hex("021010780002040000000001F669"), 2).commands.size, 0u);
+  EXPECT_FALSE(ask(from_hex("021010780002040000000001F669"), 2).writes());
 }
 
 TEST_F(JkModbus, the_captured_control_word_write_sets_each_changed_switch) {
@@ -119,8 +119,7 @@ TEST_F(JkModbus, the_captured_control_word_write_sets_each_changed_switch) {
   ASSERT_GT(o.reply_size, 0u);
   std::array<int32_t, core::kParamCount> seen{};
   seen.fill(-1);
-  for (std::size_t i = 0; i < o.commands.size; ++i)
-    seen[static_cast<std::size_t>(o.commands.items[i].param)] = o.commands.items[i].value;
+  for (const core::Change& c : o.change.changes) seen[static_cast<std::size_t>(c.param)] = c.value;
   EXPECT_EQ(seen[static_cast<std::size_t>(Param::float_mode)], 1);
   EXPECT_EQ(seen[static_cast<std::size_t>(Param::display_always_on)], 1);
   EXPECT_EQ(seen[static_cast<std::size_t>(Param::smart_sleep_enabled)],
@@ -130,28 +129,53 @@ TEST_F(JkModbus, the_captured_control_word_write_sets_each_changed_switch) {
 TEST_F(JkModbus, fc06_and_control_block_writes_become_commands) {
   const auto heat =
       ask(with_crc({0x01, 0x06, 0x11, 0x16, 0xFB, 0x32}));  // heating -5 °C start, 50 °C stop
-  ASSERT_EQ(heat.commands.size, 2u);  // both bytes differ from the preset (0 °C / 5 °C)
-  EXPECT_EQ(heat.commands.items[0].value, -50);
-  EXPECT_EQ(heat.commands.items[1].value, 500);
+  ASSERT_EQ(heat.change.changes.size(), 2u);  // both bytes differ from the preset (0 °C / 5 °C)
+  EXPECT_EQ(heat.change.changes[0].value, -50);
+  EXPECT_EQ(heat.change.changes[1].value, 500);
   EXPECT_EQ(replied(heat), with_crc({0x01, 0x06, 0x11, 0x16, 0xFB, 0x32}));
   const auto cal =
       ask(with_crc({0x01, 0x10, 0x16, 0x00, 0x00, 0x02, 0x04, 0x00, 0x00, 0xCE, 0xE4}));
-  ASSERT_EQ(cal.commands.size, 1u);
-  EXPECT_EQ(cal.commands.items[0].kind, CommandKind::calibrate_voltage);
-  EXPECT_EQ(cal.commands.items[0].value, 52964);
+  ASSERT_TRUE(cal.has_command);
+  EXPECT_EQ(cal.command.kind, CommandKind::calibrate_voltage);
+  EXPECT_EQ(cal.command.value, 52964);
   const auto lto = ask(with_crc({0x01, 0x06, 0x16, 0x0E, 0x00, 0x01}));
-  ASSERT_EQ(lto.commands.size, 1u);
-  EXPECT_EQ(lto.commands.items[0].kind, CommandKind::load_preset);
-  EXPECT_EQ(lto.commands.items[0].chemistry, core::Chemistry::lto);
+  ASSERT_TRUE(lto.has_command);
+  EXPECT_EQ(lto.command.kind, CommandKind::load_preset);
+  EXPECT_EQ(lto.command.chemistry, core::Chemistry::lto);
+}
+
+// The codec decodes only: a value the core will refuse (cell OVP 6000 mV) is decoded, and the
+// ACK is only prepared; the endpoint sends it after the core accepted and the store saved.
+TEST_F(JkModbus, a_write_decodes_into_one_change_set_and_holds_no_policy) {
+  const auto o = ask(with_crc({0x01, 0x10, 0x10, 0x0C, 0x00, 0x02, 0x04, 0x00, 0x00, 0x17, 0x70}));
+  ASSERT_EQ(o.change.changes.size(), 1u);
+  EXPECT_EQ(o.change.changes[0].param, Param::cell_ovp);
+  EXPECT_EQ(o.change.changes[0].value, 6000);
+  // Issue 11: cell_uvp (0x1004) and cell_uvpr (0x1008) in one FC10: 3050 and 3100 mV.
+  const auto both = ask(with_crc(
+      {0x01, 0x10, 0x10, 0x04, 0x00, 0x04, 0x08, 0x00, 0x00, 0x0B, 0xEA, 0x00, 0x00, 0x0C, 0x1C}));
+  ASSERT_EQ(both.change.changes.size(), 2u);
+  EXPECT_EQ(both.change.changes[0].param, Param::cell_uvp);
+  EXPECT_EQ(both.change.changes[0].value, 3050);
+  EXPECT_EQ(both.change.changes[1].param, Param::cell_uvpr);
+  EXPECT_EQ(both.change.changes[1].value, 3100);
+  EXPECT_EQ(replied(both), with_crc({0x01, 0x10, 0x10, 0x04, 0x00, 0x04}));
+}
+
+TEST_F(JkModbus, refusals_map_to_the_modbus_exception_codes) {
+  EXPECT_EQ(modbus_exception_for(Status(Errc::not_authorized)), 0x01);
+  EXPECT_EQ(modbus_exception_for(Status(Errc::unknown_field)), 0x02);
+  EXPECT_EQ(modbus_exception_for(Status(Errc::rule_violation)), 0x03);
+  EXPECT_EQ(modbus_exception_for(Status(Errc::no_space)), 0x04);
+  std::array<uint8_t, 5> out{};
+  const auto req = with_crc({0x01, 0x10, 0x10, 0x0C, 0x00, 0x02, 0x04, 0x00, 0x00, 0x17, 0x70});
+  ASSERT_EQ(encode_exception(req, 0x03, out), 5u);
+  EXPECT_EQ(std::vector<uint8_t>(out.begin(), out.end()), with_crc({0x01, 0x90, 0x03}));
 }
 
 TEST_F(JkModbus, bad_requests_get_the_modbus_exception_and_change_nothing) {
-  // Cell OVP 6000 mV: illegal data value.
-  auto o = ask(with_crc({0x01, 0x10, 0x10, 0x0C, 0x00, 0x02, 0x04, 0x00, 0x00, 0x17, 0x70}));
-  EXPECT_EQ(replied(o), with_crc({0x01, 0x90, 0x03}));
-  EXPECT_EQ(o.commands.size, 0u);
   // Half of a u32 field: illegal address.
-  o = ask(with_crc({0x01, 0x06, 0x10, 0x0E, 0x0E, 0x42}));
+  auto o = ask(with_crc({0x01, 0x06, 0x10, 0x0E, 0x0E, 0x42}));
   EXPECT_EQ(replied(o), with_crc({0x01, 0x86, 0x02}));
   // The status block is read-only; the RS485 address is set by DIP switches.
   EXPECT_EQ(replied(ask(with_crc({0x01, 0x06, 0x12, 0x00, 0x0C, 0xE4}))),

@@ -1,6 +1,7 @@
 #include "protocols/jk/nw_frame.hpp"
 
 #include <bit>
+#include <cstdint>
 
 #include "core/io/alarm.hpp"
 
@@ -366,7 +367,8 @@ Result<core::Command> nw_write_command(const NwRequest& request) {
   const core::ParamInfo& row = core::info(rec->param);
   const int64_t wire = row.min < 0 ? sign_extend(request.value, rec->len) : int64_t{request.value};
   const int64_t stored = wire * rec->divisor;
-  if (stored < row.min || stored > row.max) return value_out_of_range(request.register_id);
+  // Decoding only: a value that fits is passed on; its range and the rules are the core's.
+  if (stored < INT32_MIN || stored > INT32_MAX) return value_out_of_range(request.register_id);
   core::Command c;
   c.kind = core::CommandKind::set_param;
   c.origin = core::Origin::rs485;

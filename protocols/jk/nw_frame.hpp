@@ -1,4 +1,4 @@
-// The RS485/TTL "4E 57" protocol of the JK-B*/BD* boards (jk-protocols.md §4): big-endian,
+// The RS485/TTL "4E 57" protocol of the JK-B*/BD* boards ([ESPHOME], [BATMON]): big-endian,
 // id-coded records, sum16. Named "NW" after its first two bytes.
 #pragma once
 

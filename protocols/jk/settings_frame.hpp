@@ -1,4 +1,4 @@
-// Frame type 0x01, settings (jk-protocols.md §2.3), driven by the JkField of every row of the
+// Frame type 0x01, settings ([ESPHOME], [M-MODBUS]), driven by the JkField of every row of the
 // settings table (core/settings/param.hpp): no second list of offsets exists here.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The proof against real captures: every checksum, every decodable frame, and the decoded
-// values published for some of them (jk-protocols.md §10).
+// values published for some of them ([ESPHOME]).
 #include <gtest/gtest.h>
 
 #include "protocols/jk/ble_command.hpp"

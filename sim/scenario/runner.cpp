@@ -38,7 +38,8 @@ double soc_for_ocv(Pack& pack, int cell, double target_v) {
 void set_initial_socs(const PackSpec& spec, Pack& pack) {
   const int n = pack.cells();
   if (!spec.cell_soc_percent.empty()) {
-    for (int k = 0; k < n; ++k) pack.set_soc(k, spec.cell_soc_percent[k] / 100.0);
+    const int given = std::min(n, static_cast<int>(spec.cell_soc_percent.size()));
+    for (int k = 0; k < given; ++k) pack.set_soc(k, spec.cell_soc_percent[k] / 100.0);
     return;
   }
   if (spec.spread_mv <= 0.0) return;
@@ -95,6 +96,10 @@ World world_for(const Scenario& sc, const StepSpec& s, double t0) {
                     s.solar_day->peak_w, t0);
   }
   if (s.inverter) w.set_inverter(inverter_for(*s.inverter, t0));
+  for (const auto& a : s.actions) {
+    if (a.button)
+      w.press_button(t0, t0 + std::max(kButtonPressS, 2 * sc.period_s));  // seen by a tick
+  }
   if (s.profile) {
     Profile p = s.profile->profile;
     if (s.profile->charge_positive) {
@@ -243,6 +248,7 @@ class Runner {
     step_first_event_ = out_.events.size();
     if (s.power_cut && s.power_cut->torn_bytes) flash_->cut_after(*s.power_cut->torn_bytes);
     for (const auto& a : s.actions) {
+      if (a.button) continue;               // the world holds it (world_for)
       if (flash_ && flash_->dead()) break;  // the supply went while saving the change before
       give(a, t0);
     }
@@ -596,6 +602,8 @@ PackConfig scenario_pack(const Scenario& sc, const core::Settings& settings) {
   if (p.battery_sensors) cfg.battery_sensors = *p.battery_sensors;
   if (p.heater_w) cfg.heater_power_w = *p.heater_w;
   if (p.balancer_max_a) cfg.balancer_max_a = *p.balancer_max_a;
+  if (p.load_capacitance_mf) cfg.load_capacitance_mf = *p.load_capacitance_mf;
+  if (p.wired_cells) cfg.cells = *p.wired_cells;  // the setting stays pack.cells
   return cfg;
 }
 

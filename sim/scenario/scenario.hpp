@@ -38,6 +38,9 @@ struct PackSpec {
   std::optional<int> battery_sensors;
   std::optional<double> heater_w;
   std::optional<double> balancer_max_a;
+  std::optional<double> load_capacitance_mf;  // an inverter's input capacitors on P+/P-
+  // Cells actually wired to the board when it differs from `cells` (the cell_count setting).
+  std::optional<int> wired_cells;
 };
 
 struct SettingOverride {
@@ -94,9 +97,13 @@ struct ProfileSpec {
 // A command given to the core at the start of a step.
 struct ActionSpec {
   core::Command command;
+  bool button = false;  // not a command: the board's button is pressed (held kButtonPressS)
   std::string text;  // as written, for the event log
   int line = 0;
 };
+
+// How long a scenario's "button" action holds the button down (at least two control periods).
+inline constexpr double kButtonPressS = 0.5;
 
 enum class StepEnd : uint8_t { time, condition, limit };
 

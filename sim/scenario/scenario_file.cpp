@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <sstream>
 
+#include "core/settings/change.hpp"
 #include "core/settings/validate.hpp"
 #include "host/text/param_text.hpp"
 
@@ -116,7 +117,8 @@ void read_spread(const Map& pack, PackSpec& p) {
 PackSpec read_pack(const YAML::Node& node) {
   const Map m(node, "pack",
               {"model", "chemistry", "cells", "capacity_ah", "soc", "seed", "temp_c", "spread_mv",
-               "cell_soc", "spread", "battery_sensors", "heater_w", "balancer_a"});
+               "cell_soc", "spread", "battery_sensors", "heater_w", "balancer_a",
+               "load_capacitance_mf", "wired_cells"});
   PackSpec p;
   if (m.has("model")) {
     const auto id = core::model_from_name(m.text("model"));
@@ -150,6 +152,14 @@ PackSpec read_pack(const YAML::Node& node) {
   if (m.has("battery_sensors")) p.battery_sensors = static_cast<int>(m.number("battery_sensors"));
   m.number("heater_w", p.heater_w);
   m.number("balancer_a", p.balancer_max_a);
+  m.number("load_capacitance_mf", p.load_capacitance_mf);
+  if (m.has("wired_cells")) {
+    p.wired_cells = static_cast<int>(m.number("wired_cells"));
+    if (*p.wired_cells < 1 || *p.wired_cells > kMaxSimCells)
+      fail(m.get("wired_cells"), m.field("wired_cells"), "1..32 cells");
+  }
+  if (p.load_capacitance_mf && *p.load_capacitance_mf < 0)
+    fail(m.get("load_capacitance_mf"), m.field("load_capacitance_mf"), "must be 0 or above");
   if (p.capacity_ah <= 0) fail(m.get("capacity_ah"), m.field("capacity_ah"), "must be above 0");
   return p;
 }
@@ -168,6 +178,8 @@ core::Settings read_settings(const YAML::Node& node, const PackSpec& pack,
   if (!node.IsDefined()) return s;
   if (!node.IsMap())
     fail(node, "settings", "expected name: value lines (names of softbms settings --list)");
+  core::ChangeList changes;
+  std::vector<YAML::Node> nodes;  // the value node of each change, for the error's line
   for (const auto& kv : node) {
     const auto name = kv.first.as<std::string>();
     const std::string field = "settings." + name;
@@ -178,10 +190,20 @@ core::Settings read_settings(const YAML::Node& node, const PackSpec& pack,
     if (!raw.ok())
       fail(kv.second, field,
            "'" + kv.second.Scalar() + "': " + host::describe_setting_error(raw.status()));
-    if (const Status st = core::apply_change(s, *p, raw.value()); !st.ok()) {
-      fail(kv.second, field, host::describe_setting_error(st));
+    if (!changes.contains(*p)) {
+      out.push_back({*p, raw.value(), line_of(kv.second)});
+      nodes.push_back(kv.second);
     }
-    out.push_back({*p, raw.value(), line_of(kv.second)});
+    static_cast<void>(changes.set(*p, raw.value()));  // a table Param
+  }
+  // All of them as one step, as the board takes a settings change: checked on the final state.
+  if (const Status st = core::apply_changes(s, changes); !st.ok()) {
+    const std::string name(core::info(core::error_field(st)).name);
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      if (changes[i].param == core::error_field(st))
+        fail(nodes[i], "settings." + name, host::describe_setting_error(st));
+    }
+    fail(node, "settings", host::describe_setting_error(st));
   }
   return s;
 }
@@ -212,7 +234,10 @@ constexpr FaultWord kFaultWords[] = {{"short_circuit", FaultKind::short_circuit}
                                      {"sensor_open", FaultKind::sensor_open},
                                      {"sensor_short", FaultKind::sensor_short},
                                      {"fet_stuck", FaultKind::fet_stuck},
-                                     {"current_sensor", FaultKind::current_sensor}};
+                                     {"current_sensor", FaultKind::current_sensor},
+                                     {"leads_swapped", FaultKind::leads_swapped},
+                                     {"lead_moved", FaultKind::lead_moved},
+                                     {"loose_terminal", FaultKind::loose_terminal}};
 
 int sensor_index(const Map& m) {
   const auto t = m.text("sensor");
@@ -222,8 +247,9 @@ int sensor_index(const Map& m) {
 }
 
 FaultSpec read_fault(const YAML::Node& node, const std::string& path, const PackSpec& pack) {
-  const Map m(node, path,
-              {"kind", "at", "for", "ohm", "lead", "cell", "a", "sensor", "fet", "state"});
+  const Map m(
+      node, path,
+      {"kind", "at", "for", "ohm", "lead", "cell", "a", "sensor", "fet", "state", "with", "to"});
   FaultSpec f;
   f.line = line_of(node);
   const auto kind = m.text("kind");
@@ -234,18 +260,19 @@ FaultSpec read_fault(const YAML::Node& node, const std::string& path, const Pack
   f.fault.kind = word->kind;
   f.fault.start_s = m.has("at") ? m.duration("at") : 0.0;
   f.fault.end_s = m.has("for") ? f.fault.start_s + m.duration("for") : kForever;
+  const int wired = pack.wired_cells.value_or(pack.cells);
   switch (f.fault.kind) {
     case FaultKind::short_circuit:
       f.fault.value = m.has("ohm") ? m.number("ohm") : 0.001;
       break;
     case FaultKind::open_balance_wire:
       f.fault.index = static_cast<int>(m.number("lead"));
-      if (f.fault.index < 0 || f.fault.index > pack.cells)
+      if (f.fault.index < 0 || f.fault.index > wired)
         fail(m.get("lead"), m.field("lead"), "lead is 0..cells");
       break;
     case FaultKind::cell_leak:
       f.fault.index = static_cast<int>(m.number("cell")) - 1;
-      if (f.fault.index < 0 || f.fault.index >= pack.cells)
+      if (f.fault.index < 0 || f.fault.index >= wired)
         fail(m.get("cell"), m.field("cell"), "cell is 1..cells");
       f.fault.value = m.number("a");
       break;
@@ -263,6 +290,22 @@ FaultSpec read_fault(const YAML::Node& node, const std::string& path, const Pack
     }
     case FaultKind::current_sensor:
       f.fault.value = m.number("a");
+      break;
+    case FaultKind::leads_swapped:
+    case FaultKind::lead_moved: {
+      const bool swap = f.fault.kind == FaultKind::leads_swapped;
+      const std::string other = swap ? "with" : "to";
+      f.fault.index = static_cast<int>(m.number("lead"));
+      f.fault.value = m.number(other);
+      if (f.fault.index < 0 || f.fault.index > wired)
+        fail(m.get("lead"), m.field("lead"), "lead is 0..cells");
+      if (f.fault.value < 0 || f.fault.value > wired || f.fault.value == f.fault.index)
+        fail(m.get(other), m.field(other), "another lead, 0..cells");
+      break;
+    }
+    case FaultKind::loose_terminal:
+      f.fault.value = m.number("ohm");
+      if (f.fault.value <= 0) fail(m.get("ohm"), m.field("ohm"), "must be above 0");
       break;
   }
   return f;
@@ -286,6 +329,10 @@ ActionSpec read_action(const YAML::Node& node, const std::string& field) {
     a.command.value = arg1 == "on" ? 1 : 0;
     return a;
   }
+  if (verb == "button" && arg1.empty()) {
+    a.button = true;
+    return a;
+  }
   if ((verb == "shutdown" || verb == "wake" || verb == "reset_counters") && arg1.empty()) {
     a.command.kind = verb == "shutdown" ? core::CommandKind::shutdown
                      : verb == "wake"   ? core::CommandKind::wake
@@ -300,7 +347,7 @@ ActionSpec read_action(const YAML::Node& node, const std::string& field) {
     fail(node, field,
          "'" + a.text +
              "' is not a command (emergency on|off, set NAME VALUE, SWITCH on|off, shutdown, wake, "
-             "reset_counters)");
+             "reset_counters, button)");
   }
   const auto raw = host::parse_display(*p, value);
   if (!raw.ok())

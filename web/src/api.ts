@@ -71,6 +71,7 @@ export interface ParamInfo {
   defaults: Record<string, number>;
   description: string;
   switch?: boolean;
+  read_only?: boolean; // set by calibration or the DIP switches, never by the form
   per_cell_default?: boolean;
 }
 

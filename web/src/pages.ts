@@ -140,7 +140,7 @@ export async function settingsPage(app: App, view: HTMLElement): Promise<void> {
     get<ParamInfo[]>(`/api/params?pack=${app.pack}`),
     get<Record<string, number>>(`/api/packs/${app.pack}/settings`),
   ]);
-  const editable = params.filter((p) => !p.switch);
+  const editable = params.filter((p) => !p.switch && !p.read_only);
   const status = h('p', { id: 'settings-status' });
   const form = h('form', { id: 'settings-form' }, ...editable.map((p) => paramInput(p, values[p.name])));
   const presets = ['li-ion', 'lfp', 'lto'].map((c) =>

@@ -1,0 +1,56 @@
+#include "core/protect/fet_monitor.hpp"
+
+namespace softbms::core {
+
+std::array<FetMonitor::Change, 2> FetMonitor::step(Milliseconds now, const Measured& m,
+                                                   FetCommand commanded, bool powered) {
+  if (!powered) return {};  // an unpowered board drives nothing: no evidence either way
+  // With both FETs read back off, a current is the current sensor's fault (its own protection
+  // row), not evidence against one FET.
+  const bool current_counts = m.charge_fet_readback || m.discharge_fet_readback;
+  const bool charging = current_counts && m.current > kFetStuckCurrent;
+  const bool discharging = current_counts && !commanded.precharge && m.current < -kFetStuckCurrent;
+  return {update(fets_[index(Fet::charge)], now, commanded.charge,
+                 m.charge_fet_readback || charging, !m.charge_fet_readback),
+          update(fets_[index(Fet::discharge)], now, commanded.discharge,
+                 m.discharge_fet_readback || discharging, !m.discharge_fet_readback)};
+}
+
+FetMonitor::Change FetMonitor::update(State& st, Milliseconds now, bool commanded, bool conducts,
+                                      bool readback_off) {
+  Change c;
+  if (st.fault == FetFault::none) {
+    const FetFault seen = !commanded && conducts      ? FetFault::stuck_on
+                          : commanded && readback_off ? FetFault::stuck_off
+                                                      : FetFault::none;
+    if (seen != st.seen) st.since = now;
+    st.seen = seen;
+    if (seen != FetFault::none && now - st.since >= kFetFaultDelay) {
+      st.fault = seen;
+      st.good = false;
+      c.tripped = true;
+    }
+    return c;
+  }
+  // Latched: only the state that revealed the fault can show the FET works again.
+  const bool good =
+      st.fault == FetFault::stuck_on ? !commanded && !conducts : commanded && !readback_off;
+  if (good && !st.good) st.since = now;
+  st.good = good;
+  if (good && now - st.since >= kFetFaultReleaseHold) {
+    st.fault = FetFault::none;
+    st.seen = FetFault::none;
+    st.since = now;
+    c.released = true;
+  }
+  return c;
+}
+
+uint32_t FetMonitor::alarms() const {
+  uint32_t a = 0;
+  if (fault(Fet::charge) != FetFault::none) a |= alarm_mask(fet_alarm(Fet::charge));
+  if (fault(Fet::discharge) != FetFault::none) a |= alarm_mask(fet_alarm(Fet::discharge));
+  return a;
+}
+
+}  // namespace softbms::core
