@@ -13,11 +13,13 @@ namespace {
 using namespace softbms;
 using namespace softbms::core;
 
-void BM_Tick(benchmark::State& state) {
+// The whole tick on `cells` inputs with the given SOC method (0 coulomb, 1 model).
+void run_ticks(benchmark::State& state, int32_t soc_method) {
   const auto cells = static_cast<int32_t>(state.range(0));
   Settings s = Settings::preset(Chemistry::lfp, ModelId::jk_bd4a24s_12p, cells > 24 ? 24 : cells);
   s.set_raw(Param::cell_count,
             cells);  // 32 inputs: past the model's count on purpose, a tick is a tick
+  s.set_raw(Param::soc_method, soc_method);
   auto bms = std::make_unique<Bms>(s);
   bms->boot(Milliseconds(0));
   Measurements m;
@@ -34,6 +36,10 @@ void BM_Tick(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["cells"] = static_cast<double>(cells);
+}
+
+void BM_Tick(benchmark::State& state) {
+  run_ticks(state, 0);
 }
 BENCHMARK(BM_Tick)->Arg(16)->Arg(32);
 
@@ -67,26 +73,7 @@ BENCHMARK(BM_SocFilterUpdate)->Arg(16)->Arg(32);
 
 // The whole tick with soc_method = model (the filter runs every 10th tick, as on the board).
 void BM_TickModelSoc(benchmark::State& state) {
-  const auto cells = static_cast<int32_t>(state.range(0));
-  Settings s = Settings::preset(Chemistry::lfp, ModelId::jk_bd4a24s_12p, cells > 24 ? 24 : cells);
-  s.set_raw(Param::cell_count, cells);
-  s.set_raw(Param::soc_method, 1);
-  auto bms = std::make_unique<Bms>(s);
-  bms->boot(Milliseconds(0));
-  Measurements m;
-  m.ntc.fill(Ohms(10000));
-  m.wire_resistance.fill(Milliohms(15));
-  int64_t t = 0;
-  for (auto _ : state) {
-    for (int32_t i = 0; i < cells; ++i)
-      m.cell_raw[static_cast<std::size_t>(i)] =
-          Millivolts(3300 + static_cast<int32_t>((t + i * 13) % 90));
-    m.current_raw = Milliamps(static_cast<int32_t>((t % 200) * 500 - 50'000));
-    benchmark::DoNotOptimize(bms->step(Milliseconds(t * 100), m));
-    ++t;
-  }
-  state.SetItemsProcessed(state.iterations());
-  state.counters["cells"] = static_cast<double>(cells);
+  run_ticks(state, 1);
 }
 BENCHMARK(BM_TickModelSoc)->Arg(16)->Arg(32);
 

@@ -118,6 +118,21 @@ def mosquitto_binary():
     raise AssertionError("mosquitto is not installed: run scripts/install-deps")
 
 
+def start_mosquitto(conf, port):
+    """mosquitto -c CONF, once it accepts connections on 127.0.0.1:PORT."""
+    proc = subprocess.Popen([mosquitto_binary(), "-c", conf], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("mosquitto did not listen: " + proc.stderr.read().decode())
+
+
 class Broker:
     """A real mosquitto on loopback, anonymous, no persistence."""
 
@@ -127,17 +142,7 @@ class Broker:
         conf = os.path.join(self.dir, "mosquitto.conf")
         with open(conf, "w") as f:
             f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
-        self.proc = subprocess.Popen([mosquitto_binary(), "-c", conf], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.proc.kill()
-        raise AssertionError("mosquitto did not listen: " + self.proc.stderr.read().decode())
+        self.proc = start_mosquitto(conf, self.port)
 
     def stop(self):
         self.proc.terminate()

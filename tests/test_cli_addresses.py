@@ -6,7 +6,6 @@ file or directory". argv[1]: the softbms binary (CTest passes it).
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -15,7 +14,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from app_support import Broker, Softbms, free_port, mosquitto_binary  # noqa: E402
+from app_support import Broker, Softbms, free_port, start_mosquitto  # noqa: E402
 
 try:
     import paho.mqtt.client as mqtt
@@ -96,17 +95,7 @@ class TlsBroker:
             f.write(f"allow_anonymous true\npersistence false\n"
                     f"listener {self.tls_port} 127.0.0.1\ncafile {d}/ca.pem\n"
                     f"certfile {d}/server.pem\nkeyfile {d}/server.key\n")
-        self.proc = subprocess.Popen([mosquitto_binary(), "-c", conf], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.tls_port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.proc.kill()
-        raise AssertionError("mosquitto did not listen: " + self.proc.stderr.read().decode())
+        self.proc = start_mosquitto(conf, self.tls_port)
 
     def stop(self):
         self.proc.terminate()

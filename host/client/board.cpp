@@ -106,7 +106,23 @@ Result<BoardSettings> interpret(const RawSettings& raw, const core::DeviceInfo& 
   return out;
 }
 
-ChangeCheck check_change(const core::Settings& board, Param p, int32_t value) {
+namespace {
+
+// A real board's factory values (MOS OTP/OTPR) are its own, whatever our table's are; they
+// cannot be written, so they take no part in judging a change of something else.
+core::Settings with_our_factory_values(const core::Settings& board) {
+  core::Settings s = board;
+  for (const core::ParamInfo& row : core::kParams) {
+    if ((row.flags & core::kFactoryFixed) != 0)
+      s.set_raw(row.id, core::factory_value(row.id, board.model_id()));
+  }
+  return s;
+}
+
+}  // namespace
+
+ChangeCheck check_change(const core::Settings& read, Param p, int32_t value) {
+  const core::Settings board = with_our_factory_values(read);
   ChangeCheck c{ok_status(), core::validate(board), board};
   if (c.existing.ok()) {
     c.status = core::apply_change(c.after, p, value);
