@@ -246,13 +246,11 @@ void Bms::decide_outputs(Milliseconds now, const Measured& m, const BalanceRepor
   const bool em = emergency_.active();
   const bool charge_switch = em || settings_.on(Param::charge_enabled);
   const bool discharge_switch = em || settings_.on(Param::discharge_enabled);
-  // A FET stuck off opens the other one (fet_monitor.hpp); the emergency switch overrides it,
-  // as it overrides the other faults of the board's own parts.
-  out_.charge_fet =
-      powered && charge_switch && !protections_.charge_blocked() && (em || !fets_.charge_blocked());
-  out_.discharge_fet =
-      close_discharge(now, powered && discharge_switch && !protections_.discharge_blocked() &&
-                               (em || !fets_.discharge_blocked()));
+  // A failed FET may open the other one (kFetFaultRules in fet_monitor.hpp).
+  const FetBlocks failed = fets_.blocks(em);
+  out_.charge_fet = powered && charge_switch && !protections_.charge_blocked() && !failed.charge;
+  out_.discharge_fet = close_discharge(
+      now, powered && discharge_switch && !protections_.discharge_blocked() && !failed.discharge);
   out_.balancer = powered ? balance.command : BalancerCommand{};
   out_.heater = powered && heater_.on();
   out_.scp_delay = settings_.us(Param::scp_delay);

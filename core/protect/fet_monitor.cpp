@@ -46,6 +46,10 @@ FetMonitor::Change FetMonitor::update(State& st, Milliseconds now, bool commande
   return c;
 }
 
+FetBlocks FetMonitor::blocks(bool emergency) const {
+  return fet_fault_blocks(fault(Fet::charge), fault(Fet::discharge), emergency);
+}
+
 uint32_t FetMonitor::alarms() const {
   uint32_t a = 0;
   if (fault(Fet::charge) != FetFault::none) a |= alarm_mask(fet_alarm(Fet::charge));

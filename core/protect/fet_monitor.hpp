@@ -15,6 +15,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "core/base/units.hpp"
@@ -43,6 +44,43 @@ struct FetCommand {
   bool precharge = false;  // the precharge resistor carries discharge current around the FET
 };
 
+// What a failed FET demands of the other one, one row per kind of failure (indexed by FetFault).
+// The core's output decision (core/bms) and the campaign's fets_follow_alarms invariant both
+// read this table, so the rule is stated once.
+struct FetFaultRule {
+  FetFault fault;
+  bool opens_other;          // the other FET opens while the fault is latched
+  bool emergency_overrides;  // the emergency switch closes the other FET anyway
+};
+// clang-format off
+inline constexpr std::array<FetFaultRule, 3> kFetFaultRules = {{
+  {FetFault::none, false, false},
+  // A FET stuck on: the other FET cannot stop the dead one's direction (its body diode passes
+  // it), so opening it would only stop the healthy direction. The alarm reports it; nothing opens.
+  {FetFault::stuck_on, false, false},
+  // A FET stuck off would carry the other direction's current through its body diode (0.7 V x
+  // the pack current of heat in a part sized for a fraction of a volt): the other FET opens.
+  // The emergency switch overrides it, as it overrides the other faults of the board's parts.
+  {FetFault::stuck_off, true, true},
+}};
+// clang-format on
+
+struct FetBlocks {
+  bool charge = false;
+  bool discharge = false;
+};
+constexpr FetBlocks fet_fault_blocks(FetFault charge, FetFault discharge, bool emergency) {
+  auto opens = [emergency](FetFault f) {
+    const FetFaultRule& r = kFetFaultRules[static_cast<std::size_t>(f)];
+    return r.opens_other && !(emergency && r.emergency_overrides);
+  };
+  return {opens(discharge), opens(charge)};
+}
+static_assert(kFetFaultRules[static_cast<std::size_t>(FetFault::stuck_off)].fault ==
+              FetFault::stuck_off);
+static_assert(kFetFaultRules[static_cast<std::size_t>(FetFault::stuck_on)].fault ==
+              FetFault::stuck_on);
+
 class FetMonitor {
  public:
   struct Change {
@@ -56,10 +94,10 @@ class FetMonitor {
 
   [[nodiscard]] FetFault fault(Fet f) const { return fets_[index(f)].fault; }
   [[nodiscard]] uint32_t alarms() const;
-  // A FET stuck off would carry the other direction's current through its body diode (0.7 V x
-  // the pack current of heat in a part sized for a fraction of a volt): the other FET opens.
-  [[nodiscard]] bool charge_blocked() const { return fault(Fet::discharge) == FetFault::stuck_off; }
-  [[nodiscard]] bool discharge_blocked() const { return fault(Fet::charge) == FetFault::stuck_off; }
+  // The FETs the latched faults keep open (kFetFaultRules below).
+  [[nodiscard]] FetBlocks blocks(bool emergency) const;
+  [[nodiscard]] bool charge_blocked() const { return blocks(false).charge; }
+  [[nodiscard]] bool discharge_blocked() const { return blocks(false).discharge; }
 
  private:
   struct State {

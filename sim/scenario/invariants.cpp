@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <optional>
+#include <utility>
 
+#include "core/protect/fet_monitor.hpp"
 #include "core/protect/protection_table.hpp"
 
 namespace softbms::sim {
@@ -81,9 +83,11 @@ struct Blocked {
   bool charge = false;
   bool discharge = false;
 };
-Blocked blocked_by_alarms(const core::Snapshot& s) {
-  Blocked b;
+// `failed`: the kind of failure each FET's MOSFET-fault alarm stands for (charge, discharge).
+Blocked blocked_by_alarms(const core::Snapshot& s, const std::array<core::FetFault, 2>& failed) {
   const bool em = emergency_on(s);
+  const core::FetBlocks f = core::fet_fault_blocks(failed[0], failed[1], em);
+  Blocked b{f.charge, f.discharge};
   for (const core::ProtectionRow& row : core::kProtections) {
     if (!alarm_up(s, row.bit)) continue;
     if (em && row.emergency == core::EmergencyRule::overrides) continue;
@@ -192,6 +196,7 @@ void InvariantChecker::restored(Milliseconds now, const core::Settings& s,
                                 const core::Counters& c) {
   powered_ = true;
   for (Streak& st : streaks_) st.on = false;
+  failed_fets_ = {};
   have_last_settings_ = false;
   constexpr std::size_t settings_row = row_of_kind(InvariantKind::settings_survive_cut);
   if (!(s == acknowledged_)) {
@@ -240,9 +245,28 @@ void InvariantChecker::after_tick(Milliseconds now, const core::Snapshot& s,
   }
   last_settings_ = settings;
   have_last_settings_ = true;
+  note_failed_fets(s, world);
   for (std::size_t i = 0; i < kInvariantCount; ++i) check_row(i, now, s, settings, world, truth);
   previous_ = s;
   have_previous_ = true;
+}
+
+// The kind of failure behind a MOSFET-fault alarm comes from the world, not from the core: the
+// FET's stuck state when the alarm rose, kept while it stays up (the core latches it until the
+// FET is seen working). An alarm raised with no FET stuck (a failed current sensor's reading
+// looks like a shorted FET's current) counts as stuck on, the kind that opens nothing.
+void InvariantChecker::note_failed_fets(const core::Snapshot& s, const WorldState& world) {
+  const std::array<std::pair<AlarmBit, Stuck>, 2> fets = {
+      {{AlarmBit::charge_mos_fault, world.charge_fet},
+       {AlarmBit::discharge_mos_fault, world.discharge_fet}}};
+  for (std::size_t f = 0; f < fets.size(); ++f) {
+    core::FetFault& kind = failed_fets_[f];
+    if (!alarm_up(s, fets[f].first)) {
+      kind = core::FetFault::none;
+    } else if (kind == core::FetFault::none) {
+      kind = fets[f].second == Stuck::off ? core::FetFault::stuck_off : core::FetFault::stuck_on;
+    }
+  }
 }
 
 void InvariantChecker::check_row(std::size_t i, Milliseconds now, const core::Snapshot& s,
@@ -339,19 +363,13 @@ void InvariantChecker::check_fets(std::size_t i, Milliseconds now, const core::S
                                   const core::Settings& settings) {
   const bool on = s.power_state == core::PowerState::on;
   const bool em = emergency_on(s);
-  const Blocked b = blocked_by_alarms(s);
+  const Blocked b = blocked_by_alarms(s, failed_fets_);
   const bool charge = on && (em || settings.on(Param::charge_enabled)) && !b.charge;
   // While the precharge resistor charges the load's capacitors (precharge_time), the discharge
   // FET waits.
   const bool discharge =
       on && (em || settings.on(Param::discharge_enabled)) && !b.discharge && !s.precharge;
   if (charge == s.charge_fet && discharge == s.discharge_fet) return;
-  // The MOSFET fault alarms (a FET stuck, core/ since the merge of the board work) have their own
-  // rule for the other FET, not encoded here yet: the check stands aside while one is up.
-  if ((s.alarms & (core::alarm_mask(AlarmBit::charge_mos_fault) |
-                   core::alarm_mask(AlarmBit::discharge_mos_fault))) != 0) {
-    return;
-  }
   fail(
       i, now,
       "FETs " + fet_words(s.charge_fet, s.discharge_fet) + ", the alarms (0x" +

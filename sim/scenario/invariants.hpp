@@ -14,6 +14,7 @@
 #include "core/estimate/counters.hpp"
 #include "core/io/alarm.hpp"
 #include "core/io/snapshot.hpp"
+#include "core/protect/fet_monitor.hpp"
 #include "core/settings/settings.hpp"
 #include "sim/world.hpp"
 
@@ -71,7 +72,7 @@ inline constexpr std::array<InvariantRow, 35> kInvariants = {{
   {"wire_resistance_releases", InvariantKind::fault_release, AlarmBit::wire_resistance, "the wire-resistance alarm clears once every balance wire is connected and measures below wire_resistance_alarm"},
   {"temp_sensor_releases", InvariantKind::fault_release, AlarmBit::temp_sensor, "the temperature-sensor alarm clears once every sensor reads again (no open or shorted probe, every sensor within the NTC's -40..125 C)"},
   {"current_sensor_releases", InvariantKind::fault_release, AlarmBit::current_sensor, "the current-sensor alarm clears once the sensor reads true and no FET is stuck"},
-  {"fets_follow_alarms", InvariantKind::fets_follow_alarms, AlarmBit::wire_resistance, "a FET is on exactly when the board is on, its switch (or the emergency switch) is on and no active alarm that switches it off is up"},
+  {"fets_follow_alarms", InvariantKind::fets_follow_alarms, AlarmBit::wire_resistance, "a FET is on exactly when the board is on, its switch (or the emergency switch) is on, no active alarm that switches it off is up and the other FET is not stuck off (the emergency switch overrides that)"},
   {"soc_in_range", InvariantKind::soc_in_range, AlarmBit::wire_resistance, "the state of charge stays within 0..100 %"},
   {"counters_monotonic", InvariantKind::counters_monotonic, AlarmBit::wire_resistance, "cycles, cycle capacity, runtime, power-on count and energy counters never go down, across power cuts too (only reset_counters resets them)"},
   {"settings_survive_power_cut", InvariantKind::settings_survive_cut, AlarmBit::wire_resistance, "after a power cut the board runs with the last acknowledged settings (a write is durable before it is acknowledged)"},
@@ -132,6 +133,7 @@ class InvariantChecker {
                            const PlantTruth& truth);
   void check_fets(std::size_t i, Milliseconds now, const core::Snapshot& s,
                   const core::Settings& settings);
+  void note_failed_fets(const core::Snapshot& s, const WorldState& world);
   void check_soc(std::size_t i, Milliseconds now, const core::Snapshot& s);
   void check_counters(std::size_t i, Milliseconds now, const core::Snapshot& s);
   // Extends or starts streak i; true when it has lasted longer than its allowance + 1 tick.
@@ -142,6 +144,7 @@ class InvariantChecker {
   std::array<Streak, kInvariantCount> streaks_{};
   std::array<bool, kInvariantCount> failed_{};
   std::array<Milliseconds, kInvariantCount> fault_seen_{};  // last time the row's fault was active
+  std::array<core::FetFault, 2> failed_fets_{};  // what each MOSFET-fault alarm stands for
   std::vector<Violation> first_;
   uint64_t count_ = 0;
   bool powered_ = true;

@@ -115,6 +115,39 @@ TEST(Invariants, FetOnDespiteAnAlarmThatSwitchesItOff) {
   EXPECT_EQ(f.names(), std::vector<std::string>{"fets_follow_alarms"});
 }
 
+// A FET stuck off opens the other (kFetFaultRules, the core's own table); one stuck on opens
+// nothing. The kind comes from the world when the alarm rises.
+TEST(Invariants, AFetStuckOffOpensTheOtherUnlessTheEmergencySwitchIsOn) {
+  Feed f;
+  core::Snapshot s = resting();
+  f.world.discharge_fet = Stuck::off;
+  s.alarms = core::alarm_mask(AlarmBit::discharge_mos_fault);
+  s.charge_fet = false;  // the rule: the charge FET opens
+  f.ticks(5, s);
+  f.world.discharge_fet = Stuck::no;  // repaired: the alarm stays latched, and so does the rule
+  f.ticks(5, s);
+  EXPECT_TRUE(f.checker.violations().empty());
+  s.emergency_remaining = Seconds(60);  // the emergency switch overrides it
+  s.charge_fet = true;
+  f.ticks(5, s);
+  EXPECT_TRUE(f.checker.violations().empty());
+  s.emergency_remaining = Seconds(0);
+  f.ticks(1, s);
+  EXPECT_EQ(f.names(), std::vector<std::string>{"fets_follow_alarms"});
+}
+
+TEST(Invariants, AFetStuckOnOpensNothing) {
+  Feed f;
+  core::Snapshot s = resting();
+  f.world.charge_fet = Stuck::on;
+  s.alarms = core::alarm_mask(AlarmBit::charge_mos_fault);
+  f.ticks(5, s);  // both FETs stay commanded on
+  EXPECT_TRUE(f.checker.violations().empty());
+  s.discharge_fet = false;
+  f.ticks(1, s);
+  EXPECT_EQ(f.names(), std::vector<std::string>{"fets_follow_alarms"});
+}
+
 TEST(Invariants, FetOffWithoutAReasonIsAHang) {
   Feed f;
   core::Snapshot s = resting();
@@ -169,8 +202,8 @@ TEST(Invariants, FaultAlarmMustClearAfterTheFaultIsGone) {
 TEST(Invariants, PhysicalCausesKeepFaultAlarmsUp) {
   Feed f;
   core::Snapshot s = resting();
-  s.alarms = core::alarm_mask(AlarmBit::cell_count_mismatch) |
-             core::alarm_mask(AlarmBit::temp_sensor);
+  s.alarms =
+      core::alarm_mask(AlarmBit::cell_count_mismatch) | core::alarm_mask(AlarmBit::temp_sensor);
   s.charge_fet = s.discharge_fet = false;
   s.cell_count = 15;  // one of 16 reads nothing
   PlantTruth hot{30.0, 140.0};
@@ -181,8 +214,8 @@ TEST(Invariants, PhysicalCausesKeepFaultAlarmsUp) {
   EXPECT_TRUE(f.checker.violations().empty());
   s.cell_count = 16;
   f.ticks(100, s);  // the cell reads again, the pack cooled: both must clear
-  EXPECT_EQ(f.names(), (std::vector<std::string>{"cell_count_mismatch_releases",
-                                                 "temp_sensor_releases"}));
+  EXPECT_EQ(f.names(),
+            (std::vector<std::string>{"cell_count_mismatch_releases", "temp_sensor_releases"}));
 }
 
 TEST(Invariants, SocOutOfRange) {
