@@ -3,7 +3,7 @@ BUILD      ?= build
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps deps-run deps-test check-deps run test bench firmware fuzz fuzz-build format tidy clean
+.PHONY: all deps deps-run deps-test check-deps run test bench soak firmware fuzz fuzz-build format tidy clean
 
 all: deps-run $(BUILD)/release/build.ninja
 	cmake --build $(BUILD)/release -j $(JOBS)
@@ -38,6 +38,13 @@ test: deps-test $(BUILD)/test/build.ninja
 bench: deps-run $(BUILD)/release/build.ninja
 	cmake --build $(BUILD)/release -j $(JOBS)
 	scripts/run-bench $(BUILD)/release
+
+# `softbms run` under load for SOAK_MINUTES of wall time: memory, descriptors and latency must
+# stay flat (scripts/soak; docs/reliability.md). Not part of `make test`.
+SOAK_MINUTES ?= 20
+soak: deps-test $(BUILD)/release/build.ninja
+	cmake --build $(BUILD)/release -j $(JOBS) --target softbms
+	scripts/soak --binary $(BUILD)/release/app/softbms --minutes $(SOAK_MINUTES)
 
 firmware: deps-test
 	cmake -S . -B $(BUILD)/firmware $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=MinSizeRel \
