@@ -5,12 +5,14 @@
 
 #include <charconv>
 #include <cmath>
+#include <ctime>
 #include <iostream>
 #include <string>
 
 #include "app/cli.hpp"
 #include "app/service_options.hpp"
 #include "core/bms/persistence.hpp"
+#include "host/client/board_link.hpp"
 #include "host/client/client.hpp"
 #include "host/loop/event_loop.hpp"
 #include "host/services/board_backend.hpp"
@@ -127,7 +129,17 @@ std::optional<core::Passwords> load_passwords(host::StateDir& dir, Io io) {
   return passwords;
 }
 
-int serve(Board& b, cl::JkClient& client, host::StateDir& dir, sv::ServiceOptions& serving, Io io) {
+// "14:05:31 UTC" for the notices about the link.
+std::string utc_clock(int64_t unix_ms) {
+  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+  return std::string(buf) + " UTC";
+}
+
+int serve(Board& b, cl::BoardLink& link, host::StateDir& dir, sv::ServiceOptions& serving, Io io) {
   auto passwords = load_passwords(dir, io);
   if (!passwords) return kFailure;
   host::EventLoop loop;
@@ -135,12 +147,12 @@ int serve(Board& b, cl::JkClient& client, host::StateDir& dir, sv::ServiceOption
     bad(io, s.error().message);
     return kFailure;
   }
-  sv::BoardBackend backend(client, {"1", "Pack 1", core::ModelId::jk_pb2a16s20p}, *passwords,
-                           b.overrides, [&loop] { return loop.now(); });
-  if (host::Done first = backend.poll(); !first) {
-    io.err << "softbms monitor: " << b.port << ": " << first.error().message << "\n";
-    return kNoDevice;
-  }
+  sv::BoardBackend backend(
+      link, {"1", "Pack 1", core::ModelId::jk_pb2a16s20p}, *passwords, b.overrides,
+      [&loop] { return loop.now(); }, sv::unix_now_ms);
+  // An absent board is no reason not to start: the dashboard and /metrics say it is offline
+  // and the link is tried again with backoff (docs/app.md).
+  const host::Done first = backend.poll();
   auto services = sv::Services::start(loop, {&backend}, serving, [&io](const std::string& l) {
     io.err << "softbms monitor: " << l << std::endl;
   });
@@ -148,19 +160,34 @@ int serve(Board& b, cl::JkClient& client, host::StateDir& dir, sv::ServiceOption
     bad(io, services.error().message);
     return kFailure;
   }
-  const core::Snapshot s = backend.snapshot();
-  io.out << "softbms monitor: " << backend.device().model.view() << " on " << b.port << " ("
-         << cl::protocol_name(client.protocol()) << "), " << int{s.cell_count} << " cells, every "
-         << b.interval_s << " s, state " << dir.path() << "\n";
+  if (first) {
+    const core::Snapshot s = backend.snapshot();
+    io.out << "softbms monitor: " << backend.device().model.view() << " on " << b.port << " ("
+           << cl::protocol_name(*link.protocol()) << "), " << int{s.cell_count} << " cells, every "
+           << b.interval_s << " s, state " << dir.path() << "\n";
+  } else {
+    io.out << "softbms monitor: no board on " << b.port << " yet (" << first.error().message
+           << "); trying again with backoff (1 s doubling to 10 s), state " << dir.path() << "\n";
+  }
   for (const std::string& l : services.value()->startup_lines()) io.out << "  " << l << "\n";
   io.out << std::flush;
-  bool was_up = true;
+  // One line when the board goes away and one when it is back, not one per retry.
+  bool was_up = first.ok();
   loop.every(Milliseconds(static_cast<int64_t>(b.interval_s * 1000)), [&] {
+    const int64_t offline_since = backend.link().offline_since_unix_ms;
     const host::Done d = backend.poll();
-    if (d.ok() != was_up)
-      io.err << "softbms monitor: " << b.port
-             << (d ? ": answering again" : ": " + d.error().message) << std::endl;
+    if (d.ok() == was_up) return;
     was_up = d.ok();
+    const host::web::LinkState l = backend.link();
+    if (d) {
+      io.err << "softbms monitor: " << b.port << ": answering again ("
+             << cl::protocol_name(*link.protocol()) << "), offline for "
+             << (l.sample_unix_ms - offline_since + 500) / 1000 << " s" << std::endl;
+    } else {
+      io.err << "softbms monitor: " << b.port << ": offline since "
+             << utc_clock(l.offline_since_unix_ms) << ": " << l.error << "; reopening with backoff"
+             << std::endl;
+    }
   });
   if (auto r = loop.run(); !r) io.err << "softbms monitor: " << r.error().message << "\n";
   services.value()->stop();
@@ -190,24 +217,9 @@ int cmd_monitor(const Args& args, Io io) {
     bad(io, dir.error().message);
     return kFailure;
   }
-  auto t = host::open_port(b.port, b.port_options);
-  if (!t) {
-    io.err << "softbms monitor: " << t.error().message << "\n";
-    return kNoDevice;
-  }
-  cl::Link link(*t.value(), b.client.timing);
-  std::unique_ptr<cl::JkClient> client;
-  if (b.protocol) {
-    client = cl::make_client(*b.protocol, link, b.client);
-  } else {
-    auto found = cl::detect(link, b.client);
-    if (!found) {
-      io.err << "softbms monitor: " << b.port << ": " << found.error().message << "\n";
-      return kNoDevice;
-    }
-    client = std::move(found).value();
-  }
-  return serve(b, *client, dir.value(), *serving, io);
+  cl::BoardLink link([&b] { return host::open_port(b.port, b.port_options); }, b.protocol,
+                     b.client);
+  return serve(b, link, dir.value(), *serving, io);
 }
 
 }  // namespace softbms::app

@@ -241,16 +241,19 @@ host::web::PackInfo web_pack(std::string id, std::string name, const core::Setti
 }
 
 // The live status: rewritten in place on a terminal, one line every status_every otherwise.
-void start_status(host::EventLoop& loop, const host::VirtualDevice& device, const Parsed& p,
-                  Io io) {
+// It ends with the MQTT state when MQTT is on.
+void start_status(host::EventLoop& loop, const host::VirtualDevice& device,
+                  const host::services::Services& services, const Parsed& p, Io io) {
   if (p.quiet) return;
   const bool tty = ::isatty(STDOUT_FILENO) == 1;
   const Milliseconds every = tty ? Milliseconds(1000) : to_ms(p.status_every);
-  loop.every(every, [&device, &io = io.out, tty] {
+  loop.every(every, [&device, &services, &io = io.out, tty] {
+    const std::string mqtt = services.mqtt_state();
+    const std::string line = device.status_line() + (mqtt.empty() ? "" : "  " + mqtt);
     if (tty) {
-      io << "\r" << device.status_line() << "\033[K" << std::flush;
+      io << "\r" << line << "\033[K" << std::flush;
     } else {
-      io << device.status_line() << std::endl;
+      io << line << std::endl;
     }
   });
 }
@@ -314,7 +317,7 @@ int cmd_run(const Args& args, Io io) {
   }
   for (const std::string& l : services.value()->startup_lines()) io.out << "  " << l << "\n";
   io.out << std::flush;
-  start_status(loop, d, *parsed, io);
+  start_status(loop, d, *services.value(), *parsed, io);
   if (auto r = loop.run(); !r) io.err << "\nsoftbms run: " << r.error().message << "\n";
   services.value()->stop();
   const host::Done saved = d.save_now();

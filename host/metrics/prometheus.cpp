@@ -148,7 +148,8 @@ const std::array kFamilies = {
   Family{"jkbms_discharge_current_limit_amperes", "gauge", "Discharge current limit told to the inverter", [](const PackMetrics& p, Out& o) { o.add(amps(snap(p).discharge_current_limit)); }},
   Family{"jkbms_store_record_lost", "gauge", "1 when the stored record was unreadable at start and defaults are in use", store_damage},
   Family{"jkbms_rejected_commands_total", "counter", "Commands the BMS rejected as bad input", [](const PackMetrics& p, Out& o) { o.add(std::to_string(snap(p).rejected_commands)); }},
-  Family{"jkbms_last_sample_timestamp_seconds", "gauge", "Unix time of the snapshot, for staleness alerts", [](const PackMetrics& p, Out& o) { o.add(fixed(p.sample_unix_ms, 3)); }},
+  Family{"jkbms_last_sample_timestamp_seconds", "gauge", "Unix time of the last values read, for staleness alerts", [](const PackMetrics& p, Out& o) { if (p.sample_unix_ms != 0) o.add(fixed(p.sample_unix_ms, 3)); }, true},
+  Family{"jkbms_mqtt_connected", "gauge", "1 while the pack's MQTT client is connected to the broker", [](const PackMetrics& p, Out& o) { if (p.mqtt_connected) o.add(flag(*p.mqtt_connected)); }, true},
 };
 // clang-format on
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,7 +22,8 @@ struct PackMetrics {
   core::DeviceInfo device;  // for jkbms_info
   core::Snapshot snapshot;
   bool up = true;              // false: the last read failed; only jkbms_up and jkbms_info then
-  int64_t sample_unix_ms = 0;  // when the snapshot was taken
+  int64_t sample_unix_ms = 0;  // when the snapshot was read (kept while down; 0: never)
+  std::optional<bool> mqtt_connected;  // the pack's MQTT client, when MQTT is on
 };
 
 // Every metric family once (HELP, TYPE, then one sample per pack and label set).

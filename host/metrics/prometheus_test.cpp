@@ -88,13 +88,22 @@ TEST(Prometheus, every_alarm_bit_is_a_sample_and_only_set_ones_are_one) {
   EXPECT_EQ(count, core::kAlarmBits);
 }
 
-TEST(Prometheus, a_pack_that_is_down_reports_only_up_and_info) {
+TEST(Prometheus, a_pack_that_is_down_reports_up_info_the_time_of_its_last_values_and_mqtt) {
   PackMetrics p = pack4s();
   p.up = false;
+  p.mqtt_connected = false;
   const std::string t = prometheus_text(p);
   EXPECT_TRUE(has_line(t, R"(jkbms_up{pack="pack1"} 0)"));
   EXPECT_NE(t.find(R"(jkbms_info{pack="pack1",serial="4012345678")"), std::string::npos);
   EXPECT_EQ(t.find("jkbms_pack_voltage_volts{"), std::string::npos);
+  // The values kept are this old: staleness alerts go on counting.
+  EXPECT_TRUE(has_line(t, R"(jkbms_last_sample_timestamp_seconds{pack="pack1"} 1700000000.25)"));
+  EXPECT_TRUE(has_line(t, R"(jkbms_mqtt_connected{pack="pack1"} 0)"));
+  p.sample_unix_ms = 0;  // never read: no time at all
+  p.mqtt_connected.reset();  // MQTT off: no sample
+  const std::string never = prometheus_text(p);
+  EXPECT_EQ(never.find("jkbms_last_sample_timestamp_seconds{"), std::string::npos);
+  EXPECT_EQ(never.find("jkbms_mqtt_connected{"), std::string::npos);
 }
 
 TEST(Prometheus, several_packs_share_one_help_and_type_per_family_and_labels_are_escaped) {

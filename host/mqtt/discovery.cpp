@@ -82,7 +82,9 @@ nlohmann::json discovery_payload(const DiscoveryContext& ctx, const Entity& e) {
       {"name", e.name},
       {"unique_id", unique_id(ctx, e)},
       {"default_entity_id", component + "." + slug(pack_name) + "_" + e.key},
-      {"state_topic", e.source == StateSource::state ? ctx.topics.state : ctx.topics.settings},
+      {"state_topic", e.source == StateSource::state  ? ctx.topics.state
+                      : e.source == StateSource::link ? ctx.topics.link
+                                                      : ctx.topics.settings},
       {"value_template", e.value_template},
       {"availability",
        {{{"topic", ctx.topics.availability},

@@ -295,6 +295,11 @@ std::vector<Entity> read_entities(const core::Snapshot& s) {
   add_temperatures(s, out);
   for (const auto& b : kBinary) out.push_back(binary(std::string(b.key), b.device_class, b.expr));
   add_alarm_bits(out);
+  // Whether the board answers softbms (the link topic, ON/OFF): softbms's own availability
+  // stays "online" while a monitored board is away, so this is what shows it.
+  out.push_back(binary("board_connection", "connectivity", "value == 'ON'"));
+  out.back().source = StateSource::link;
+  out.back().category = "diagnostic";
   return out;
 }
 

@@ -19,7 +19,7 @@ namespace softbms::host::mqtt {
 enum class Component : uint8_t { sensor, binary_sensor, switch_, number };
 std::string_view component_name(Component c);
 
-enum class StateSource : uint8_t { state, settings };
+enum class StateSource : uint8_t { state, settings, link };
 // Which opt-in class a command entity belongs to.
 enum class CommandClass : uint8_t { none, switches, settings };
 

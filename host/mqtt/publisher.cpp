@@ -2,6 +2,10 @@
 
 #include <mosquitto.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <utility>
 
 #include "host/text/param_text.hpp"
@@ -24,8 +28,10 @@ Publisher::~Publisher() {
   if (client_ != nullptr) {
     const bool was_connected = connected_;
     if (was_connected) publish({ctx_.topics.availability, "offline", true}, kQosDiscovery);
-    mosquitto_disconnect(client_);
-    if (loop_started_) mosquitto_loop_stop(client_, !was_connected);
+    stopping_ = true;
+    mosquitto_disconnect(client_);  // the thread sends what is queued, then the goodbye
+    wait_cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
     mosquitto_destroy(client_);
   }
   mosquitto_lib_cleanup();
@@ -54,12 +60,94 @@ Status Publisher::start() {
   mosquitto_connect_callback_set(client_, &Publisher::on_connect);
   mosquitto_disconnect_callback_set(client_, &Publisher::on_disconnect);
   mosquitto_message_callback_set(client_, &Publisher::on_message);
-  mosquitto_reconnect_delay_set(client_, 1, 30, true);
-  // connect_async + loop_start: a broker that is down now is retried by the network thread.
-  mosquitto_connect_async(client_, c.host.c_str(), c.port, kKeepAliveS);
-  if (mosquitto_loop_start(client_) != MOSQ_ERR_SUCCESS) return Status(Errc::bad_state);
-  loop_started_ = true;
+  // Our own network thread: libmosquitto's loop_start gives up for good after an unknown host
+  // or a refused login, and says nothing about either.
+  if (mosquitto_threaded_set(client_, true) != MOSQ_ERR_SUCCESS) return Status(Errc::bad_state);
+  thread_ = std::thread([this] { network(); });
   return ok_status();
+}
+
+std::string Publisher::broker() const {
+  return ctx_.config.host + ":" + std::to_string(ctx_.config.port);
+}
+
+std::string Publisher::state() const {
+  if (connected_) return "connected";
+  std::lock_guard lock(state_mu_);
+  return problem_.empty() ? std::string("connecting") : problem_;
+}
+
+void Publisher::trouble(const std::string& what) {
+  connected_ = false;
+  {
+    // One line per outage: the retries, and other reasons while still down, are not told again
+    // (state() has the latest).
+    std::lock_guard lock(state_mu_);
+    const bool told = !problem_.empty();
+    problem_ = what;
+    told_connected_ = false;
+    if (told) return;
+  }
+  if (notice_) notice_("mqtt: " + broker() + ": " + what + "; retrying with backoff");
+}
+
+void Publisher::recovered() {
+  {
+    std::lock_guard lock(state_mu_);
+    if (told_connected_) return;
+    told_connected_ = true;
+    problem_.clear();
+  }
+  if (notice_) notice_("mqtt: " + broker() + ": connected");
+}
+
+// Connect, run, and after any failure wait (1 s doubling to 30 s) and connect again.
+void Publisher::network() {
+  constexpr Milliseconds kFirstWait{1000};
+  constexpr Milliseconds kMostWait{30000};
+  constexpr int kLoopMs = 200;
+  Milliseconds wait = kFirstWait;
+  bool have_socket = false;
+  bool had_session = false;  // the broker accepted us on this socket
+  while (!stopping_) {
+    if (!have_socket) {
+      const MqttConfig& c = ctx_.config;
+      const int rc = mosquitto_connect(client_, c.host.c_str(), c.port, kKeepAliveS);
+      if (rc == MOSQ_ERR_SUCCESS) {
+        have_socket = true;
+        continue;
+      }
+      const int err = errno;
+      trouble(rc == MOSQ_ERR_EAI     ? "unknown host " + c.host
+              : rc == MOSQ_ERR_ERRNO ? std::string("cannot connect: ") + std::strerror(err)
+                                     : std::string("cannot connect: ") + mosquitto_strerror(rc));
+    } else {
+      const int rc = mosquitto_loop(client_, kLoopMs, 1);
+      if (rc == MOSQ_ERR_SUCCESS) {
+        if (connected_) {
+          wait = kFirstWait;
+          had_session = true;
+        }
+        continue;
+      }
+      have_socket = false;
+      if (stopping_) break;
+      if (rc != MOSQ_ERR_CONN_REFUSED) {  // a refusal was told by on_connect
+        trouble(had_session ? std::string("connection lost")
+                            : std::string("connection failed: ") + mosquitto_strerror(rc));
+      }
+      had_session = false;
+      connected_ = false;
+    }
+    std::unique_lock lock(wait_mu_);
+    wait_cv_.wait_for(lock, std::chrono::milliseconds(wait.count()),
+                      [this] { return stopping_.load(); });
+    wait = std::min(wait * 2, kMostWait);
+  }
+  // Let the goodbye (and the "offline" before it) go out.
+  for (int i = 0; i < 5 && have_socket; ++i) {
+    if (mosquitto_loop(client_, kLoopMs, 1) != MOSQ_ERR_SUCCESS) break;
+  }
 }
 
 bool Publisher::update(Milliseconds now, int64_t unix_ms, const core::Snapshot& s,
@@ -90,8 +178,20 @@ bool Publisher::update(Milliseconds now, int64_t unix_ms, const core::Snapshot& 
   return true;
 }
 
+void Publisher::set_link(bool up) {
+  const int v = up ? 1 : 0;
+  if (link_.exchange(v) == v || !connected_) return;
+  publish({ctx_.topics.link, up ? "ON" : "OFF", true}, kQosDiscovery);
+}
+
 void Publisher::on_connect(mosquitto* /*m*/, void* self, int rc) {
-  if (rc == 0) static_cast<Publisher*>(self)->connected_now();
+  auto* p = static_cast<Publisher*>(self);
+  if (rc == 0) {
+    p->connected_now();
+    return;
+  }
+  // CONNACK refused: a bad login (4, 5) or an identifier/protocol the broker will not take.
+  p->trouble(std::string("the broker refused the connection: ") + mosquitto_connack_string(rc));
 }
 
 void Publisher::on_disconnect(mosquitto* /*m*/, void* self, int /*rc*/) {
@@ -116,7 +216,10 @@ void Publisher::connected_now() {
     need_announce_ = true;  // a broker restart may have lost retained configs
   }
   connected_ = true;
+  recovered();
   publish({ctx_.topics.availability, "online", true}, kQosDiscovery);
+  if (const int l = link_; l >= 0)
+    publish({ctx_.topics.link, l == 1 ? "ON" : "OFF", true}, kQosDiscovery);
   mosquitto_subscribe(client_, nullptr, ctx_.topics.ha_status.c_str(), kQosDiscovery);
   mosquitto_subscribe(client_, nullptr, ctx_.topics.command_filter.c_str(), kQosDiscovery);
   announce();

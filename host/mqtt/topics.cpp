@@ -18,6 +18,7 @@ Topics topics_for(const MqttConfig& config) {
   t.state = t.root + "/state";
   t.settings = t.root + "/settings";
   t.availability = t.root + "/availability";
+  t.link = t.root + "/link";
   t.command_filter = t.root + "/+/set";
   t.ha_status = config.discovery_prefix + "/status";
   return t;

@@ -17,6 +17,7 @@ struct Topics {
   std::string state;           // <root>/state: the snapshot JSON
   std::string settings;        // <root>/settings: {parameter: display value}
   std::string availability;    // <root>/availability: online / offline (last will)
+  std::string link;            // <root>/link: ON / OFF, whether the board answers
   std::string command_filter;  // <root>/+/set
   std::string ha_status;       // <discovery prefix>/status: Home Assistant's birth and will
 };

@@ -8,48 +8,84 @@
 
 namespace softbms::host::services {
 
-BoardBackend::BoardBackend(client::JkClient& client, web::PackInfo info, core::Passwords passwords,
-                           client::Overrides overrides, Clock clock, BoardPolling polling)
-    : client_(client),
+BoardBackend::BoardBackend(client::BoardLink& link, web::PackInfo info, core::Passwords passwords,
+                           client::Overrides overrides, Clock clock, UnixClock unix_clock,
+                           BoardPolling polling)
+    : link_(link),
       info_(std::move(info)),
       passwords_(std::move(passwords)),
       overrides_(overrides),
       clock_(std::move(clock)),
-      polling_(polling) {}
+      unix_clock_(std::move(unix_clock)),
+      polling_(polling) {
+  link_state_.live = false;
+  link_state_.up = false;
+}
 
 Done BoardBackend::poll() {
-  if (!have_settings_ || polls_ % polling_.settings_every == 0) {
-    if (Done d = read_settings(); !d) {
-      up_ = false;
-      return d;
-    }
+  const Milliseconds now = clock_();
+  const bool reopened = client_ == nullptr;
+  auto c = link_.client(now);
+  if (!c) {
+    // While the backoff runs the reason stays the last real one.
+    if (client::BoardLink::is_waiting(c.error()))
+      return make_error(c.error().code, c.error().part, link_state_.error);
+    return went_down(c.error());
   }
-  ++polls_;
-  auto s = client_.status();
-  if (!s) {
-    up_ = false;
-    return s.error();
+  client_ = c.value();
+  if (reopened) polls_ = 0;  // a reopened link may lead to another board: read everything
+  if (Done d = read(*client_); !d) {
+    client_ = nullptr;
+    link_.failed(now);
+    return went_down(d.error());
   }
-  snapshot_ = s.value();
+  link_.worked();
   up_ = true;
+  link_state_.up = true;
+  link_state_.sample_unix_ms = unix_clock_();
+  link_state_.offline_since_unix_ms = 0;
+  link_state_.error.clear();
   return {};
 }
 
+Done BoardBackend::read(client::JkClient& c) {
+  if (!have_settings_ || polls_ % polling_.settings_every == 0) {
+    if (Done d = read_settings(); !d) return d;
+  }
+  ++polls_;
+  auto s = c.status();
+  if (!s) return s.error();
+  snapshot_ = s.value();
+  return {};
+}
+
+// The values stay as they were read; the link state says since when they are stale.
+Done BoardBackend::went_down(const Error& e) {
+  if (up_ || link_state_.offline_since_unix_ms == 0)
+    link_state_.offline_since_unix_ms = unix_clock_();
+  up_ = false;
+  link_state_.up = false;
+  link_state_.error = e.message;
+  return e;
+}
+
 Done BoardBackend::read_settings() {
-  auto b = client::read_board(client_, overrides_);
+  if (client_ == nullptr) return make_error(Errc::bad_state, "link", "the board is offline");
+  auto b = client::read_board(*client_, overrides_);
   if (!b) return b.error();
   raw_ = b.value().raw;
   device_ = b.value().info;
   board_ = b.value().board;
   info_.model = board_.values.model_id();
   have_settings_ = true;
-  auto log = client_.logbook();  // not every protocol has one
+  link_state_.settings_unix_ms = unix_clock_();
+  auto log = client_->logbook();  // not every protocol has one
   if (log) logbook_ = log.value();
   return {};
 }
 
 Status BoardBackend::apply(const core::Command& command) {
-  if (!have_settings_) return Status(Errc::bad_state);
+  if (!have_settings_ || client_ == nullptr) return Status(Errc::bad_state);
   if (command.kind != core::CommandKind::set_param) {
     // Emergency, factory reset and the rest have no request in the client protocols.
     return Status(Errc::bad_state);
@@ -87,9 +123,9 @@ Status BoardBackend::set_param(const core::Command& c) {
   if (!is_switch && c.authority != core::Authority::settings) return Status(Errc::not_authorized);
   const client::ChangeCheck check = client::check_change(board_.values, c.param, c.value);
   if (!check.status.ok()) return check.status;
-  const auto plan = client_.plan(c.param, c.value, raw_, board_.values);
+  const auto plan = client_->plan(c.param, c.value, raw_, board_.values);
   if (!plan.ok()) return Status(Errc::unknown_field);
-  auto sent = client_.send(plan.value());
+  auto sent = client_->send(plan.value());
   if (!sent) return Status(Errc::bad_state);
   if (sent.value().verdict == client::WriteVerdict::rejected) return Status(Errc::bad_state);
   // Read back: the board, not the request, says what it holds now.

@@ -10,7 +10,8 @@ LoopPack::LoopPack(PackBackend& backend, LoopInvoker& invoker, HistorySource his
       log_(std::move(log)),
       info_(backend.info()),
       last_snapshot_(backend.snapshot()),
-      last_settings_(backend.settings()) {}
+      last_settings_(backend.settings()),
+      last_link_(backend.link()) {}
 
 core::Snapshot LoopPack::snapshot() {
   auto s = invoker_.call([this] { return backend_.snapshot(); });
@@ -60,6 +61,13 @@ bool LoopPack::settings_password_is_default() {
 
 std::vector<core::Event> LoopPack::events() {
   return invoker_.call([this] { return backend_.events(); }).value_or(std::vector<core::Event>{});
+}
+
+web::LinkState LoopPack::link() {
+  auto l = invoker_.call([this] { return backend_.link(); });
+  std::lock_guard lock(mu_);
+  if (l) last_link_ = *l;
+  return last_link_;
 }
 
 std::optional<std::vector<web::HistorySample>> LoopPack::history(int64_t from_ms, int64_t to_ms) {

@@ -36,6 +36,7 @@ class LoopPack final : public web::PackAccess {
   Status check_settings_password(std::string_view password) override;
   bool settings_password_is_default() override;
   std::vector<core::Event> events() override;
+  web::LinkState link() override;
   std::optional<std::vector<web::HistorySample>> history(int64_t from_ms, int64_t to_ms) override;
 
   // For mqtt::Publisher: runs the command on the loop (called on libmosquitto's thread).
@@ -50,6 +51,7 @@ class LoopPack final : public web::PackAccess {
   std::mutex mu_;  // the last values, for answers while the loop is busy or gone
   core::Snapshot last_snapshot_{};
   core::Settings last_settings_{};
+  web::LinkState last_link_{};
 };
 
 }  // namespace softbms::host::services

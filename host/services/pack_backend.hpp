@@ -37,6 +37,8 @@ class PackBackend {
   virtual std::vector<core::Event> events() = 0;
   // False while the values are stale (a board that stopped answering).
   virtual bool up() { return true; }
+  // How old the values are and since when the board is offline (web::LinkState).
+  virtual web::LinkState link() { return {}; }
 };
 
 }  // namespace softbms::host::services

@@ -268,6 +268,8 @@ Done Services::start_mqtt() {
     c.configuration_url = web_ ? dashboard_url() : "";
     c.sw_version = options_.sw_version;
     auto pub = std::make_unique<mqtt::Publisher>(c, b.device(), packs_[i]->command_sink());
+    const std::string who = packs_.size() > 1 ? "pack " + info.id + " " : "";
+    pub->set_notice([this, who](const std::string& line) { tell(who + line); });
     if (const Status st = pub->start(); !st.ok()) {
       return make_error(
           st.code(), "mqtt",
@@ -291,6 +293,7 @@ void Services::publish_now() {
   const int64_t unix_ms = unix_now_ms();
   for (std::size_t i = 0; i < backends_.size(); ++i) {
     PackBackend& b = *backends_[i];
+    if (i < publishers_.size()) publishers_[i]->set_link(b.up());
     if (!b.up()) continue;
     const core::Snapshot snap = b.snapshot();
     if (i < publishers_.size()) publishers_[i]->update(loop_.now(), unix_ms, snap, b.settings());
@@ -305,8 +308,13 @@ void Services::publish_now() {
 std::string Services::metrics_text() const {
   std::vector<metrics::PackMetrics> all;
   const int64_t unix_ms = unix_now_ms();
-  for (PackBackend* b : backends_) {
-    all.push_back({b->info().id, b->device(), b->snapshot(), b->up(), unix_ms});
+  for (std::size_t i = 0; i < backends_.size(); ++i) {
+    PackBackend* b = backends_[i];
+    const web::LinkState link = b->link();
+    metrics::PackMetrics m{b->info().id, b->device(), b->snapshot(), b->up(),
+                           link.live ? unix_ms : link.sample_unix_ms, std::nullopt};
+    if (i < publishers_.size()) m.mqtt_connected = publishers_[i]->connected();
+    all.push_back(std::move(m));
   }
   return metrics::prometheus_text(all);
 }
@@ -357,6 +365,15 @@ std::vector<std::string> Services::startup_lines() const {
   }
   if (options_.history_path) lines.push_back("history   " + *options_.history_path);
   return lines;
+}
+
+std::string Services::mqtt_state() const {
+  if (publishers_.empty()) return "";
+  // With several packs one client per pack: the first one not connected speaks for them.
+  for (const auto& p : publishers_) {
+    if (!p->connected()) return "mqtt " + p->state();
+  }
+  return "mqtt connected";
 }
 
 void Services::tell(const std::string& line) const {

@@ -91,6 +91,9 @@ class Services {
   [[nodiscard]] std::vector<std::string> startup_lines() const;
   [[nodiscard]] int http_port() const { return web_ ? web_->port() : 0; }
   [[nodiscard]] std::string dashboard_url() const;
+  // "mqtt connected", "mqtt cannot connect: Connection refused", ...; "" when MQTT is off. Any
+  // thread.
+  [[nodiscard]] std::string mqtt_state() const;
   // The Prometheus text of every pack (what GET /metrics answers); on the loop thread.
   [[nodiscard]] std::string metrics_text() const;
 

@@ -24,6 +24,17 @@ struct PackInfo {
   core::ModelId model = core::ModelId::jk_pb2a16s20p;
 };
 
+// How fresh a pack's values are. A virtual pack's values are made here and always current
+// (live); a real board's are as old as its last answered read (`softbms monitor`).
+struct LinkState {
+  bool live = true;                   // values made here, never stale
+  bool up = true;                     // the last read was answered
+  int64_t sample_unix_ms = 0;         // when the status values were read (0: never)
+  int64_t settings_unix_ms = 0;       // when the settings were read (0: never)
+  int64_t offline_since_unix_ms = 0;  // when the board stopped answering (0: it answers)
+  std::string error;                  // why it is down
+};
+
 // The server calls one PackAccess from one thread at a time (it holds its own lock), so an
 // implementation only has to synchronise with its own device loop.
 class PackAccess {
@@ -45,6 +56,8 @@ class PackAccess {
   virtual bool settings_password_is_default() = 0;
   // The board's event log, oldest first.
   virtual std::vector<core::Event> events() = 0;
+  // The age of the values; a virtual pack keeps the default (live).
+  virtual LinkState link() { return {}; }
   // Stored history between two Unix times in ms, oldest first. nullopt = this pack keeps none;
   // the server then answers from the samples it recorded itself since it started.
   virtual std::optional<std::vector<HistorySample>> history(int64_t /*from_ms*/,

@@ -110,6 +110,28 @@ std::string pack_of(std::string_view path) {
   return std::string(path.substr(0, path.find('/')));
 }
 
+// A pack's values with their age (docs/app.md, "When the board goes away"): times are Unix
+// seconds, ages seconds at `now_ms`; null where there is none.
+json with_link(json values, const LinkState& l, int64_t now_ms) {
+  const auto seconds = [](int64_t ms) {
+    return ms == 0 ? json() : json(static_cast<double>(ms) / 1000.0);
+  };
+  const auto age = [now_ms](int64_t ms) {
+    return ms == 0 ? json() : json(static_cast<double>(std::max<int64_t>(now_ms - ms, 0)) / 1000.0);
+  };
+  const int64_t sample = l.live ? now_ms : l.sample_unix_ms;
+  const int64_t settings = l.live ? now_ms : l.settings_unix_ms;
+  values["link"] = {{"live", l.live},
+                    {"up", l.up},
+                    {"sample_time", seconds(sample)},
+                    {"age_s", age(sample)},
+                    {"settings_time", seconds(settings)},
+                    {"settings_age_s", age(settings)},
+                    {"offline_since", seconds(l.up ? 0 : l.offline_since_unix_ms)},
+                    {"error", l.up || l.error.empty() ? json() : json(l.error)}};
+  return values;
+}
+
 }  // namespace
 
 json to_json(const WriteRecord& w) {
@@ -403,7 +425,7 @@ class WebServer::Routes {
   }
 
   void snapshot(const httplib::Request&, httplib::Response& res, PackAccess& p) {
-    send(res, 200, snapshot_json(p.snapshot()));
+    send(res, 200, with_link(snapshot_json(p.snapshot()), p.link(), s_.now()));
   }
 
   void settings(const httplib::Request&, httplib::Response& res, PackAccess& p) {
@@ -664,7 +686,7 @@ void WebServer::sample_now() {
     const std::string id = p->info().id;
     const core::Snapshot snap = p->snapshot();
     history_.try_emplace(id, options_.history_capacity).first->second.record(sample_of(t, snap));
-    packs[id] = snapshot_json(snap);
+    packs[id] = with_link(snapshot_json(snap), p->link(), t);
     states.push_back({id, snap});
   }
   json event = {{"time", static_cast<double>(t) / 1000.0}, {"packs", packs}};
