@@ -5,6 +5,7 @@
   `softbms run` with a jk02 TCP endpoint appears, marks the kept values with their age when the
   board goes away, and is back within the backoff's bound (10 s, plus a poll and detection)
   after the board returns. One log line each way, not one per retry.
+- The same over a pty whose board process ends and starts again (protocol detected).
 - `softbms run --mqtt` against a real mosquitto: the broker stopped and started again gives one
   failure line and one recovery line, the jkbms_mqtt_connected metric and the status line follow;
   a wrong password and an unknown host each give one clear line and the state in /metrics.
@@ -151,6 +152,33 @@ class MonitorHeals(unittest.TestCase):
         self.assertLess(time.time() - back, BACKOFF_MOST_S + 8)
         self.assertEqual(count(self.monitor, r": offline since \d\d:\d\d:\d\d UTC: "), 1, self.monitor.lines)
         self.assertEqual(count(self.monitor, r": answering again \(jk02\), offline for \d+ s"), 2, self.monitor.lines)
+
+
+class MonitorHealsOnPty(unittest.TestCase):
+    """The issue's case: a board on a serial line (here the pty of `softbms run`, whose link
+    vanishes with the process) goes away and comes back; the protocol is detected, not given."""
+
+    def test_the_pty_board_restarted_is_read_again(self):
+        tmp = tempfile.mkdtemp(prefix="softbms-heal-pty-")
+        path = os.path.join(tmp, "jkpb")
+        args = ["run", "--state-dir", os.path.join(tmp, "board"), "--http", "off", "--history", "off", "--quiet",
+                "--endpoint", f"jk-pb:pty:{path}"]
+        board = Softbms(BINARY, args, wait_for=r"^  jk-pb +pty ")
+        monitor = Softbms(BINARY, ["monitor", "-p", path, "--interval", "0.5", "--http", "127.0.0.1:0",
+                                   "--history", "off", "--state-dir", "{tmp}/monitor"])
+        try:
+            snap = lambda: get_json(monitor.url + "api/packs/1/snapshot")  # noqa: E731
+            self.assertTrue(snap()["link"]["up"])
+            board.stop()
+            wait_until(lambda: not snap()["link"]["up"], timeout=10, what="offline")
+            board = Softbms(BINARY, args, wait_for=r"^  jk-pb +pty ")
+            back = time.time()
+            wait_until(lambda: snap()["link"]["up"], timeout=BACKOFF_MOST_S + 8, step=0.2, what="the board again")
+            self.assertLess(time.time() - back, BACKOFF_MOST_S + 8)
+            monitor.wait_line(r": answering again \(jk-pb\), offline for \d+ s")
+        finally:
+            board.stop()
+            monitor.stop()
 
 
 class MqttHeals(unittest.TestCase):
