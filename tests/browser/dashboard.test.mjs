@@ -69,7 +69,8 @@ try {
   const before = (await api('/api/packs/1/settings')).balance_trigger_delta;
   const wanted = before === 15 ? 12 : 15;
   await page.goto(new URL('/#/settings', base).href);
-  await page.locator('#param-balance_trigger_delta').fill(String(wanted));
+  // The form shows volts, as the JK app does; the API keeps millivolts.
+  await page.locator('#param-balance_trigger_delta').fill(String(wanted / 1000));
   await page.click('#save-settings');
   await waitFor('the save to be confirmed', async () => {
     const t = await page.locator('#settings-status').textContent();
