@@ -53,12 +53,13 @@ constexpr ChartSeries kChartSeries[] = {
     {"temp_battery_max", &web::HistorySample::temp_battery_max},
 };
 
-// The finest table that still holds [from, now]: raw keeps 7 days, 1 min 90 days.
+// The table for [from, now]: raw up to a day, 1 min up to a week (10 080 rows), then 15 min
+// (30 days = 2 880 rows, still more than the 1 000 points a chart asks for).
 history::Resolution resolution_for(int64_t from_ms, int64_t now_ms) {
   constexpr int64_t kHour = 3'600'000;
   const int64_t age = now_ms - from_ms;
   if (age <= 24 * kHour) return history::Resolution::raw;
-  if (age <= 90 * 24 * kHour) return history::Resolution::minute;
+  if (age <= 7 * 24 * kHour) return history::Resolution::minute;
   return history::Resolution::quarter_hour;
 }
 

@@ -155,7 +155,7 @@ try {
   await page.click('#range-30d');
   await waitFor('the 30 d range', async () => {
     const t = await page.locator('#history-range').textContent();
-    return { ok: /stored 1-minute and 15-minute averages/.test(t ?? ''), text: t };
+    return { ok: /averages of 15 min from the stored history/.test(t ?? ''), text: t };
   });
   await page.click('#range-7d');
   await page.locator('#range-7d.on').waitFor();

@@ -364,7 +364,7 @@ export async function historyPage(app: App, view: HTMLElement, span = 3600): Pro
   });
   view.replaceChildren(h('div', { class: 'presets' }, ...ranges, csv),
     h('p', { class: 'label', id: 'history-range' },
-      `${localTime(from)} to ${localTime(to)}: ${t.length} points${span > 86400 ? ' from the stored 1-minute and 15-minute averages' : ''}`));
+      `${localTime(from)} to ${localTime(to)}: ${t.length} points${span > 86400 ? `, averages of ${span > 7 * 86400 ? 15 : 1} min from the stored history` : ''}`));
   const axisTime = (_u: uPlot, ticks: number[]) => timeAxisLabels(ticks, span);
   for (const c of CHARTS) {
     const box = h('div', { class: 'chart', id: `chart-${c.id}` });
