@@ -8,15 +8,13 @@
 //
 //   node layout.test.mjs BASE_URL ARTIFACTS_DIR
 // tests/test_app_browser.py starts `softbms run --charge-a 20` and runs this.
-import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { launch, waitFor } from './support.mjs';
 
 const [base, artifacts] = process.argv.slice(2);
 assert.ok(base && artifacts, 'usage: node layout.test.mjs BASE_URL ARTIFACTS_DIR');
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const MIN_BAR_PX = 100; // a 3 mV step is then still a visible change of the bar
 
 const SIZES = [
@@ -32,17 +30,6 @@ const PAGES = [
   ['settings', '#settings-form .param'],
   ['control', '#switch-charge'],
 ];
-
-async function waitFor(what, check, timeoutMs = 30000) {
-  const until = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < until) {
-    last = await check();
-    if (last.ok) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
 
 // The page's width against the window's, and the elements that reach past the window's edge.
 async function overflow(page) {
@@ -60,16 +47,8 @@ async function overflow(page) {
 }
 
 const steps = [];
-const profile = mkdtempSync(join(tmpdir(), 'softbms-chromium-'));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  locale: 'en-US',
-  acceptDownloads: true,
-  viewport: { width: 1280, height: 800 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const { context: browser, close } = await launch({
+  locale: 'en-US', acceptDownloads: true, viewport: { width: 1280, height: 800 } });
 try {
   const page = await browser.newPage();
   const problems = [];
@@ -170,6 +149,5 @@ try {
   assert.deepEqual(problems, []);
   for (const s of steps) console.log(`ok - ${s}`);
 } finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
