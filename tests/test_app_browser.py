@@ -4,7 +4,8 @@ Each test starts `softbms run --charge-a 20 --speed 10` on a free loopback port 
 state dir. dashboard.test.mjs: login, a setting saved, charging off and the pack current falling
 to about 0 A. layout.test.mjs: every page at 1280x800 and 390x844 without horizontal overflow,
 readable cell bars, the status at a glance (SOC gauge, lowest/highest cell, alarm banner, a MOSFET
-that is off, the data's age), the history's ranges, 24 h time and CSV, the grouped settings.
+that is off, the data's age, which turns red while softbms is held with SIGSTOP), the history's
+ranges, 24 h time and CSV, the grouped settings.
 Screenshots go to build/test-artifacts/. Runs `npm ci` first when tests/browser/node_modules is
 missing. argv[1]: the softbms binary."""
 import glob
@@ -51,9 +52,10 @@ class BrowserTest(unittest.TestCase):
             os.remove(old)
         app = self.start()
         try:
-            run = self.node_test(app, "layout.test.mjs", ARTIFACTS)
+            run = self.node_test(app, "layout.test.mjs", ARTIFACTS, str(app.proc.pid))
             self.assertIn("ok - 390x844: no page overflows", run.stdout)
             self.assertIn("ok - 1280x800: no page overflows", run.stdout)
+            self.assertIn("ok - softbms running again", run.stdout)
             shots = sorted(glob.glob(os.path.join(ARTIFACTS, "dashboard-*.png")))
             self.assertEqual(len(shots), 12, shots)  # 6 pages x 2 sizes
             for shot in shots:

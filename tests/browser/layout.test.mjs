@@ -6,15 +6,18 @@
 // header; the settings form is grouped as in the JK app and shows volts. A screenshot of every
 // page at both sizes goes to ARTIFACTS_DIR.
 //
-//   node layout.test.mjs BASE_URL ARTIFACTS_DIR
+// With SOFTBMS_PID, softbms is also held (SIGSTOP) for a while: the status page must show the
+// data growing old in red, and catch up once softbms runs again (SIGCONT).
+//
+//   node layout.test.mjs BASE_URL ARTIFACTS_DIR [SOFTBMS_PID]
 // tests/test_app_browser.py starts `softbms run --charge-a 20` and runs this.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, waitFor } from './support.mjs';
 
-const [base, artifacts] = process.argv.slice(2);
-assert.ok(base && artifacts, 'usage: node layout.test.mjs BASE_URL ARTIFACTS_DIR');
+const [base, artifacts, serverPid] = process.argv.slice(2);
+assert.ok(base && artifacts, 'usage: node layout.test.mjs BASE_URL ARTIFACTS_DIR [SOFTBMS_PID]');
 const MIN_BAR_PX = 100; // a 3 mV step is then still a visible change of the bar
 
 const SIZES = [
@@ -145,6 +148,28 @@ try {
   assert.match(csv[0], /^time,unix_s,power \[W\],current \[A\],voltage \[V\],soc \[%\],cell_min \[V\],cell_max \[V\],cell_delta \[V\],/);
   assert.ok(csv.length > 3 && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z,\d+(\.\d+)?,-?\d/.test(csv[1]), `CSV rows: ${csv.slice(0, 3)}`);
   steps.push(`history: 24 h legend time "${axis.slice(0, 30)}", 7 d and 30 d ranges, CSV of ${csv.length - 2} rows: ${csv[0].slice(0, 60)}…`);
+
+  if (serverPid) {
+    await page.goto(new URL('/#/status', base).href);
+    await page.locator('#data-age').waitFor();
+    process.kill(Number(serverPid), 'SIGSTOP');
+    try {
+      const stale = await waitFor('the data to show its age', async () => {
+        const text = await page.locator('#data-age').textContent();
+        const cls = await page.locator('#data-age').getAttribute('class');
+        return { ok: /\((1[2-9]|[2-9]\d) s ago\)$/.test(text ?? '') && /stale/.test(cls ?? ''), text, cls };
+      });
+      steps.push(`softbms held: "${stale.text}" in red`);
+    } finally {
+      process.kill(Number(serverPid), 'SIGCONT');
+    }
+    const fresh = await waitFor('fresh data again', async () => {
+      const text = await page.locator('#data-age').textContent();
+      const cls = await page.locator('#data-age').getAttribute('class');
+      return { ok: /\((just now|[0-5] s ago)\)$/.test(text ?? '') && !/stale/.test(cls ?? ''), text, cls };
+    });
+    steps.push(`softbms running again: "${fresh.text}"`);
+  }
 
   assert.deepEqual(problems, []);
   for (const s of steps) console.log(`ok - ${s}`);
