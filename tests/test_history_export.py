@@ -15,7 +15,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from app_support import Softbms  # noqa: E402
+from app_support import Softbms, get_json  # noqa: E402
 
 BINARY = sys.argv.pop(1) if len(sys.argv) > 1 else "build/release/app/softbms"
 
@@ -27,9 +27,8 @@ def export(*args):
 
 class HistoryExportTest(unittest.TestCase):
     def test_columns_are_the_cells_that_exist_with_units(self):
-        app = Softbms(BINARY, ["run", "--cells", "8", "--http", "off", "--speed", "10", "--quiet",
-                               "--state-dir", "{tmp}/state", "--history", "{tmp}/history.db"],
-                      wait_for=r"^  history ")
+        app = Softbms(BINARY, ["run", "--cells", "8", "--http", "127.0.0.1:0", "--speed", "10",
+                               "--quiet", "--state-dir", "{tmp}/state", "--history", "{tmp}/history.db"])
         db = os.path.join(app.tmp, "history.db")
         try:
             deadline = time.time() + 30
@@ -52,6 +51,13 @@ class HistoryExportTest(unittest.TestCase):
             self.assertTrue(all(2.5 < v < 3.7 for v in volts), volts)
             self.assertAlmostEqual(float(row["voltage [V]"]), sum(volts), delta=0.05)
             self.assertIn(row["charge_fet"], ("0", "1"))
+
+            # The dashboard's chart of every cell reads the same store.
+            now = int(time.time())
+            cells = get_json(f"{app.url}api/packs/1/history/cells?from={now - 3600}&to={now + 5}")
+            self.assertEqual(sorted(cells["units"]), sorted(f"cell_{i}" for i in range(1, 9)))
+            self.assertEqual(len(cells["cell_8"]), len(cells["t"]))
+            self.assertTrue(2.5 < cells["cell_1"][0] < 3.7, cells["cell_1"])
 
             # Asked for by name, a cell the pack lacks is still a column (empty).
             named = export("--db", db, "--series", "voltage,cell_12")

@@ -134,6 +134,23 @@ try {
   assert.doesNotMatch(axis, /AM|PM/, 'a 24 h clock in an en-US browser');
   const legend = await page.locator('#chart-cells .u-legend').textContent();
   assert.match(legend, /Lowest cell \(V\).*Highest cell \(V\)/);
+  // Every cell's line instead of the band: 16 cells, named with their unit, fitting a phone.
+  await page.click('#cells-all');
+  const cellLegend = await waitFor('every cell in the chart', async () => {
+    const names = await page.locator('#chart-cells .u-legend .u-series .u-label').allTextContents();
+    return { ok: names.length === 17, names };
+  });
+  assert.equal(cellLegend.names[16], 'Cell 16 (V)');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300);
+  const o = await overflow(page);
+  assert.ok(o.scrollWidth <= o.width && o.wide.length === 0, `every cell at 390: ${JSON.stringify(o)}`);
+  await page.locator('#chart-cells').screenshot({ path: join(artifacts, 'history-every-cell-phone.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  steps.push(`history: every cell (${cellLegend.names.slice(1, 3).join(', ')}, … ${cellLegend.names[16]}) fits 390 px`);
+  await page.click('#cells-band');
+  await page.locator('#cells-band.on').waitFor();
+
   await page.click('#range-30d');
   await waitFor('the 30 d range', async () => {
     const t = await page.locator('#history-range').textContent();

@@ -356,39 +356,105 @@ export async function historyPage(app: App, view: HTMLElement, span = 3600): Pro
   const columns = CHARTS.flatMap((c) => c.series.map(([name, label]) => ({
     name, unit: data.units[name] ?? '', values: data[name] ?? [], label })));
   const csv = h('button', { type: 'button', id: 'history-csv' }, 'CSV');
-  csv.addEventListener('click', () => {
-    const blob = new Blob([historyCsv(t, columns)], { type: 'text/csv' });
-    const a = h('a', { href: URL.createObjectURL(blob), download: `softbms-pack${app.pack}-${new Date(from * 1000).toISOString().slice(0, 16)}.csv` });
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.getAttribute('href') ?? ''), 1000);
-  });
+  csv.addEventListener('click', () =>
+    download(`softbms-pack${app.pack}-${new Date(from * 1000).toISOString().slice(0, 16)}.csv`, historyCsv(t, columns)));
   view.replaceChildren(h('div', { class: 'presets' }, ...ranges, csv),
     h('p', { class: 'label', id: 'history-range' },
       `${localTime(from)} to ${localTime(to)}: ${t.length} points${span > 86400 ? `, averages of ${span > 7 * 86400 ? 15 : 1} min from the stored history` : ''}`));
-  const axisTime = (_u: uPlot, ticks: number[]) => timeAxisLabels(ticks, span);
+  const win: TimeWindow = { from, to, span };
   for (const c of CHARTS) {
     const box = h('div', { class: 'chart', id: `chart-${c.id}` });
     view.append(box);
-    const series: uPlot.Series[] = [
-      { value: (_u, v) => (v === null ? '—' : localTime(v)) },
-      ...c.series.map(([, label], i) => ({
-        label: `${label} (${c.unit})`, stroke: COLOURS[i % COLOURS.length], spanGaps: false,
-        value: (_u: uPlot, v: number | null) => (v === null ? '—' : v.toFixed(c.unit === 'V' ? 3 : 1)),
-      }))];
-    const values = c.series.map(([name]) => (data[name] ?? []).map((v) => (v === null ? null : v * (c.scale ?? 1))));
-    const opts: uPlot.Options = {
-      title: `${c.title} (${c.unit})`, width: chartWidth(box), height: 200, series,
-      scales: { x: { time: true, range: () => [from, to] } }, // the chosen window, not just the data
-      axes: [{ values: axisTime, space: 60 }, { size: 56 }],
-      legend: { live: true },
-      ...(c.band ? { bands: [{ series: [2, 1] as [number, number], fill: 'rgba(37,99,235,0.15)' }] } : {}),
-    };
-    charts.push(new uPlot(opts, [t, ...values] as uPlot.AlignedData, box));
+    const lines = c.series.map(([name, label], i) => ({
+      label, colour: COLOURS[i % COLOURS.length],
+      values: (data[name] ?? []).map((v) => (v === null ? null : v * (c.scale ?? 1))) }));
+    drawChart(box, `${c.title} (${c.unit})`, c.unit, t, lines, win, c.band);
+    if (c.id === 'cells') box.before(cellsToggle(app, box, win));
   }
+  if (cellsMode === 'all') void showEveryCell(app, document.getElementById('chart-cells') as HTMLElement, win);
   if (!resizeHooked) {
     resizeHooked = true;
     window.addEventListener('resize', () => charts.forEach((u) => u.setSize({ width: chartWidth(u.root.parentElement as HTMLElement), height: 200 })));
   }
+}
+
+interface TimeWindow {
+  from: number;
+  to: number;
+  span: number;
+}
+interface Line {
+  label: string;
+  colour: string;
+  values: (number | null)[];
+}
+
+// One uPlot chart over the chosen window: locale 24 h time in the axis and legend, units in the
+// legend names; band = fill between the second and the first line.
+function drawChart(box: HTMLElement, title: string, unit: string, t: number[], lines: Line[], w: TimeWindow, band = false): void {
+  const digits = unit === 'V' ? 3 : 1;
+  const series: uPlot.Series[] = [
+    { value: (_u, v) => (v === null ? '—' : localTime(v)) },
+    ...lines.map((l) => ({
+      label: `${l.label} (${unit})`, stroke: l.colour, spanGaps: false,
+      value: (_u: uPlot, v: number | null) => (v === null ? '—' : v.toFixed(digits)),
+    }))];
+  const opts: uPlot.Options = {
+    title, width: chartWidth(box), height: 200, series,
+    scales: { x: { time: true, range: () => [w.from, w.to] } }, // the chosen window, not just the data
+    axes: [{ values: (_u: uPlot, ticks: number[]) => timeAxisLabels(ticks, w.span), space: 60 }, { size: 56 }],
+    legend: { live: true },
+    ...(band ? { bands: [{ series: [2, 1] as [number, number], fill: 'rgba(37,99,235,0.15)' }] } : {}),
+  };
+  charts.push(new uPlot(opts, [t, ...lines.map((l) => l.values)] as uPlot.AlignedData, box));
+}
+
+// The cells chart shows the band from the lowest to the highest cell, or every cell's line
+// (GET .../history/cells, from the stored history only).
+let cellsMode: 'band' | 'all' = 'band';
+
+function cellsToggle(app: App, box: HTMLElement, w: TimeWindow): HTMLElement {
+  const band = h('button', { type: 'button', id: 'cells-band', class: cellsMode === 'band' ? 'on' : '' }, 'Lowest to highest');
+  const all = h('button', { type: 'button', id: 'cells-all', class: cellsMode === 'all' ? 'on' : '' }, 'Every cell');
+  band.addEventListener('click', () => {
+    cellsMode = 'band';
+    void historyPage(app, document.getElementById('view') as HTMLElement, w.span);
+  });
+  all.addEventListener('click', () => {
+    cellsMode = 'all';
+    band.classList.remove('on');
+    all.classList.add('on');
+    void showEveryCell(app, box, w);
+  });
+  return h('div', { class: 'presets', id: 'cells-mode' }, band, all);
+}
+
+async function showEveryCell(app: App, box: HTMLElement, w: TimeWindow): Promise<void> {
+  let data: Record<string, (number | null)[]> & { units: Record<string, string> };
+  try {
+    data = await get(`/api/packs/${app.pack}/history/cells?from=${w.from}&to=${w.to}&points=1000`);
+  } catch (e) {
+    box.replaceChildren(h('p', { class: 'label', id: 'cells-missing' },
+      `Every cell's history needs the stored history (softbms run --history PATH): ${(e as Error).message}`));
+    return;
+  }
+  const names = Object.keys(data.units).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+  const index = charts.findIndex((u) => u.root.parentElement === box);
+  if (index >= 0) charts.splice(index, 1)[0].destroy();
+  box.replaceChildren();
+  const lines = names.map((name, i) => ({
+    label: `Cell ${name.slice(5)}`, colour: `hsl(${Math.round((i * 360) / names.length)} 70% 42%)`, values: data[name] }));
+  drawChart(box, 'Every cell (V)', 'V', data.t as number[], lines, w);
+  const csv = h('button', { type: 'button', id: 'cells-csv' }, 'CSV of every cell');
+  csv.addEventListener('click', () => download(`softbms-pack${app.pack}-cells.csv`,
+    historyCsv(data.t as number[], names.map((name) => ({ name, unit: 'V', values: data[name] })))));
+  box.append(csv);
+}
+
+function download(name: string, text: string): void {
+  const a = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })), download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.getAttribute('href') ?? ''), 1000);
 }
 
 export async function eventsPage(app: App, view: HTMLElement): Promise<void> {
