@@ -95,7 +95,10 @@ int export_csv(const Args& args, Io io) {
     io.err << "softbms history: " << store.last_error() << " (softbms history series lists them)\n";
     return table.status().code() == Errc::unknown_field ? kUsage : kFailure;
   }
-  host::history::write_csv(table.value(), io.out);
+  // Every series asked for by name is written; "all" means the cells this pack has.
+  host::history::write_csv(
+      q->series.empty() ? host::history::without_absent_cells(table.value()) : table.value(),
+      io.out);
   return kOk;
 }
 

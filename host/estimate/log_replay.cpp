@@ -93,16 +93,31 @@ std::optional<LogError> read_header(std::string_view line, std::size_t line_no, 
                    ? ';'
                    : ',';
   std::array<std::optional<std::size_t>, kMaxLogCells> cell_at{};
+  std::optional<LogError> unit_error;
   for_each_field(line, layout.sep, [&](std::size_t i, std::string_view name) {
+    // `softbms history export` writes "voltage [V]": the unit must be the one read here.
+    std::string_view unit;
+    if (const auto open = name.rfind(" ["); open != std::string_view::npos && name.ends_with(']')) {
+      unit = name.substr(open + 2, name.size() - open - 3);
+      name = name.substr(0, open);
+    }
+    const auto wrong_unit = [&](std::string_view want) {
+      if (unit.empty() || unit == want) return false;
+      unit_error = LogError{line_no, i + 1,
+                            "column '" + std::string(name) + "' is in " + std::string(unit) +
+                                "; it is read in " + std::string(want)};
+      return true;
+    };
     for (const auto& n : kNames) {
-      if (n.name == name && !layout.at[n.column]) {
+      if (n.name == name && !layout.at[n.column] && !wrong_unit(kLimits[n.column].unit)) {
         layout.at[n.column] = i;
         layout.scale[n.column] = n.scale;
       }
     }
-    if (const auto k = cell_number(name)) cell_at[*k - 1] = i;
-    return true;
+    if (const auto k = cell_number(name); k && !wrong_unit(kCellLimit.unit)) cell_at[*k - 1] = i;
+    return !unit_error;
   });
+  if (unit_error) return unit_error;
   for (std::size_t k = 0; k < kMaxLogCells && cell_at[k]; ++k) layout.cells.push_back(*cell_at[k]);
   for (Column c : {kTime, kCurrent}) {
     if (!layout.at[c]) {

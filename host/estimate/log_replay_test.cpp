@@ -44,6 +44,21 @@ TEST(LogCsv, a_missing_column_is_named) {
   EXPECT_FALSE(parse_log_csv("time_s,current_a,voltage_v\n").log);
 }
 
+TEST(LogCsv, a_history_export_with_units_in_its_header_is_read_and_a_wrong_unit_refused) {
+  const auto r = parse_log_csv(
+      "time,unix_ms,pack,voltage [V],current [A],cell_1 [V],cell_2 [V],temp_battery_max "
+      "[°C],charge_fet\n"
+      "2026-01-01T00:00:00Z,1000,p,6.6,-2,3.3,3.31,21.5,1\n");
+  ASSERT_TRUE(r.log) << r.error.text();
+  EXPECT_TRUE(r.log->per_cell);
+  ASSERT_EQ(r.log->rows.size(), 1U);
+  EXPECT_EQ(r.log->rows[0].voltage_v.size(), 2U);
+  EXPECT_EQ(r.log->rows[0].temp_c, 21.5);
+  const auto mv = parse_log_csv("time_s,current_a,voltage [mV]\n0,1,3300\n");
+  ASSERT_FALSE(mv.log);
+  EXPECT_EQ(mv.error.text(), "line 1, column 3: column 'voltage' is in mV; it is read in V");
+}
+
 TEST(LogCsv, a_history_export_is_read_with_its_cells_and_empty_fields_skip_the_row) {
   const auto r = parse_log_csv(
       "time,unix_ms,pack,voltage,current,cell_1,cell_2,temp_battery_max\n"

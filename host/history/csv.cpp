@@ -1,5 +1,6 @@
 #include "host/history/csv.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -97,6 +98,16 @@ void write_text(std::ostream& out, std::string_view s) {
   out << '"';
 }
 
+// "cell_7", "cell_7_min", "cell_7_max": a per-cell column.
+bool cell_column(std::string_view name) {
+  if (!name.starts_with("cell_")) return false;
+  name.remove_prefix(5);
+  for (const std::string_view suffix : {"_min", "_max"}) {
+    if (name.ends_with(suffix)) name.remove_suffix(suffix.size());
+  }
+  return number(name).has_value();
+}
+
 }  // namespace
 
 std::string format_utc(int64_t unix_ms) {
@@ -128,7 +139,10 @@ std::optional<int64_t> parse_time(std::string_view text, int64_t now_ms) {
 
 void write_csv(const Table& t, std::ostream& out) {
   out << "time,unix_ms,pack";
-  for (const auto& c : t.columns) out << ',' << c;
+  for (std::size_t c = 0; c < t.columns.size(); ++c) {
+    out << ',' << t.columns[c];
+    if (c < t.units.size() && !t.units[c].empty()) out << " [" << t.units[c] << ']';
+  }
   out << '\n';
   for (const auto& row : t.rows) {
     out << format_utc(row.t_ms) << ',' << row.t_ms << ',';
@@ -139,6 +153,28 @@ void write_csv(const Table& t, std::ostream& out) {
     }
     out << '\n';
   }
+}
+
+Table without_absent_cells(Table t) {
+  std::vector<bool> keep(t.columns.size(), true);
+  for (std::size_t c = 0; c < t.columns.size(); ++c) {
+    if (!cell_column(t.columns[c])) continue;
+    keep[c] = std::any_of(t.rows.begin(), t.rows.end(),
+                          [c](const Row& r) { return c < r.values.size() && r.values[c]; });
+  }
+  const auto filter = [&keep](auto& list) {
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (i < keep.size() && !keep[i]) continue;
+      if (out != i) list[out] = std::move(list[i]);  // never a self-move: it empties a string
+      ++out;
+    }
+    list.resize(out);
+  };
+  filter(t.columns);
+  filter(t.units);
+  for (auto& row : t.rows) filter(row.values);
+  return t;
 }
 
 }  // namespace softbms::host::history

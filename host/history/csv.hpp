@@ -11,10 +11,14 @@
 
 namespace softbms::host::history {
 
-// Header "time,unix_ms,pack,<columns>" (units in docs/telemetry.md) then one line per row; an empty
-// field for a missing value. time is ISO 8601 UTC, so spreadsheets and pandas read it without
-// hints.
+// Header "time,unix_ms,pack,<column> [<unit>],..." (no brackets for a column without a unit,
+// such as the 0/1 FET states) then one line per row; an empty field for a missing value. time is
+// ISO 8601 UTC, so spreadsheets and pandas read it without hints.
 void write_csv(const Table& t, std::ostream& out);
+
+// The table without the cell_N columns (and their _min/_max) that hold no value in any row: the
+// cells this pack does not have. Other columns stay, empty or not.
+Table without_absent_cells(Table t);
 
 // "2024-05-01T12:00:00Z" (".250" when there are milliseconds).
 std::string format_utc(int64_t unix_ms);

@@ -189,8 +189,36 @@ TEST(HistoryCsv, export_writes_iso_time_pack_and_empty_fields_for_missing_values
   std::ostringstream out;
   write_csv(t, out);
   EXPECT_EQ(out.str(),
-            "time,unix_ms,pack,voltage,current,cell_3\n"
+            "time,unix_ms,pack,voltage [V],current [A],cell_3 [V]\n"
             "2024-05-01T12:00:00Z,1714564800000,\"rack,1\",52.8,-12.5,\n");
+}
+
+TEST(HistoryCsv, all_series_keep_only_the_cells_the_pack_has_with_units_in_the_header) {
+  HistoryStore h;
+  ASSERT_TRUE(h.open(memory()).ok());
+  ASSERT_TRUE(h.record(kT0, "p1", pack(52'800, -12'500)).ok());
+  ASSERT_TRUE(h.record(kT0 + 60'000, "p1", pack(52'900, -12'000)).ok());
+  ASSERT_TRUE(h.maintain(kT0 + 20 * 60'000).ok());
+  for (const Resolution r : {Resolution::raw, Resolution::minute}) {
+    const auto all = h.query(of({}, r)).value();
+    const Table t = without_absent_cells(all);
+    std::ostringstream out;
+    write_csv(t, out);
+    const std::string head = out.str().substr(0, out.str().find('\n'));
+    SCOPED_TRACE(head);
+    const std::string suffix = r == Resolution::raw ? "" : "_min";
+    // pack() has 2 cells: cell_1 and cell_2 stay, cell_3 .. cell_32 go; the rest is untouched.
+    EXPECT_NE(head.find(",cell_2" + suffix), std::string::npos);
+    EXPECT_EQ(head.find(",cell_3"), std::string::npos);
+    for (const char* column : {",voltage [V],", ",current [A],", ",power [W],", ",soc [%],"})
+      EXPECT_NE(head.find(column), std::string::npos) << column;
+    EXPECT_NE(head.find(",temp_mos [°C]"), std::string::npos);
+    EXPECT_NE(head.find(",charge_fet,"), std::string::npos);  // 0/1: no unit
+    const std::size_t fixed = all.columns.size() - 32 * (r == Resolution::raw ? 1 : 3);
+    EXPECT_EQ(t.columns.size(), fixed + 2 * (r == Resolution::raw ? 1 : 3));
+    EXPECT_EQ(t.units.size(), t.columns.size());
+    for (const auto& row : t.rows) EXPECT_EQ(row.values.size(), t.columns.size());
+  }
 }
 
 TEST(HistoryCsv, time_arguments_in_the_forms_people_type) {

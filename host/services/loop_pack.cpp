@@ -76,6 +76,12 @@ std::optional<std::vector<web::HistorySample>> LoopPack::history(int64_t from_ms
   return h ? *h : std::nullopt;
 }
 
+std::optional<web::CellHistory> LoopPack::cell_history(int64_t from_ms, int64_t to_ms) {
+  if (!cell_history_) return std::nullopt;
+  auto h = invoker_.call([&] { return cell_history_(info_.id, from_ms, to_ms); });
+  return h ? *h : std::nullopt;
+}
+
 mqtt::CommandSink LoopPack::command_sink() {
   return [this](const core::Command& c) { return apply(c); };
 }

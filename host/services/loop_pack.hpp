@@ -20,6 +20,9 @@ namespace softbms::host::services {
 // Stored history for the charts, between two Unix ms; nullopt = none kept. Runs on the loop.
 using HistorySource = std::function<std::optional<std::vector<web::HistorySample>>(
     const std::string& pack, int64_t from_ms, int64_t to_ms)>;
+// Every cell's stored history, between two Unix ms; nullopt = none kept. Runs on the loop.
+using CellHistorySource = std::function<std::optional<web::CellHistory>(
+    const std::string& pack, int64_t from_ms, int64_t to_ms)>;
 // Told about every command from the web or MQTT and its result, on the loop thread.
 using CommandLog = std::function<void(const std::string& pack, const core::Command&, Status)>;
 
@@ -38,6 +41,8 @@ class LoopPack final : public web::PackAccess {
   std::vector<core::Event> events() override;
   web::LinkState link() override;
   std::optional<std::vector<web::HistorySample>> history(int64_t from_ms, int64_t to_ms) override;
+  std::optional<web::CellHistory> cell_history(int64_t from_ms, int64_t to_ms) override;
+  void set_cell_history(CellHistorySource source) { cell_history_ = std::move(source); }
 
   // For mqtt::Publisher: runs the command on the loop (called on libmosquitto's thread).
   mqtt::CommandSink command_sink();
@@ -46,6 +51,7 @@ class LoopPack final : public web::PackAccess {
   PackBackend& backend_;
   LoopInvoker& invoker_;
   HistorySource history_;
+  CellHistorySource cell_history_;
   CommandLog log_;
   web::PackInfo info_;
   std::mutex mu_;  // the last values, for answers while the loop is busy or gone

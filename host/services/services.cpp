@@ -53,12 +53,13 @@ constexpr ChartSeries kChartSeries[] = {
     {"temp_battery_max", &web::HistorySample::temp_battery_max},
 };
 
-// The finest table that still holds [from, now]: raw keeps 7 days, 1 min 90 days.
+// The table for [from, now]: raw up to a day, 1 min up to a week (10 080 rows), then 15 min
+// (30 days = 2 880 rows, still more than the 1 000 points a chart asks for).
 history::Resolution resolution_for(int64_t from_ms, int64_t now_ms) {
   constexpr int64_t kHour = 3'600'000;
   const int64_t age = now_ms - from_ms;
   if (age <= 24 * kHour) return history::Resolution::raw;
-  if (age <= 90 * 24 * kHour) return history::Resolution::minute;
+  if (age <= 7 * 24 * kHour) return history::Resolution::minute;
   return history::Resolution::quarter_hour;
 }
 
@@ -194,6 +195,10 @@ Expected<std::unique_ptr<Services>> Services::start(EventLoop& loop,
         [p = s.get()](const std::string& pack, const core::Command& c, Status r) {
           p->log_command(pack, c, r);
         }));
+    s->packs_.back()->set_cell_history(
+        [p = s.get()](const std::string& pack, int64_t from, int64_t to) {
+          return p->stored_cell_history(pack, from, to);
+        });
   }
   if (Done d = s->start_web(); !d) return d.error();
   if (Done d = s->start_mqtt(); !d) return d.error();
@@ -332,6 +337,33 @@ std::optional<std::vector<web::HistorySample>> Services::stored_history(const st
   auto table = history_->query(q);
   if (!table.ok()) return std::nullopt;
   return samples_of(table.value());
+}
+
+std::optional<web::CellHistory> Services::stored_cell_history(const std::string& pack,
+                                                              int64_t from_ms,
+                                                              int64_t to_ms) const {
+  if (!history_) return std::nullopt;
+  history::Query q;
+  q.pack = pack;
+  q.from_ms = from_ms;
+  q.to_ms = to_ms;
+  for (std::size_t k = 1; k <= core::kMaxCells; ++k)
+    q.series.push_back("cell_" + std::to_string(k));
+  q.resolution = resolution_for(from_ms, unix_now_ms());
+  auto table = history_->query(q);
+  if (!table.ok()) return std::nullopt;
+  // Each cell's average is its first column (1 m and 15 m add _min and _max after it).
+  const std::size_t stride = table.value().columns.size() / core::kMaxCells;
+  web::CellHistory out;
+  out.cells.resize(core::kMaxCells);
+  for (const history::Row& row : table.value().rows) {
+    out.t_ms.push_back(row.t_ms);
+    for (std::size_t k = 0; k < core::kMaxCells; ++k) {
+      const auto& v = row.values[k * stride];
+      out.cells[k].push_back(v ? static_cast<float>(*v) : std::nanf(""));
+    }
+  }
+  return out;
 }
 
 void Services::log_command(const std::string& pack, const core::Command& c, Status result) const {

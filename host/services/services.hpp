@@ -106,6 +106,8 @@ class Services {
   std::optional<std::vector<web::HistorySample>> stored_history(const std::string& pack,
                                                                 int64_t from_ms,
                                                                 int64_t to_ms) const;
+  std::optional<web::CellHistory> stored_cell_history(const std::string& pack, int64_t from_ms,
+                                                      int64_t to_ms) const;
   void log_command(const std::string& pack, const core::Command& c, Status result) const;
 
   EventLoop& loop_;

@@ -122,4 +122,43 @@ std::optional<nlohmann::json> history_json(std::span<const HistorySample> sample
   return j;
 }
 
+nlohmann::json cell_history_json(const CellHistory& h, std::size_t max_points) {
+  const std::size_t n = h.t_ms.size();
+  const std::size_t buckets = max_points == 0 ? n : std::min(n, max_points);
+  const auto bounds = [&](std::size_t b) {
+    return std::pair{b * n / buckets, (b + 1) * n / buckets};
+  };
+  nlohmann::json j = nlohmann::json::object();
+  nlohmann::json t = nlohmann::json::array();
+  for (std::size_t b = 0; b < buckets; ++b)  // each bucket is stamped with its newest time
+    t.push_back(static_cast<double>(h.t_ms[bounds(b).second - 1]) / 1000.0);
+  j["t"] = std::move(t);
+  j["units"] = nlohmann::json::object();
+  for (std::size_t k = 0; k < h.cells.size(); ++k) {
+    const std::vector<float>& column = h.cells[k];
+    if (column.size() != n ||
+        std::all_of(column.begin(), column.end(), [](float v) { return std::isnan(v); }))
+      continue;  // a cell this pack does not have
+    nlohmann::json values = nlohmann::json::array();
+    for (std::size_t b = 0; b < buckets; ++b) {
+      const auto [lo, hi] = bounds(b);
+      double sum = 0;
+      std::size_t count = 0;
+      for (std::size_t i = lo; i < hi; ++i) {
+        if (std::isnan(column[i])) continue;
+        sum += column[i];
+        ++count;
+      }
+      // Rounded to 0.1 mV, as history_json does.
+      values.push_back(
+          count == 0 ? nlohmann::json(nullptr)
+                     : nlohmann::json(std::round(sum / static_cast<double>(count) * 1e4) / 1e4));
+    }
+    const std::string name = "cell_" + std::to_string(k + 1);
+    j[name] = std::move(values);
+    j["units"][name] = "V";
+  }
+  return j;
+}
+
 }  // namespace softbms::host::web

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -77,5 +78,16 @@ std::vector<HistorySample> downsample(std::span<const HistorySample> in, std::si
 // null for NaN. nullopt when a name is not a series.
 std::optional<nlohmann::json> history_json(std::span<const HistorySample> samples,
                                            std::span<const std::string_view> series);
+
+// Every cell's voltage (V) over time. Only a stored history has it (the ring keeps no cells, to
+// stay small): cells[k] is cell k+1's column, NaN where it has no value.
+struct CellHistory {
+  std::vector<int64_t> t_ms;  // Unix time, oldest first
+  std::vector<std::vector<float>> cells;
+};
+
+// {"t": [Unix seconds...], "units": {"cell_N": "V"}, "cell_N": [values...]} for the cells that
+// have a value in the window, at most max_points rows by averaging buckets as downsample() does.
+nlohmann::json cell_history_json(const CellHistory& h, std::size_t max_points);
 
 }  // namespace softbms::host::web

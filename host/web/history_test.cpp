@@ -69,5 +69,22 @@ TEST(History, json_has_uplot_columns_and_null_for_missing_values) {
   EXPECT_FALSE(history_json(in, bad));
 }
 
+TEST(History, cell_json_has_the_cells_with_values_averaged_into_buckets) {
+  const float none = std::nanf("");
+  CellHistory h;
+  h.t_ms = {1000, 2000, 3000, 4000};
+  h.cells = {{3.30F, 3.32F, 3.34F, 3.36F}, {3.31F, none, 3.35F, 3.35F}, {none, none, none, none}};
+  const auto all = cell_history_json(h, 10);
+  EXPECT_EQ(all["t"], nlohmann::json::array({1.0, 2.0, 3.0, 4.0}));
+  EXPECT_TRUE(all["cell_2"][1].is_null());
+  EXPECT_FALSE(all.contains("cell_3"));  // a cell the pack does not have
+  EXPECT_EQ(all["units"], nlohmann::json({{"cell_1", "V"}, {"cell_2", "V"}}));
+  const auto two = cell_history_json(h, 2);
+  EXPECT_EQ(two["t"], nlohmann::json::array({2.0, 4.0}));  // stamped with the newest time
+  EXPECT_EQ(two["cell_1"], nlohmann::json::array({3.31, 3.35}));
+  EXPECT_EQ(two["cell_2"], nlohmann::json::array({3.31, 3.35}));  // the gap is left out
+  EXPECT_EQ(cell_history_json({}, 10)["t"], nlohmann::json::array());
+}
+
 }  // namespace
 }  // namespace softbms::host::web

@@ -64,6 +64,11 @@ class PackAccess {
                                                             int64_t /*to_ms*/) {
     return std::nullopt;
   }
+  // Every cell's stored history between two Unix times in ms. nullopt = this pack keeps none
+  // (GET .../history/cells then answers 404: the server's own ring keeps no cells).
+  virtual std::optional<CellHistory> cell_history(int64_t /*from_ms*/, int64_t /*to_ms*/) {
+    return std::nullopt;
+  }
 };
 
 }  // namespace softbms::host::web

@@ -189,6 +189,8 @@ class WebServer::Routes {
              [this](const auto& req, auto& res) { on_pack(req, res, &Routes::events); });
     http.Get(pack + "/history",
              [this](const auto& req, auto& res) { on_pack(req, res, &Routes::history); });
+    http.Get(pack + "/history/cells",
+             [this](const auto& req, auto& res) { on_pack(req, res, &Routes::cell_history); });
     http.Put(pack + "/settings", [this](const auto& req, auto& res) {
       write(req, res, [&](PackAccess& p, const json& b) { return put_settings(p, b); });
     });
@@ -453,6 +455,16 @@ class WebServer::Routes {
     const auto j = history_json(downsample(*samples, q.points), q.series);
     if (!j) return send_error(res, 500, "internal error");
     send(res, 200, *j);
+  }
+
+  // The same from/to/points as history (a series list is not used): every cell the pack has.
+  void cell_history(const httplib::Request& req, httplib::Response& res, PackAccess& p) {
+    const auto query = parse_history_query(req.params, s_.now());
+    if (const auto* e = failed(query)) return send(res, 400, to_json(*e));
+    const HistoryQuery& q = std::get<HistoryQuery>(query);
+    const auto cells = p.cell_history(q.from_ms, q.to_ms);
+    if (!cells) return send_error(res, 404, "no stored history for this pack (--history PATH)");
+    send(res, 200, cell_history_json(*cells, q.points));
   }
 
   void session(const httplib::Request& req, httplib::Response& res) {

@@ -4,15 +4,11 @@
 //
 //   node dashboard.test.mjs BASE_URL SCREENSHOT_PATH
 // tests/test_app_browser.py starts `softbms run --charge-a 20` and runs this.
-import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { launch, waitFor } from './support.mjs';
 
 const [base, screenshot] = process.argv.slice(2);
 assert.ok(base && screenshot, 'usage: node dashboard.test.mjs BASE_URL SCREENSHOT_PATH');
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 async function api(path) {
   const r = await fetch(new URL(path, base));
@@ -27,26 +23,7 @@ async function currentShown(page) {
   return m ? Number(m[1]) : NaN;
 }
 
-async function waitFor(what, check, timeoutMs = 30000) {
-  const until = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < until) {
-    last = await check();
-    if (last.ok) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
-
-const profile = mkdtempSync(join(tmpdir(), 'softbms-chromium-'));
-// A fresh profile each run (playwright passes it to chromium as --user-data-dir).
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  viewport: { width: 1280, height: 900 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const { context: browser, close } = await launch({ viewport: { width: 1280, height: 900 } });
 const steps = [];
 try {
   const page = await browser.newPage();
@@ -69,7 +46,8 @@ try {
   const before = (await api('/api/packs/1/settings')).balance_trigger_delta;
   const wanted = before === 15 ? 12 : 15;
   await page.goto(new URL('/#/settings', base).href);
-  await page.locator('#param-balance_trigger_delta').fill(String(wanted));
+  // The form shows volts, as the JK app does; the API keeps millivolts.
+  await page.locator('#param-balance_trigger_delta').fill(String(wanted / 1000));
   await page.click('#save-settings');
   await waitFor('the save to be confirmed', async () => {
     const t = await page.locator('#settings-status').textContent();
@@ -110,6 +88,5 @@ try {
   for (const s of steps) console.log(`ok - ${s}`);
   console.log(`screenshot: ${screenshot}`);
 } finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }

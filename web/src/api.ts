@@ -87,6 +87,11 @@ export interface Snapshot {
   cycles: number;
   cycle_capacity_ah: number;
   soh: number;
+  soc_method: string; // "coulomb" or "model"
+  soc_coulomb_permille: number;
+  soc_model_permille: number;
+  model_resistance_mohm: number;
+  model_capacity_ah: number;
   runtime_s: number;
   cells: { index: number; voltage: number; wire_resistance_ohm: number; wire_alarm: boolean }[];
   cell_avg: number;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ageText,
   alarmWords,
   balanceText,
   cellViews,
@@ -7,6 +8,9 @@ import {
   currentDirection,
   formatDuration,
   formatValue,
+  historyCsv,
+  localTime,
+  timeAxisLabels,
 } from './format';
 
 describe('formatDuration', () => {
@@ -82,5 +86,43 @@ describe('changedFields', () => {
   });
   it('ignores empty inputs and unknown names', () => {
     expect(changedFields({ cell_ovp: ' ', other: '1' }, { cell_ovp: 3600 })).toEqual({});
+  });
+});
+
+describe('ageText', () => {
+  it('says how old the data is in words', () => {
+    expect(ageText(0.4)).toBe('just now');
+    expect(ageText(12)).toBe('12 s ago');
+    expect(ageText(190)).toBe('3 min ago');
+    expect(ageText(3 * 3600 + 5)).toBe('3 h ago');
+  });
+});
+
+describe('times in the browser locale, 24 h', () => {
+  // 2024-05-01 13:05:00 local time, whatever the zone the test runs in.
+  const t = new Date(2024, 4, 1, 13, 5, 0).getTime() / 1000;
+  it('uses a 24 h clock even where the locale prefers 12 h', () => {
+    expect(timeAxisLabels([t, t + 600], 3600, 'en-US')).toEqual(['13:05', '13:15']);
+    expect(localTime(t, 'en-US')).toBe('05/01/2024, 13:05:00');
+    expect(localTime(t, 'de-DE')).toBe('01.05.2024, 13:05:00');
+  });
+  it('shows seconds when ticks are closer than a minute', () => {
+    expect(timeAxisLabels([t, t + 10], 3600, 'en-US')).toEqual(['13:05:00', '13:05:10']);
+  });
+  it('shows the date over a week, alone at midnight', () => {
+    const midnight = new Date(2024, 4, 2, 0, 0, 0).getTime() / 1000;
+    expect(timeAxisLabels([t, midnight], 7 * 86400, 'en-US')).toEqual(['May 1\n13:05', 'May 2']);
+  });
+});
+
+describe('historyCsv', () => {
+  it('writes ISO UTC times, units in the header and empty fields for no value', () => {
+    const csv = historyCsv([1714564800, 1714564810], [
+      { name: 'power', unit: 'W', values: [120.5, null] },
+      { name: 'charge_fet', unit: '', values: [1, 0] },
+    ]);
+    expect(csv).toBe('time,unix_s,power [W],charge_fet\n' +
+      '2024-05-01T12:00:00Z,1714564800,120.5,1\n' +
+      '2024-05-01T12:00:10Z,1714564810,,0\n');
   });
 });

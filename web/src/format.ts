@@ -81,9 +81,62 @@ export function changedFields(
   return out;
 }
 
-/** Local date and time of a Unix time in seconds, as people read it in a log. */
-export function formatTime(unixSeconds: number): string {
-  const d = new Date(unixSeconds * 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+/** How old the shown data is: "just now", "12 s ago", "3 min ago", "2 h ago". */
+export function ageText(ageSeconds: number): string {
+  const s = Math.max(0, Math.floor(ageSeconds));
+  if (s < 2) return 'just now';
+  if (s < 120) return `${s} s ago`;
+  if (s < 7200) return `${Math.floor(s / 60)} min ago`;
+  return `${Math.floor(s / 3600)} h ago`;
+}
+
+/** Date and time in the browser's locale with a 24 h clock, for legends and "offline since". */
+export function localTime(unixSeconds: number, locale?: string, withDate = true): string {
+  const f = new Intl.DateTimeFormat(locale, {
+    ...(withDate ? { year: 'numeric', month: '2-digit', day: '2-digit' } : {}),
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  });
+  return f.format(new Date(unixSeconds * 1000));
+}
+
+/**
+ * Labels for a time axis in the browser's locale, 24 h: "14:05" (with seconds when the ticks
+ * are less than a minute apart) within a day or two; over a
+ * longer span the date ("7 Dec" / "7. Dez.") at midnight ticks and date with time elsewhere.
+ */
+export function timeAxisLabels(ticks: number[], spanSeconds: number, locale?: string): string[] {
+  const seconds = ticks.length > 1 && ticks[1] - ticks[0] < 60; // ticks closer than a minute
+  const clock = new Intl.DateTimeFormat(locale, {
+    hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), hourCycle: 'h23' });
+  const date = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' });
+  return ticks.map((t) => {
+    const d = new Date(t * 1000);
+    if (spanSeconds <= 2 * 86400) return clock.format(d);
+    const midnight = d.getHours() === 0 && d.getMinutes() === 0;
+    return midnight ? date.format(d) : `${date.format(d)}\n${clock.format(d)}`;
+  });
+}
+
+export interface CsvColumn {
+  name: string;
+  unit: string;
+  values: (number | null)[];
+}
+
+/**
+ * The charted history as CSV: "time,unix_s,<name> [<unit>],..." with ISO 8601 UTC times and an
+ * empty field where there is no value (the same header style as `softbms history export`).
+ */
+export function historyCsv(t: number[], columns: CsvColumn[]): string {
+  const head = ['time', 'unix_s', ...columns.map((c) => (c.unit ? `${c.name} [${c.unit}]` : c.name))];
+  const lines = [head.join(',')];
+  t.forEach((time, i) => {
+    const iso = new Date(time * 1000).toISOString().replace('.000Z', 'Z');
+    const cells = columns.map((c) => {
+      const v = c.values[i];
+      return v === null || v === undefined || !Number.isFinite(v) ? '' : String(v);
+    });
+    lines.push([iso, String(time), ...cells].join(','));
+  });
+  return lines.join('\n') + '\n';
 }

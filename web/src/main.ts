@@ -2,7 +2,7 @@
 import './style.css';
 import { get, login, logout, session, type PackSummary, type Snapshot } from './api';
 import type { AlarmInfo } from './format';
-import { cellsPage, controlPage, eventsPage, historyPage, settingsPage, statusPage, type App } from './pages';
+import { cellsPage, controlPage, eventsPage, historyPage, settingsPage, statusPage, updateAge, type App } from './pages';
 
 const view = document.getElementById('view') as HTMLElement;
 const packSelect = document.getElementById('pack-select') as HTMLSelectElement;
@@ -71,11 +71,17 @@ packSelect.addEventListener('change', () => {
 function connectStream(): void {
   const stream = new EventSource('/api/stream');
   stream.onopen = () => (linkState.textContent = '');
-  stream.onerror = () => (linkState.textContent = 'Connection lost, retrying…');
+  stream.onerror = () => {
+    linkState.textContent = 'Connection to softbms lost, retrying…';
+    app.linkUp = false;
+    updateAge(app);
+  };
   stream.onmessage = (ev) => {
-    const data = JSON.parse(ev.data) as { packs: Record<string, Snapshot>; aggregate?: Record<string, unknown> };
+    const data = JSON.parse(ev.data) as { time: number; packs: Record<string, Snapshot>; aggregate?: Record<string, unknown> };
     app.snapshots = data.packs;
     app.aggregate = data.aggregate;
+    app.dataTime = data.time;
+    app.linkUp = true;
     if (route() in live) render();
   };
 }
@@ -93,6 +99,7 @@ async function start(): Promise<void> {
     get<AlarmInfo[]>('/api/alarms'),
   ]);
   app.alarms = alarms;
+  app.packs = packs.packs;
   app.parallel = packs.parallel && packs.packs.length > 1;
   packSelect.replaceChildren(...packs.packs.map((p) => {
     const o = document.createElement('option');
@@ -104,6 +111,7 @@ async function start(): Promise<void> {
   window.addEventListener('hashchange', render);
   render();
   connectStream();
+  setInterval(() => updateAge(app), 1000);
 }
 
 start().catch((e: Error) => view.replaceChildren(`softbms is not answering: ${e.message}`));
