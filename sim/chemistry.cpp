@@ -1,6 +1,7 @@
 #include "sim/chemistry.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace softbms::sim {
 namespace {
@@ -51,12 +52,20 @@ OcvCurve::OcvCurve(const CellModel& model) {
   knots[0] = model.ocv_below_v;
   for (std::size_t i = 0; i < kOcvPoints; ++i) knots[i + 1] = model.ocv_v[i];
   knots[kOcvPoints + 1] = model.ocv_above_v;
-  constexpr int kPerKnot = 50;  // 5 % in 0.1 % steps
-  for (int i = 0; i <= kSteps; ++i) {
-    const int k = i / kPerKnot;
-    const int r = i % kPerKnot;
-    v_[i] = r == 0 ? knots[k] : knots[k] + (knots[k + 1] - knots[k]) * r / kPerKnot;
+  const auto at_knot = [](std::size_t i) { return (static_cast<double>(i) - 1.0) / 20.0; };
+  seg_.front() = {kMinSoc, knots.front(), 0.0};
+  for (std::size_t i = 0; i + 1 < knots.size(); ++i) {
+    seg_[i + 1] = {at_knot(i), knots[i], (knots[i + 1] - knots[i]) * 20.0};
   }
+  seg_.back() = {kMaxSoc, knots.back(), 0.0};
+}
+
+double OcvCurve::begin(int j) const {
+  return j > 0 ? seg_[j].z0 : -std::numeric_limits<double>::infinity();
+}
+
+double OcvCurve::end(int j) const {
+  return j + 1 < kSegments ? seg_[j + 1].z0 : std::numeric_limits<double>::infinity();
 }
 
 double arrhenius_factor(double activation_j_per_mol, double celsius) {

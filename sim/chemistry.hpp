@@ -37,27 +37,48 @@ struct CellModel {
 
 const CellModel& default_cell_model(Chemistry chemistry);
 
-// OCV(SOC) on a 0.1 % grid, linear between the table's points, so a lookup is one multiply, one
-// index and one interpolation. Knots of the 5 % table fall on the grid: at a table point the
-// lookup returns the table value exactly.
+// OCV(SOC), linear between the table's points: 22 segments 5 % apart from -5 % to 105 % SOC and a
+// flat segment on each side. A lookup is one multiply for the segment's index and one
+// multiply-add in it; at a table point it returns the table value exactly. The segment a SOC
+// falls in is decided by comparing with the segments' starts, so every caller (the pack keeps
+// each cell's segment between steps) finds the same segment and the same bits.
 class OcvCurve {
  public:
   static constexpr double kMinSoc = -0.05;
   static constexpr double kMaxSoc = 1.05;
-  static constexpr int kSteps = 1100;  // (kMaxSoc - kMinSoc) / 0.001
+  static constexpr int kSegments = kOcvPoints + 3;  // flat, 22 linear, flat
+
+  struct Segment {
+    double z0 = 0.0;     // where it starts
+    double v0 = 0.0;     // OCV there
+    double slope = 0.0;  // V per unit SOC
+  };
 
   OcvCurve() = default;
   explicit OcvCurve(const CellModel& model);
+  [[nodiscard]] int locate(double soc) const {
+    const double x = (soc - kMinSoc) * 20.0;
+    int j = 0;
+    if (x >= kSegments - 2) {
+      j = kSegments - 1;
+    } else if (x >= 0.0) {
+      j = static_cast<int>(x) + 1;
+    }
+    if (j > 0 && soc < seg_[j].z0) return j - 1;
+    if (j + 1 < kSegments && soc >= seg_[j + 1].z0) return j + 1;
+    return j;
+  }
+  [[nodiscard]] const Segment& segment(int j) const { return seg_[j]; }
+  // Where segment j begins and ends (the first one has no beginning, the last one no end).
+  [[nodiscard]] double begin(int j) const;
+  [[nodiscard]] double end(int j) const;
   [[nodiscard]] double at(double soc) const {
-    double x = (soc - kMinSoc) * 1000.0;
-    x = x < 0.0 ? 0.0 : (x > kSteps - 1e-9 ? kSteps - 1e-9 : x);
-    const int i = static_cast<int>(x);
-    const double f = x - i;
-    return v_[i] + f * (v_[i + 1] - v_[i]);
+    const Segment& s = seg_[locate(soc)];
+    return s.v0 + s.slope * (soc - s.z0);
   }
 
  private:
-  std::array<double, kSteps + 1> v_{};
+  std::array<Segment, kSegments> seg_{};
 };
 
 // A function of cell temperature tabulated on a 0.5 K grid from -50 °C to 150 °C, clamped at the

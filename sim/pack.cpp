@@ -34,13 +34,16 @@ Pack::Pack(const PackConfig& config)
   const double q_nom = std::max(config.capacity_ah, 1e-3);
   hyst_rate_per_as_ = model_.hyst_gamma / (3600.0 * q_nom);
   link_ohm_ = config.link_resistance_mohm * 1e-3;
+  thermal_step_s_ = std::max(config.thermal_step_s, 0.0);
   const auto size = static_cast<std::size_t>(n_);
-  for (auto* v : {&capacity_ah_, &inv_q_as_,    &r0_,          &r1_,           &r2_,
-                  &self_leak_a_, &heat_cap_,    &g_left_,      &g_right_,      &g_amb_,
-                  &g_total_,     &inv_g_total_, &z_,           &i1_,           &i2_,
-                  &h_,           &s_,           &extra_a_,     &fault_leak_a_, &heat_w_,
-                  &r_now_,       &leak_now_a_,  &emf_cache_v_, &extra_ah_,     &leak_ah_,
-                  &heat_j_}) {
+  for (auto* v : {&capacity_ah_, &inv_q_as_,    &r0_,           &r1_,
+                  &r2_,          &self_leak_a_, &heat_cap_,     &g_left_,
+                  &g_right_,     &g_amb_,       &g_total_,      &inv_g_total_,
+                  &z_,           &i1_,          &i2_,           &h_,
+                  &s_,           &extra_a_,     &fault_leak_a_, &heat_mark_j_,
+                  &r_now_,       &leak_now_a_,  &emf_cache_v_,  &extra_ah_,
+                  &leak_ah_,     &heat_j_,      &thermal_rate_, &seg_begin_,
+                  &seg_end_,     &seg_z0_,      &seg_v0_,       &seg_slope_}) {
     v->assign(size, 0.0);
   }
 
@@ -71,11 +74,25 @@ Pack::Pack(const PackConfig& config)
     g_amb_[k] = g_amb;
     g_total_[k] = g_amb + g_left_[k] + g_right_[k];
     inv_g_total_[k] = 1.0 / g_total_[k];
+    thermal_rate_[k] = g_total_[k] / heat_cap_[k];
   }
   temp_pad_.assign(size + 2, config.initial_temp_c);
   temp_pad_.front() = temp_pad_.back() = 0.0;
   temp_next_ = temp_pad_;
-  for (int k = 0; k < n_; ++k) refresh_temperature_factors(k);
+  for (int k = 0; k < n_; ++k) {
+    refresh_temperature_factors(k);
+    relocate_ocv(k);
+  }
+}
+
+void Pack::relocate_ocv(int k) {
+  const int j = ocv_.locate(z_[k]);
+  const OcvCurve::Segment& seg = ocv_.segment(j);
+  seg_begin_[k] = ocv_.begin(j);
+  seg_end_[k] = ocv_.end(j);
+  seg_z0_[k] = seg.z0;
+  seg_v0_[k] = seg.v0;
+  seg_slope_[k] = seg.slope;
 }
 
 void Pack::set_cell_extra_current(int cell, double amps) {
@@ -90,8 +107,25 @@ void Pack::clear_extra_currents() {
 
 void Pack::set_leak(int cell, double amps) {
   if (fault_leak_a_[cell] == amps) return;
+  flush_leaks();
   fault_leak_a_[cell] = amps;
   refresh_temperature_factors(cell);
+}
+
+void Pack::set_temperature_c(int cell, double c) {
+  flush_leaks();
+  temp_pad_[cell + 1] = c;
+  refresh_temperature_factors(cell);
+  emf_fresh_ = false;
+}
+
+// The leak currents change only with temperature and faults: the charge they took is booked
+// when they change, not every step.
+void Pack::flush_leaks() {
+  if (leak_pending_s_ == 0.0) return;
+  const double h = leak_pending_s_ / 3600.0;
+  for (int k = 0; k < n_; ++k) leak_ah_[k] += leak_now_a_[k] * h;
+  leak_pending_s_ = 0.0;
 }
 
 void Pack::set_leaks(std::span<const double> amps) {
@@ -107,11 +141,16 @@ void Pack::refresh_temperature_factors(int k) {
   leak_now_a_[k] = self_leak_a_[k] * sd_factor_.at(at) + fault_leak_a_[k];
 }
 
+// The same expression, in the same order, as update_emf(): the same bits.
 double Pack::emf_now_v(int k) const {
-  return ocv_v(k) + hysteresis_v(k) + r_now_[k] * (r1_[k] * i1_[k] + r2_[k] * i2_[k]);
+  const OcvCurve::Segment& seg = ocv_.segment(ocv_.locate(z_[k]));
+  return seg.v0 + seg.slope * (z_[k] - seg.z0) + model_.dudt_v_per_k * (temp_pad_[k + 1] - 25.0) +
+         model_.hyst_m_v * h_[k] + model_.hyst_m0_v * s_[k] +
+         r_now_[k] * (r1_[k] * i1_[k] + r2_[k] * i2_[k]);
 }
 
 void Pack::refresh_voltages() {
+  if (emf_fresh_) return;
   for (int k = 0; k < n_; ++k) emf_cache_v_[k] = emf_now_v(k);
   emf_fresh_ = true;
 }
@@ -130,10 +169,6 @@ void Pack::fill_coeffs(StepCoeffs& c, double dt_s) const {
   c.dt_s = dt_s;
   c.a1 = model_.tau1_s > 0 ? std::exp(-dt_s / model_.tau1_s) : 0.0;
   c.a2 = model_.tau2_s > 0 ? std::exp(-dt_s / model_.tau2_s) : 0.0;
-  c.a_thermal.resize(static_cast<std::size_t>(n_));
-  for (std::size_t k = 0; k < c.a_thermal.size(); ++k) {
-    c.a_thermal[k] = std::exp(-dt_s * g_total_[k] / heat_cap_[k]);
-  }
 }
 
 // Two cached step lengths cover the control period and the short-circuit sub-step; anything
@@ -165,7 +200,6 @@ double Pack::hysteresis_decay(double amps, double dt_s) {
 
 void Pack::advance(const StringInput& in, double dt_s) {
   if (dt_s <= 0) return;
-  emf_fresh_ = false;
   const StepCoeffs& c = coeffs(dt_s);
   std::array<Saved, kMaxSimCells> saved;  // only the first n_extra are used
   const std::size_t n_extra = extra_cells_.size();
@@ -178,7 +212,50 @@ void Pack::advance(const StringInput& in, double dt_s) {
   // stays free of per-cell branches and exp() calls.
   for (std::size_t j = 0; j < n_extra; ++j) advance_extra(saved[j], c, in, dt_s);
   series_ah_ += in.series_current_a * dt_s / 3600.0;
-  advance_thermal(c, in.ambient_c);
+  leak_pending_s_ += dt_s;
+  thermal_pending_s_ += dt_s;
+  if (thermal_pending_s_ >= thermal_step_s_) advance_thermal(in.ambient_c);
+  update_emf();
+}
+
+// Every cell's EMF for the new state. Each cell keeps the OCV segment its SOC was in: while the
+// SOC stays in it (5 % of SOC, thousands of steps) the OCV is one multiply-add and the loop has
+// no lookup, so it vectorises; a cell that left its segment is looked up again afterwards.
+void Pack::update_emf() {
+  const double* __restrict z = z_.data();
+  const double* __restrict i1 = i1_.data();
+  const double* __restrict i2 = i2_.data();
+  const double* __restrict h = h_.data();
+  const double* __restrict s = s_.data();
+  const double* __restrict rf = r_now_.data();
+  const double* __restrict r1 = r1_.data();
+  const double* __restrict r2 = r2_.data();
+  const double* __restrict temp = temp_pad_.data() + 1;
+  const double* __restrict lo = seg_begin_.data();
+  const double* __restrict hi = seg_end_.data();
+  const double* __restrict z0 = seg_z0_.data();
+  const double* __restrict v0 = seg_v0_.data();
+  const double* __restrict slope = seg_slope_.data();
+  double* __restrict emf = emf_cache_v_.data();
+  const double dudt = model_.dudt_v_per_k;
+  const double m = model_.hyst_m_v;
+  const double m0 = model_.hyst_m0_v;
+  const int n = n_;
+  double left = 0.0;  // > 0 when a cell left its segment
+#pragma GCC ivdep
+  for (int k = 0; k < n; ++k) {
+    left += (z[k] < lo[k] ? 1.0 : 0.0) + (z[k] >= hi[k] ? 1.0 : 0.0);
+    emf[k] = v0[k] + slope[k] * (z[k] - z0[k]) + dudt * (temp[k] - 25.0) + m * h[k] + m0 * s[k] +
+             rf[k] * (r1[k] * i1[k] + r2[k] * i2[k]);
+  }
+  if (left > 0.0) {
+    for (int k = 0; k < n; ++k) {
+      if (z[k] >= lo[k] && z[k] < hi[k]) continue;
+      relocate_ocv(k);
+      emf[k] = emf_now_v(k);
+    }
+  }
+  emf_fresh_ = true;
 }
 
 // Every cell carries the series current: the sign, the coulombic efficiency and the hysteresis
@@ -196,7 +273,6 @@ void Pack::advance_common(const StepCoeffs& c, const StringInput& in, double dt_
   const double hm = i * model_.hyst_m_v;
   const double hm0 = i * model_.hyst_m0_v;
   const double rev = i * model_.dudt_v_per_k;
-  const double dt_h = dt_s / 3600.0;
   const double a1 = c.a1;
   const double a2 = c.a2;
   const double heater = in.heat_per_cell_w;
@@ -206,9 +282,7 @@ void Pack::advance_common(const StepCoeffs& c, const StringInput& in, double dt_
   double* __restrict i2 = i2_.data();
   double* __restrict h = h_.data();
   double* __restrict s = s_.data();
-  double* __restrict heat = heat_w_.data();
   double* __restrict heat_j = heat_j_.data();
-  double* __restrict leak_ah = leak_ah_.data();
   const double* __restrict rf = r_now_.data();
   const double* __restrict leak = leak_now_a_.data();
   const double* __restrict inv_q = inv_q_as_.data();
@@ -223,10 +297,8 @@ void Pack::advance_common(const StepCoeffs& c, const StringInput& in, double dt_
     // Heat: Joule heat in each resistor with its own current (a relaxing RC pair still warms the
     // cell at rest), the hysteresis loss, and the reversible (entropic) part.
     const double joule = rf[k] * (r0[k] * i_sq + r1[k] * i1[k] * i1[k] + r2[k] * i2[k] * i2[k]);
-    heat[k] = joule + hm * h[k] + hm0 * s[k] - rev * (temp[k] + kKelvin) + heater;
-    heat_j[k] += heat[k] * dt_s;
+    heat_j[k] += (joule + hm * h[k] + hm0 * s[k] - rev * (temp[k] + kKelvin) + heater) * dt_s;
     z[k] += (charge - leak[k]) * dt_s * inv_q[k];
-    leak_ah[k] += leak[k] * dt_h;
     i1[k] = a1 * i1[k] + b1;
     i2[k] = a2 * i2[k] + b2;
     h[k] = ah * h[k] + h_in;
@@ -241,9 +313,9 @@ void Pack::advance_extra(const Saved& o, const StepCoeffs& c, const StringInput&
   const double i = in.series_current_a + extra;
   const double t = temp_pad_[k + 1];
   const double joule = r_now_[k] * (r0_[k] * i * i + r1_[k] * o.i1 * o.i1 + r2_[k] * o.i2 * o.i2);
-  heat_w_[k] = joule + i * (model_.hyst_m_v * o.h + model_.hyst_m0_v * o.s) -
-               i * (t + kKelvin) * model_.dudt_v_per_k + in.heat_per_cell_w;
-  heat_j_[k] = o.heat_j + heat_w_[k] * dt_s;
+  const double heat_w = joule + i * (model_.hyst_m_v * o.h + model_.hyst_m0_v * o.s) -
+                        i * (t + kKelvin) * model_.dudt_v_per_k + in.heat_per_cell_w;
+  heat_j_[k] = o.heat_j + heat_w * dt_s;
   z_[k] = o.z +
           ((i > 0 ? model_.coulombic_efficiency : 1.0) * i - leak_now_a_[k]) * dt_s * inv_q_as_[k];
   i1_[k] = c.a1 * o.i1 + (1.0 - c.a1) * i;
@@ -258,26 +330,40 @@ void Pack::advance_extra(const Saved& o, const StepCoeffs& c, const StringInput&
 // Each cell relaxes exactly (exponentially) towards the temperature its surroundings and its
 // heat would hold it at; neighbours enter with their temperature at the start of the step. The
 // target is a convex mix of temperatures plus heat / G, so the update is stable for any dt.
-// The temperature-dependent factors are refreshed in the same pass.
-void Pack::advance_thermal(const StepCoeffs& c, double ambient_c) {
+// The update runs once per thermal step (PackConfig::thermal_step_s, 1 s) with each cell's mean
+// heat over it, not every electrical step: a cell's thermal time constant is about 20 minutes,
+// so the temperature moves by millikelvins in a thermal step (docs/simulator.md; tested against
+// the update every step). The temperature-dependent factors are refreshed in the same pass.
+void Pack::advance_thermal(double ambient_c) {
+  const double span_s = thermal_pending_s_;
+  thermal_pending_s_ = 0.0;
+  flush_leaks();  // at the old temperature
   // temp_pad_ has n + 2 entries: a zero sentinel on each side, so cell k sits at k + 1 and its
   // neighbours need no test (their weights are 0 at the ends).
   const double* __restrict old_t = temp_pad_.data();
   double* __restrict new_t = temp_next_.data();
-  const double* __restrict heat = heat_w_.data();
+  const double* __restrict heat_j = heat_j_.data();
+  double* __restrict mark = heat_mark_j_.data();
+  const double* __restrict rate = thermal_rate_.data();
   const double* __restrict g_amb = g_amb_.data();
   const double* __restrict g_left = g_left_.data();
   const double* __restrict g_right = g_right_.data();
   const double* __restrict inv_g = inv_g_total_.data();
-  const double* __restrict a_th = c.a_thermal.data();
+  const double inv_span = 1.0 / span_s;
   const int n = n_;
 #pragma GCC ivdep
   for (int k = 0; k < n; ++k) {
     const double own = old_t[k + 1];
+    const double heat_w = (heat_j[k] - mark[k]) * inv_span;
+    mark[k] = heat_j[k];
     const double target =
-        (g_amb[k] * ambient_c + g_left[k] * old_t[k] + g_right[k] * old_t[k + 2] + heat[k]) *
+        (g_amb[k] * ambient_c + g_left[k] * old_t[k] + g_right[k] * old_t[k + 2] + heat_w) *
         inv_g[k];
-    new_t[k + 1] = target + (own - target) * a_th[k];
+    // exp(-x) by its series while x is small (a thermal step of seconds: x ~ 1e-3, error
+    // x^4 / 24 ~ 1e-13), else the library call.
+    const double x = span_s * rate[k];
+    const double a = x < 1e-2 ? 1.0 - x * (1.0 - x * (0.5 - x * (1.0 / 6.0))) : std::exp(-x);
+    new_t[k + 1] = target + (own - target) * a;
   }
   temp_pad_.swap(temp_next_);
   for (int k = 0; k < n; ++k) refresh_temperature_factors(k);

@@ -17,7 +17,6 @@ struct StepCoeffs {
   double dt_s = -1.0;
   double a1 = 1.0;  // exp(-dt / tau1)
   double a2 = 1.0;
-  std::vector<double> a_thermal;  // per cell, exp(-dt * G / C)
 };
 
 // What the string sees during one step besides its own state.
@@ -68,17 +67,17 @@ class Pack {
   // false): the sensors read all cells each step. out must hold cells() values (else untouched).
   void voltages_v(double series_current_a, bool with_extra, std::span<double> out) const;
 
-  // Computes every cell's EMF (OCV + hysteresis + the RC pairs' voltages) once for the current
-  // state, so that the voltage reads above are one multiply-add per cell until the state
-  // changes again. The plant reads all voltages twice per step (the Thevenin sum and the
-  // sensors) while the state changes once. Without it the reads compute the EMF themselves:
-  // same values, more work. advance() and the set_* calls leave it to the caller, so that a
-  // caller that never reads voltages does not pay for them.
+  // Every cell's EMF (OCV + hysteresis + the RC pairs' voltages) is kept for the current state,
+  // so that the voltage reads above are one multiply-add per cell until the state changes
+  // again. advance() computes it with the state (one pass); the set_* calls leave it stale and
+  // the reads then compute the EMF themselves (same values, more work) until this is called.
   void refresh_voltages();
   // Charge that entered the cell through its terminals (series + extra), Ah; and the charge its
   // own leakage (self-discharge and faults) took, Ah.
   [[nodiscard]] double terminal_charge_ah(int cell) const { return series_ah_ + extra_ah_[cell]; }
-  [[nodiscard]] double leak_charge_ah(int cell) const { return leak_ah_[cell]; }
+  [[nodiscard]] double leak_charge_ah(int cell) const {
+    return leak_ah_[cell] + leak_now_a_[cell] * leak_pending_s_ / 3600.0;
+  }
   [[nodiscard]] double heat_j(int cell) const { return heat_j_[cell]; }
   [[nodiscard]] const CellModel& model() const { return model_; }
   [[nodiscard]] double nominal_voltage_v() const;  // sum of the 50 % OCV
@@ -88,11 +87,7 @@ class Pack {
     z_[cell] = soc;
     emf_fresh_ = false;
   }
-  void set_temperature_c(int cell, double c) {
-    temp_pad_[cell + 1] = c;
-    refresh_temperature_factors(cell);
-    emf_fresh_ = false;
-  }
+  void set_temperature_c(int cell, double c);
   void set_hysteresis(int cell, double h) {
     h_[cell] = h;
     emf_fresh_ = false;
@@ -110,7 +105,10 @@ class Pack {
   double hysteresis_decay(double amps, double dt_s);
   void advance_common(const StepCoeffs& c, const StringInput& in, double dt_s);
   void advance_extra(const Saved& saved, const StepCoeffs& c, const StringInput& in, double dt_s);
-  void advance_thermal(const StepCoeffs& c, double ambient_c);
+  void advance_thermal(double ambient_c);
+  void update_emf();
+  void relocate_ocv(int k);
+  void flush_leaks();
   void refresh_temperature_factors(int k);
   [[nodiscard]] double emf_now_v(int k) const;  // computed from the state
   [[nodiscard]] double emf_v(int k) const { return emf_fresh_ ? emf_cache_v_[k] : emf_now_v(k); }
@@ -132,7 +130,14 @@ class Pack {
   // Per-cell state.
   std::vector<double> z_, i1_, i2_, h_, s_;
   std::vector<double> temp_pad_, temp_next_;  // cell k at k + 1, zero sentinels at both ends
-  std::vector<double> extra_a_, fault_leak_a_, heat_w_;
+  std::vector<double> extra_a_, fault_leak_a_;
+  // Thermal step: heat_j_ at the last thermal update, G / C per cell, time since the update.
+  std::vector<double> heat_mark_j_, thermal_rate_;
+  double thermal_step_s_ = 1.0;
+  double thermal_pending_s_ = 0.0;
+  double leak_pending_s_ = 0.0;  // time since leak_ah_ was last brought up to date
+  // The OCV segment each cell's SOC is in: [begin, end), OCV = v0 + slope * (z - z0).
+  std::vector<double> seg_begin_, seg_end_, seg_z0_, seg_v0_, seg_slope_;
   // Functions of each cell's temperature, refreshed after every thermal update.
   std::vector<double> r_now_, leak_now_a_;
   // emf_v(k) of every cell, valid while emf_fresh_ (see refresh_voltages()).

@@ -98,7 +98,10 @@ struct PackConfig {
   // Short-circuit comparator and sub-stepping.
   double scp_current_a = 700.0;  // used when Outputs::scp_current is 0
   double fast_substep_us = 10.0;
-  double max_substep_s = 0.1;
+  double max_substep_s = 1.0;
+  // The cells' thermal network is updated once per thermal_step_s with each cell's mean heat
+  // (0: every step). Its time constant is about 20 minutes (docs/simulator.md).
+  double thermal_step_s = 1.0;
 };
 
 // Checks ranges: cells 1..32, capacity > 0, SOC 0..1, battery sensors 0..5, spreads >= 0,

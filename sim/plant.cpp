@@ -7,7 +7,9 @@ namespace softbms::sim {
 namespace {
 
 constexpr double kChargerRegulationOhm = 0.005;
-constexpr double kMinSinkVoltageV = 0.1;  // a balancer cannot charge a cell that is not there
+constexpr double kMinSinkVoltageV = 0.1;        // a balancer cannot charge a cell that is not there
+constexpr double kPowerLoadToleranceV = 0.001;  // 0.002 % of a 48 V pack's current
+constexpr int kPowerLoadRounds = 4;
 
 // Rounds half away from zero like std::llround, without the library call (several per step).
 int64_t round_half_away(double x) {
@@ -109,9 +111,23 @@ void Plant::prepare(const core::Outputs& out, double t_s, Sub& s) {
   s.path.sense_ohm = config_.terminal_sense_ohm;
   s.path.fets = fets_;
   s.path.precharge_ohm = awake_ && out.precharge ? config_.precharge_ohm : 0.0;
-  s.demand = demand(s.world, th.e_v);
+  s.demand = demand(s.world, th.e_v, terminal_v_);
   if (from_charger) s.demand.siemens += 1.0 / heater_ohm_;
   s.op = solve_operating_point(s.path, s.demand);
+  // A constant-power load drew P / V at the last sub-step's voltage; where that moved, it is
+  // corrected at the voltage just solved until the two agree (a power step of the DST cycle moves
+  // it by volts: the current would be percents off for a whole 1 s sub-step). Each round shrinks
+  // the error by R I / V, a few percent: two rounds nearly always do.
+  double v_used = terminal_v_;
+  for (int round = 0; round < kPowerLoadRounds && s.world.load_w != 0.0 &&
+                      std::fabs(s.op.terminal_v - v_used) > kPowerLoadToleranceV;
+       ++round) {
+    const double siemens = s.demand.siemens;
+    v_used = s.op.terminal_v;
+    s.demand = demand(s.world, th.e_v, v_used);
+    s.demand.siemens = siemens;
+    s.op = solve_operating_point(s.path, s.demand);
+  }
   if (from_charger) heater_a_ = s.op.terminal_v / heater_ohm_;
   s.board_a = board_a;
 }
@@ -142,15 +158,15 @@ void Plant::apply_balancer(const core::Outputs& out, const WorldState& world, bo
   bal_v_sink_ = v_sink;
 }
 
-// Constant-power loads draw P / V at the previous terminal voltage (one sub-step of lag keeps
-// the balance monotonic and solvable; at 0.1 s steps the lag is invisible).
-Demand Plant::demand(const WorldState& world, double string_v) const {
+// Constant-power loads draw P / V at a given terminal voltage, the last sub-step's (a voltage
+// given, not solved for, keeps the balance monotonic and solvable); prepare() corrects it once.
+Demand Plant::demand(const WorldState& world, double string_v, double terminal_v) const {
   Demand d;
   d.charger = world.charger_present;
   d.charger_v = world.charger_v;
   d.charger_a = world.charger_a;
   d.charger_ohm = kChargerRegulationOhm;
-  const double v_for_power = std::max(terminal_v_, 0.5 * string_v);
+  const double v_for_power = std::max(terminal_v, 0.5 * string_v);
   const double amps = world.load_a + (v_for_power > 0 ? world.load_w / v_for_power : 0.0);
   d.sink_a = std::max(amps, 0.0);
   d.source_a = std::max(-amps, 0.0);

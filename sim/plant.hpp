@@ -77,7 +77,7 @@ class Plant {
 
   void prepare(const core::Outputs& out, double t_s, Sub& s);
   void apply_balancer(const core::Outputs& out, const WorldState& world, bool awake);
-  Demand demand(const WorldState& world, double string_v) const;
+  Demand demand(const WorldState& world, double string_v, double terminal_v) const;
   void advance(const Sub& s, int64_t dt_us);
   void charge_capacitor(const Sub& s, double dt_s);
   core::Measurements measure(const WorldState& world);
