@@ -1,11 +1,12 @@
-// The `softbms` command: one file per subcommand, all listed in main.cpp's table.
+// The `softbms` command: one file per subcommand, all declared in commands.cpp's table and
+// parsed by CLI11 (parser.cpp).
 #pragma once
 
 #include <iosfwd>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace softbms::app {
@@ -13,14 +14,18 @@ namespace softbms::app {
 // Exit codes (documented in docs/cli.md).
 enum Exit : int { kOk = 0, kFailure = 1, kUsage = 2, kRejected = 3, kNoDevice = 4 };
 
+// What the parser found for a subcommand: only options it declares, by their long name.
 struct Args {
-  std::vector<std::string_view> words;  // everything after the subcommand
+  std::vector<std::pair<std::string, std::string>> values;  // (long name, value) in order
+  std::vector<std::string> flags;                           // long names of the flags given
+  std::vector<std::string> words;                           // the positional words, in order
 
   [[nodiscard]] bool flag(std::string_view name) const;
-  // The value after --name (or --name=value).
+  // The value of --name (the last one when it is given twice).
   [[nodiscard]] std::optional<std::string_view> option(std::string_view name) const;
-  // Words that are neither options nor option values.
-  [[nodiscard]] std::vector<std::string_view> positional(std::span<const std::string_view> valued) const;
+  // Every value of a repeatable option, in command-line order.
+  [[nodiscard]] std::vector<std::string_view> options(std::string_view name) const;
+  [[nodiscard]] std::vector<std::string_view> positional() const;
 };
 
 struct Io {
@@ -37,10 +42,12 @@ int cmd_models(const Args& args, Io io);
 int cmd_run(const Args& args, Io io);
 int cmd_monitor(const Args& args, Io io);
 int cmd_password(const Args& args, Io io);
-int cmd_history(const Args& args, Io io);
+int cmd_history_export(const Args& args, Io io);
+int cmd_history_series(const Args& args, Io io);
 int cmd_sim(const Args& args, Io io);
 int cmd_estimate(const Args& args, Io io);
 int cmd_campaign(const Args& args, Io io);
+int cmd_campaign_merge(const Args& args, Io io);
 int cmd_status(const Args& args, Io io);
 int cmd_cells(const Args& args, Io io);
 int cmd_switch(const Args& args, Io io);

@@ -81,15 +81,17 @@ int list_invariants(Io io) {
   return kOk;
 }
 
-int merge(const Args& args, Io io) {
-  const auto words = args.positional({});
-  if (words.size() < 2) {
+}  // namespace
+
+int cmd_campaign_merge(const Args& args, Io io) {
+  const auto words = args.positional();
+  if (words.empty()) {
     io.err << kUsageText;
     return kUsage;
   }
   std::vector<json> shards;
-  for (std::size_t i = 1; i < words.size(); ++i) {
-    const std::filesystem::path path = std::filesystem::path(words[i]) / "campaign.json";
+  for (const std::string_view word : words) {
+    const std::filesystem::path path = std::filesystem::path(word) / "campaign.json";
     std::ifstream in(path);
     if (!in) {
       io.err << "softbms campaign merge: cannot read " << path.string() << "\n";
@@ -122,17 +124,7 @@ int merge(const Args& args, Io io) {
   return m.json["violations"].get<uint64_t>() == 0 ? kOk : kRejected;
 }
 
-}  // namespace
-
 int cmd_campaign(const Args& args, Io io) {
-  constexpr std::string_view kValued[] = {"runs", "seed",         "jobs",    "shard",
-                                          "out",  "max-duration", "show-run"};
-  const auto words = args.positional(kValued);
-  if (!words.empty() && words[0] == "merge") return merge(args, io);
-  if (!words.empty()) {
-    io.err << "softbms campaign: unexpected '" << words[0] << "'\n" << kUsageText;
-    return kUsage;
-  }
   if (args.flag("list-invariants")) return list_invariants(io);
   camp::Options o;
   uint64_t jobs = 1;

@@ -8,6 +8,7 @@
 #include "app/cli.hpp"
 #include "host/client/client.hpp"
 #include "host/client/format.hpp"
+#include "host/mqtt/entities.hpp"
 #include "host/text/param_text.hpp"
 #include "host/transport/port.hpp"
 
@@ -15,20 +16,6 @@ namespace softbms::app {
 namespace {
 
 namespace cl = host::client;
-
-// Options that take a value (for Args::positional), long and short forms.
-constexpr std::string_view kValued[] = {"p",      "port", "protocol", "a",         "address", "o",
-                                        "output", "baud", "model",    "chemistry", "password"};
-
-// The value after -s / --long (or --long=value).
-std::optional<std::string_view> option(const Args& args, std::string_view name, char short_name) {
-  if (auto v = args.option(name)) return v;
-  for (std::size_t i = 0; i + 1 < args.words.size(); ++i) {
-    const auto w = args.words[i];
-    if (w.size() == 2 && w[0] == '-' && w[1] == short_name) return args.words[i + 1];
-  }
-  return std::nullopt;
-}
 
 template <typename T>
 std::optional<T> number(std::string_view text) {
@@ -62,7 +49,7 @@ struct Session {
 // Reads the options every client command shares. Returns an exit code, or -1 to go on.
 int parse_common(const Args& args, Io io, Session& s, cl::ClientOptions& o,
                  std::optional<cl::Protocol>& protocol, host::PortOptions& port_options) {
-  const auto port = option(args, "port", 'p');
+  const auto port = args.option("port");
   if (!port)
     return usage_error(io, "-p PORT is required (a serial device, a pty or tcp://HOST:PORT)");
   s.port = std::string(*port);
@@ -71,12 +58,12 @@ int parse_common(const Args& args, Io io, Session& s, cl::ClientOptions& o,
   if (!protocol && proto != "auto")
     return usage_error(
         io, "--protocol must be auto, jk-pb, jk-4e57 or jk02, not '" + std::string(proto) + "'");
-  if (auto a = option(args, "address", 'a')) {
+  if (auto a = args.option("address")) {
     const auto v = number<int>(*a);
     if (!v || *v < 0 || *v > 247) return usage_error(io, "-a ADDRESS must be 0..247");
     o.address = static_cast<uint8_t>(*v);
   }
-  if (auto f = option(args, "output", 'o')) {
+  if (auto f = args.option("output")) {
     const auto v = cl::format_from_name(*f);
     if (!v) return usage_error(io, "-o must be table, json or csv, not '" + std::string(*f) + "'");
     s.format = *v;
@@ -133,6 +120,7 @@ int open_session(const Args& args, Io io, Session& s) {
 struct Change {
   core::Param param;
   int32_t value;
+  std::optional<host::DisplayUnit> unit;  // the unit the user wrote the value in
 };
 
 int refuse(Io io, const std::string& why) {
@@ -149,7 +137,8 @@ int check_and_plan(Session& s, Io io, const cl::BoardRead& now, const Change& c,
     io.err << "softbms: note: the board's settings already break a rule ("
            << host::describe_setting_error(check.existing)
            << "); checking that this change adds no new failure\n";
-  if (!check.status.ok()) return refuse(io, cl::describe_rejection(check, c.param, c.value));
+  if (!check.status.ok())
+    return refuse(io, cl::describe_rejection(check, c.param, c.value, c.unit));
   const auto p = s.client->plan(c.param, c.value, now.raw, now.board.values);
   if (p.ok()) {
     plan = p.value();
@@ -217,8 +206,11 @@ int write_change(const Args& args, Io io, const Change& c) {
   return confirm(s, io, plan, sent.value());
 }
 
+// A parameter by the settings table's name or by the key of its MQTT entity
+// (cell_voltage_overvoltage_protection, as esphome-jk-bms names it).
 std::optional<core::Param> param_named(std::string_view name, Io io) {
   auto p = core::param_from_name(name);
+  if (!p) p = host::mqtt::param_of_key(name);
   if (!p) io.err << "softbms: unknown setting '" << name << "' (see softbms settings --list)\n";
   return p;
 }
@@ -257,7 +249,7 @@ int cmd_log(const Args& args, Io io) {
 }
 
 int cmd_switch(const Args& args, Io io) {
-  const auto words = args.positional(kValued);
+  const auto words = args.positional();
   constexpr std::pair<std::string_view, core::Param> kSwitches[] = {
       {"charge", core::Param::charge_enabled},
       {"discharge", core::Param::discharge_enabled},
@@ -266,17 +258,17 @@ int cmd_switch(const Args& args, Io io) {
   if (words.size() != 2 || (words[1] != "on" && words[1] != "off"))
     return usage_error(io, "usage: softbms switch charge|discharge|balance on|off -p PORT --yes");
   for (const auto& [name, param] : kSwitches) {
-    if (name == words[0]) return write_change(args, io, {param, words[1] == "on" ? 1 : 0});
+    if (name == words[0])
+      return write_change(args, io, {param, words[1] == "on" ? 1 : 0, std::nullopt});
   }
   return usage_error(
       io, "switch must be charge, discharge or balance, not '" + std::string(words[0]) + "'");
 }
 
 int cmd_settings_get(const Args& args, Io io) {
-  const auto words = args.positional(kValued);  // "get", then names
   std::vector<core::Param> names;
-  for (std::size_t i = 1; i < words.size(); ++i) {
-    const auto p = param_named(words[i], io);
+  for (const std::string_view word : args.positional()) {
+    const auto p = param_named(word, io);
     if (!p) return kUsage;
     names.push_back(*p);
   }
@@ -296,20 +288,14 @@ int cmd_settings_get(const Args& args, Io io) {
 }
 
 int cmd_settings_set(const Args& args, Io io) {
-  const auto words = args.positional(kValued);  // "set", NAME, VALUE
-  if (words.size() != 3)
+  const auto words = args.positional();  // NAME, VALUE
+  if (words.size() != 2)
     return usage_error(io, "usage: softbms settings set NAME VALUE -p PORT --yes|--dry-run");
-  const auto p = param_named(words[1], io);
+  const auto p = param_named(words[0], io);
   if (!p) return kUsage;
-  const auto value = host::parse_display(*p, words[2]);
-  if (value.status().code() == Errc::out_of_range)
-    return refuse(io, std::string(core::info(*p).name) + ": " + std::string(words[2]) +
-                          " is far outside its range");
-  if (!value.ok())
-    return usage_error(io, "'" + std::string(words[2]) + "' is not a value for " +
-                               std::string(core::info(*p).name) + " (unit " +
-                               std::string(core::unit_info(core::info(*p).unit).symbol) + ")");
-  return write_change(args, io, {*p, value.value()});
+  const host::TypedValue value = host::parse_typed(*p, words[1]);
+  if (!value.raw) return value.outside ? refuse(io, value.error) : usage_error(io, value.error);
+  return write_change(args, io, {*p, *value.raw, value.unit});
 }
 
 }  // namespace softbms::app

@@ -15,7 +15,6 @@
 namespace softbms::app {
 namespace {
 
-constexpr std::string_view kValued[] = {"db", "pack", "from", "to", "series", "resolution"};
 constexpr std::string_view kUsageText =
     "usage: softbms history export --db PATH [--pack ID] [--from T] [--to T] [--series a,b]\n"
     "                              [--resolution raw|1m|15m]\n"
@@ -104,12 +103,12 @@ int export_csv(const Args& args, Io io) {
 
 }  // namespace
 
-int cmd_history(const Args& args, Io io) {
-  const auto words = args.positional(kValued);
-  if (!words.empty() && words[0] == "export") return export_csv(args, io);
-  if (!words.empty() && words[0] == "series") return list_series(io);
-  io.err << kUsageText;
-  return kUsage;
+int cmd_history_export(const Args& args, Io io) {
+  return export_csv(args, io);
+}
+
+int cmd_history_series(const Args& /*args*/, Io io) {
+  return list_series(io);
 }
 
 }  // namespace softbms::app

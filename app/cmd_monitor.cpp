@@ -49,15 +49,6 @@ bool bad(Io io, const std::string& message) {
   return false;
 }
 
-std::optional<std::string_view> short_or_long(const Args& args, std::string_view name, char s) {
-  if (auto v = args.option(name)) return v;
-  for (std::size_t i = 0; i + 1 < args.words.size(); ++i) {
-    if (args.words[i].size() == 2 && args.words[i][0] == '-' && args.words[i][1] == s)
-      return args.words[i + 1];
-  }
-  return std::nullopt;
-}
-
 template <typename T>
 std::optional<T> number(std::string_view text) {
   T v{};
@@ -67,14 +58,14 @@ std::optional<T> number(std::string_view text) {
 }
 
 bool parse_link(const Args& args, Board& b, Io io) {
-  const auto port = short_or_long(args, "port", 'p');
+  const auto port = args.option("port");
   if (!port) return bad(io, "-p PORT is required (a serial device, a pty or tcp://HOST:PORT)");
   b.port = std::string(*port);
   const std::string_view proto = args.option("protocol").value_or("auto");
   b.protocol = cl::protocol_from_name(proto);
   if (!b.protocol && proto != "auto")
     return bad(io, "--protocol must be auto, jk-pb, jk-4e57 or jk02");
-  if (auto a = short_or_long(args, "address", 'a')) {
+  if (auto a = args.option("address")) {
     const auto v = number<int>(*a);
     if (!v || *v < 0 || *v > 247) return bad(io, "-a ADDRESS must be 0..247");
     b.client.address = static_cast<uint8_t>(*v);
@@ -198,10 +189,6 @@ int serve(Board& b, cl::BoardLink& link, host::StateDir& dir, sv::ServiceOptions
 }  // namespace
 
 int cmd_monitor(const Args& args, Io io) {
-  if (args.flag("help")) {
-    io.out << kUsageText << kServiceUsage;
-    return kOk;
-  }
   Board b;
   if (!parse_link(args, b, io) || !parse_board(args, b, io)) {
     io.err << kUsageText << kServiceUsage;

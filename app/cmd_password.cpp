@@ -127,10 +127,6 @@ int change(const std::string& dir, Io io) {
 }  // namespace
 
 int cmd_password(const Args& args, Io io) {
-  if (args.flag("help")) {
-    io.out << kUsageText;
-    return kOk;
-  }
   if (!args.flag("settings")) {
     io.err << "softbms password: say which password: --settings\n" << kUsageText;
     return kUsage;

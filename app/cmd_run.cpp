@@ -88,16 +88,7 @@ bool text(const Args& args, std::string_view name, std::size_t max, std::optiona
 }
 
 bool endpoints(const Args& args, host::DeviceConfig& c, Io io) {
-  for (std::size_t i = 0; i < args.words.size(); ++i) {
-    std::string_view w = args.words[i];
-    std::string_view value;
-    if (w == "--endpoint" && i + 1 < args.words.size()) {
-      value = args.words[++i];
-    } else if (w.starts_with("--endpoint=")) {
-      value = w.substr(11);
-    } else {
-      continue;
-    }
+  for (const std::string_view value : args.options("endpoint")) {
     auto spec = host::parse_endpoint(value);
     if (!spec) {
       io.err << "softbms run: " << spec.error().message << "\n";
@@ -194,9 +185,8 @@ bool links(const Args& args, host::DeviceConfig& c, Io io) {
     }
     c.parallel.master_port = t.value();
   }
-  for (std::size_t i = 0; i + 1 < args.words.size(); ++i) {
-    if (args.words[i] != "--pack-offline") continue;
-    auto w = host::parse_offline_window(args.words[++i]);
+  for (const std::string_view window : args.options("pack-offline")) {
+    auto w = host::parse_offline_window(window);
     if (!w || c.parallel.packs == 0 || c.parallel.master_port ||
         w.value().address >= c.parallel.packs) {
       io.err << "softbms run: "
@@ -261,10 +251,6 @@ void start_status(host::EventLoop& loop, const host::VirtualDevice& device,
 }  // namespace
 
 int cmd_run(const Args& args, Io io) {
-  if (args.flag("help")) {
-    io.out << kUsageText << kServiceUsage;
-    return kOk;
-  }
   auto parsed = parse(args, io);
   auto serving = parsed ? service_options(args, "run", parsed->config.state_dir, io) : std::nullopt;
   if (!parsed || !serving) {

@@ -53,12 +53,6 @@ int list(const Args& args, Io io) {
 
 int cmd_settings(const Args& args, Io io) {
   if (args.flag("list")) return list(args, io);
-  constexpr std::string_view kValued[] = {"p",       "port",      "protocol", "a",
-                                          "address", "o",         "output",   "baud",
-                                          "model",   "chemistry", "password", "cells"};
-  const auto words = args.positional(kValued);
-  if (!words.empty() && words[0] == "get") return cmd_settings_get(args, io);
-  if (!words.empty() && words[0] == "set") return cmd_settings_set(args, io);
   io.err << "usage: softbms settings --list [--json] [--model MODEL] [--cells N]\n"
             "       softbms settings get [NAME...] -p PORT [-o table|json|csv]\n"
             "       softbms settings set NAME VALUE -p PORT --yes|--dry-run\n";

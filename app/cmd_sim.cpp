@@ -58,8 +58,7 @@ void print_report(const nlohmann::json& s, double wall_s, std::ostream& os) {
 }  // namespace
 
 int cmd_sim(const Args& args, Io io) {
-  constexpr std::string_view kValued[] = {"out", "seed"};
-  const auto files = args.positional(kValued);
+  const auto files = args.positional();
   if (files.size() != 1) {
     io.err << "usage: softbms sim SCENARIO.yaml [--out DIR] [--json] [--seed N]\n";
     return kUsage;

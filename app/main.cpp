@@ -1,61 +1,232 @@
-// softbms: the JK smart BMS family as software. See docs/cli.md.
+// softbms: the JK smart BMS family as software. Every subcommand, its options and its help are
+// in the table below; parser.cpp hands them to CLI11. See docs/cli.md.
 #include <array>
 #include <iostream>
-#include <string_view>
 
-#include "app/cli.hpp"
+#include "app/parser.hpp"
 
 namespace softbms::app {
 namespace {
 
-struct Subcommand {
-  std::string_view name;
-  Handler run;
-  std::string_view summary;
+using O = OptionSpec;
+using P = PositionalSpec;
+
+// ---- option groups several commands share ----
+
+constexpr O kBoardLink[] = {
+    {"-p,--port", "PORT", "serial device, pty path or tcp://HOST:PORT (required)"},
+    {"--protocol", "P", "auto (default), jk-pb, jk-4e57 or jk02"},
+    {"-a,--address", "N", "JK-PB RS485 address (DIP switches), 0..247, default 1"},
+    {"--baud", "N", "serial speed, default 115200"},
+    {"--model", "M", "the board's model, when the guess from its model string is wrong"},
+    {"--chemistry", "C", "li-ion, lfp or lto, when the guess from cell OVP is wrong"},
+};
+constexpr O kClientOutput[] = {
+    {"-o,--output", "F", "table (default), json or csv"},
+    {"--verbose", "", "print every byte sent and received on stderr"},
+};
+constexpr O kWrite[] = {
+    {"--yes", "", "send the write"},
+    {"--dry-run", "", "show the change and the bytes, send nothing"},
+    {"--password", "PW", "accepted, not sent: no JK wire protocol carries it (docs/cli.md)"},
+};
+constexpr O kPack[] = {
+    {"--model", "M", "the board's model (softbms models), default JK-PB2A16S20P"},
+    {"--chemistry", "C", "li-ion, lfp (default) or lto"},
+    {"--cells", "N", "cells in series, default 16 (or the model's largest count)"},
+};
+constexpr O kJson[] = {{"--json", "", "JSON instead of a table"}};
+constexpr O kStateDir[] = {
+    {"--state-dir", "DIR", "the state directory (settings, counters, history)"},
+    {"--name", "NAME",
+     "the state dir ~/.local/state/softbms/NAME, the MQTT topic and the "
+     "Home Assistant device name"},
+};
+constexpr O kServing[] = {
+    {"--http", "ADDR:PORT",
+     "dashboard and /metrics (default 127.0.0.1:8080, the next free "
+     "port when taken), or off"},
+    {"--allowed-host", "NAME[,NAME...]", "more names the dashboard accepts in Host"},
+    {"--metrics-open", "", "/metrics without a login"},
+    {"--history", "PATH", "the history database (default STATE_DIR/history.db), or off"},
+    {"--mqtt", "BROKER", "HOST[:PORT], mqtt://HOST[:PORT] or mqtts://HOST[:PORT]"},
+    {"--mqtt-ca", "FILE", "the CA that signed a TLS broker's certificate"},
+    {"--mqtt-base", "TOPIC", "topic base, default jkbms"},
+    {"--mqtt-commands", "LIST", "none (default), switches, settings or switches,settings"},
+    {"--mqtt-user", "USER", "broker user (password: SOFTBMS_MQTT_PASSWORD)"},
+    {"--mqtt-interval", "S", "seconds between state messages, 0.1..3600, default 5"},
 };
 
-constexpr std::array kSubcommands = {
-    Subcommand{"status", cmd_status, "a board's status (-p PORT [--protocol P] [-a ADDR] [-o table|json|csv])"},
-    Subcommand{"cells", cmd_cells, "a board's cell voltages (-p PORT ...)"},
-    Subcommand{"switch", cmd_switch, "charge|discharge|balance on|off on a board (-p PORT --yes)"},
-    Subcommand{"log", cmd_log, "a board's logbook (-p PORT, jk02 protocol)"},
-    Subcommand{"settings", cmd_settings, "--list every parameter; get [NAME...] / set NAME VALUE on a board"},
-    Subcommand{"run", cmd_run, "the virtual JK BMS: simulated pack + JK endpoints (--endpoint jk-pb:pty:/tmp/jkpb ...)"},
-    Subcommand{"monitor", cmd_monitor, "a real board served like run: dashboard, /metrics, MQTT, history (-p PORT [--http ADDR:PORT])"},
-    Subcommand{"password", cmd_password, "change the settings password of a state dir (--settings [--name NAME])"},
-    Subcommand{"sim", cmd_sim, "run a scenario on the simulated pack (SCENARIO.yaml [--out DIR] [--json] [--seed N])"},
-    Subcommand{"estimate", cmd_estimate, "SOC of a logged pack, offline (--input LOG.csv [--chemistry C] [--capacity-ah AH] [--cells N] [--json])"},
-    Subcommand{"campaign", cmd_campaign, "random scenarios with the safety invariants checked every tick ([--runs N] [--seed S] [--jobs J] [--shard K/M] [--out DIR]; merge DIR...)"},
-    Subcommand{"history", cmd_history, "export the stored history as CSV (export --db PATH [--from T] [--to T] [--series a,b] [--resolution raw|1m|15m])"},
-    Subcommand{"presets", cmd_presets, "chemistry presets: Li-ion, LiFePO4, LTO ([--json])"},
-    Subcommand{"models", cmd_models, "the JK boards softbms knows and what each accepts ([--json])"},
-    Subcommand{"version", cmd_version, "print the version"},
+constexpr OptionGroup kClientGroups[] = {{"Board", kBoardLink}, {"Output", kClientOutput}};
+constexpr OptionGroup kWriteGroups[] = {
+    {"Board", kBoardLink}, {"Output", kClientOutput}, {"Write", kWrite}};
+
+// ---- per command ----
+
+constexpr O kRunOptions[] = {
+    {"--endpoint", "PROTOCOL:TRANSPORT[,policy=P][,addr=N]",
+     "a JK or inverter endpoint (repeatable): jk-pb, jk-4e57, jk02, pylon-can, victron-can, "
+     "pylon-485 over pty:PATH, serial:DEV[:BAUD], tcp:HOST:PORT, slcan:..., socketcan:IFACE",
+     true},
+    {"--address", "N", "this pack's RS485 address 0..15 (default 1; 0 with --packs)"},
+    {"--speed", "N", "simulated seconds per second, 0.01..100000, default 1"},
+    {"--capacity-ah", "AH", "design capacity, 1..2000 Ah"},
+    {"--soc", "PCT", "state of charge at a fresh start, 0..100"},
+    {"--seed", "N", "the simulator's seed"},
+    {"--load-a", "A", "a constant load (A, -2000..2000)"},
+    {"--charge-a", "A", "a constant charger (A, 0..2000)"},
+    {"--ambient", "C", "ambient temperature (°C, -40..80)"},
+    {"--identity-model", "S", "the model string the board reports (16 characters)"},
+    {"--hw-version", "S", "hardware version string"},
+    {"--sw-version", "S", "software version string"},
+    {"--serial", "S", "serial number (default: one made for the state dir at its creation)"},
+    {"--status-file", "PATH", "write the status JSON there, atomically"},
+    {"--status-every", "S", "seconds between status lines when not on a terminal"},
+    {"--save-every", "S", "seconds between saves of the counters"},
+    {"--quiet", "", "no status line"},
+};
+constexpr O kParallel[] = {
+    {"--packs", "N", "this device is the master of N packs, 2..15 (docs/parallel.md)"},
+    {"--master-port", "serial:DEV|pty:PATH", "the RS485 link to real slave packs"},
+    {"--pack-offline", "ADDR@FROM[-TO]", "a virtual slave goes quiet (repeatable)", true},
+    {"--keepalive-ms", "MS", "inverter keepalive timeout, 500..600000"},
+    {"--fail-safe", "MODE", "stop-charge (default), stop-both or none"},
+};
+constexpr OptionGroup kRunGroups[] = {{"Device", kRunOptions},
+                                      {"Pack", kPack},
+                                      {"State", kStateDir},
+                                      {"Parallel and inverter", kParallel},
+                                      {"Serving", kServing}};
+
+constexpr O kMonitorOptions[] = {
+    {"--interval", "S", "seconds between status reads, 0.5..3600, default 2"},
+};
+constexpr OptionGroup kMonitorGroups[] = {{"Board", kBoardLink},
+                                          {"Polling", kMonitorOptions},
+                                          {"State", kStateDir},
+                                          {"Serving", kServing}};
+
+constexpr O kSettingsList[] = {{"--list", "", "every parameter with unit, range and defaults"}};
+constexpr OptionGroup kSettingsGroups[] = {
+    {"List", kSettingsList}, {"Output", kJson}, {"Pack", kPack}};
+constexpr OptionGroup kPresetGroups[] = {{"Output", kJson}, {"Pack", kPack}};
+constexpr OptionGroup kJsonGroup[] = {{"Output", kJson}};
+
+constexpr O kPassword[] = {{"--settings", "", "the settings password (the dashboard's login)"}};
+constexpr OptionGroup kPasswordGroups[] = {{"Password", kPassword}, {"State", kStateDir}};
+
+constexpr O kSim[] = {
+    {"--out", "DIR", "write the time series, events and summary there"},
+    {"--json", "", "the summary as JSON"},
+    {"--seed", "N", "override the scenario's seed"},
+};
+constexpr OptionGroup kSimGroups[] = {{"Options", kSim}};
+
+constexpr O kEstimate[] = {
+    {"--input", "LOG.csv", "time_s,current_a,voltage_v[,temp_c] or a history export (required)"},
+    {"--chemistry", "C", "li-ion, lfp (default) or lto"},
+    {"--capacity-ah", "AH", "the pack's capacity"},
+    {"--initial-soc", "PCT", "SOC at the first row, 0..100"},
+    {"--cells", "N", "voltage_v is the pack's, of N cells"},
+    {"--method", "M", "model (default) or coulomb"},
+    {"--out", "EST.csv", "write the estimate per row"},
+    {"--json", "", "the summary as JSON"},
+};
+constexpr OptionGroup kEstimateGroups[] = {{"Options", kEstimate}};
+
+constexpr O kCampaign[] = {
+    {"--runs", "N", "random scenarios to run"},
+    {"--seed", "S", "the campaign's seed"},
+    {"--jobs", "J", "threads, 1..1024"},
+    {"--shard", "K/M", "run the K-th of M shards"},
+    {"--out", "DIR", "campaign.json and the shrunk failures"},
+    {"--json", "", "the result as JSON"},
+    {"--max-duration", "T", "longest simulated run, 1s..30d (e.g. 1h)"},
+    {"--no-shrink", "", "keep failing runs as they are"},
+    {"--list-invariants", "", "print the invariants and their rules"},
+    {"--show-run", "I", "print the scenario YAML of run I"},
+};
+constexpr OptionGroup kCampaignGroups[] = {{"Options", kCampaign}};
+
+constexpr O kHistoryExport[] = {
+    {"--db", "PATH", "the history database (required)"},
+    {"--pack", "ID", "the pack, with --packs"},
+    {"--from", "T", "2024-05-01, 2024-05-01T12:00:00Z, Unix seconds, now or -90s/-15m/-2h/-7d"},
+    {"--to", "T", "as --from"},
+    {"--series", "a,b", "the series (softbms history series)"},
+    {"--resolution", "R", "raw, 1m or 15m"},
+};
+constexpr OptionGroup kHistoryExportGroups[] = {{"Options", kHistoryExport}};
+
+constexpr P kSettingNames[] = {{"SETTING", "names (softbms settings --list), all when none", true}};
+constexpr P kSettingValue[] = {
+    {"SETTING", "a name from softbms settings --list, or its MQTT entity key"},
+    {"VALUE", "with or without its unit: 3.65V, 3650mV, 3.65 (V), 10A, 30s, -5°C, on"}};
+constexpr P kSwitchWords[] = {{"SWITCH", "charge, discharge or balance"}, {"STATE", "on or off"}};
+constexpr P kScenario[] = {{"SCENARIO", "a scenario file (docs/scenarios.md)"}};
+constexpr P kShardDirs[] = {{"DIR", "the --out directories of the shards", true}};
+
+constexpr CommandSpec kSettingsSub[] = {
+    {"get", "read settings from a board", cmd_settings_get, kClientGroups, kSettingNames},
+    {"set", "write one setting to a board", cmd_settings_set, kWriteGroups, kSettingValue},
+};
+constexpr OptionGroup kMergeGroups[] = {{"Output", kJson}};
+constexpr CommandSpec kCampaignSub[] = {
+    {"merge", "add up the campaign.json of shards", cmd_campaign_merge, kMergeGroups, kShardDirs},
+};
+constexpr CommandSpec kHistorySub[] = {
+    {"export", "the stored history as CSV on stdout", cmd_history_export, kHistoryExportGroups},
+    {"series", "the series and their units", cmd_history_series},
 };
 
-int usage(std::ostream& os) {
-  os << "usage: softbms <command> [options]\n\ncommands:\n";
-  for (const auto& c : kSubcommands) os << "  " << c.name << std::string(12 - c.name.size(), ' ') << c.summary << "\n";
-  return kUsage;
-}
+constexpr std::string_view kRunFooter =
+    "Examples:\n"
+    "  softbms run --endpoint jk-pb:pty:/tmp/jkpb,policy=settings\n"
+    "  softbms run --name garage --mqtt 127.0.0.1 --mqtt-commands switches\n"
+    "See docs/run.md and docs/app.md.";
+
+constexpr std::array kCommands = {
+    CommandSpec{"status", "a board's status", cmd_status, kClientGroups},
+    CommandSpec{"cells", "a board's cell voltages", cmd_cells, kClientGroups},
+    CommandSpec{"switch", "charge, discharge or balance on or off on a board", cmd_switch,
+                kWriteGroups, kSwitchWords},
+    CommandSpec{"log", "a board's logbook (jk02 protocol)", cmd_log, kClientGroups},
+    CommandSpec{"settings",
+                "--list every parameter; get / set on a board",
+                cmd_settings,
+                kSettingsGroups,
+                {},
+                kSettingsSub},
+    CommandSpec{"run",
+                "the virtual JK BMS: simulated pack, JK endpoints, dashboard, MQTT",
+                cmd_run,
+                kRunGroups,
+                {},
+                {},
+                kRunFooter},
+    CommandSpec{"monitor", "a real board served like run: dashboard, /metrics, MQTT, history",
+                cmd_monitor, kMonitorGroups},
+    CommandSpec{"password", "change the settings password of a state dir", cmd_password,
+                kPasswordGroups},
+    CommandSpec{"sim", "run a scenario on the simulated pack", cmd_sim, kSimGroups, kScenario},
+    CommandSpec{"estimate", "SOC of a logged pack, offline", cmd_estimate, kEstimateGroups},
+    CommandSpec{"campaign",
+                "random scenarios with the safety invariants checked every tick",
+                cmd_campaign,
+                kCampaignGroups,
+                {},
+                kCampaignSub},
+    CommandSpec{"history", "the stored history", nullptr, {}, {}, kHistorySub},
+    CommandSpec{"presets", "chemistry presets: Li-ion, LiFePO4, LTO", cmd_presets, kPresetGroups},
+    CommandSpec{"models", "the JK boards softbms knows and what each accepts", cmd_models,
+                kJsonGroup},
+    CommandSpec{"version", "print the version", cmd_version},
+};
 
 }  // namespace
-
 }  // namespace softbms::app
 
 int main(int argc, char** argv) {
   using namespace softbms::app;
-  if (argc < 2) return usage(std::cerr);
-  const std::string_view name = argv[1];
-  if (name == "--help" || name == "-h" || name == "help") {
-    usage(std::cout);
-    return kOk;
-  }
-  if (name == "--version") return cmd_version({}, {std::cout, std::cerr});
-  Args args;
-  for (int i = 2; i < argc; ++i) args.words.emplace_back(argv[i]);
-  for (const auto& c : kSubcommands) {
-    if (c.name == name) return c.run(args, {std::cout, std::cerr});
-  }
-  std::cerr << "softbms: unknown command '" << name << "'\n";
-  return usage(std::cerr);
+  return dispatch(kCommands, argc, argv, {std::cout, std::cerr});
 }

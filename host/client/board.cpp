@@ -141,17 +141,20 @@ ChangeCheck check_change(const core::Settings& read, Param p, int32_t value) {
   return c;
 }
 
-std::string describe_rejection(const ChangeCheck& c, Param p, int32_t value) {
+std::string describe_rejection(const ChangeCheck& c, Param p, int32_t value,
+                               std::optional<DisplayUnit> unit) {
   const core::ParamInfo& row = core::info(p);
-  const std::string unit(core::unit_info(row.unit).symbol);
   const auto shown = [&](int32_t v) {
-    return format_display(p, v) + (unit.empty() ? "" : " " + unit);
+    const std::string_view symbol = core::unit_info(row.unit).symbol;
+    if (unit) return format_in(p, v, *unit);
+    return format_display(p, v) + (symbol.empty() ? "" : " " + std::string(symbol));
   };
   if (core::error_rule(c.status) == core::Rule::range) {
     const core::Range r = core::allowed_range(p, c.after);
-    return std::string(row.name) + ": " + shown(value) + " is outside " + format_display(p, r.min) +
-           ".." + shown(r.max) + " on " + std::string(core::model(c.after.model_id()).name) +
-           " (rule range)";
+    const std::string low = shown(r.min);
+    return std::string(row.name) + ": " + shown(value) + " is outside " +
+           low.substr(0, low.find(' ')) + ".." + shown(r.max) + " on " +
+           std::string(core::model(c.after.model_id()).name) + " (rule range)";
   }
   return std::string(row.name) + " = " + shown(value) + ": " +
          describe_setting_error(c.status).substr(row.name.size() + 2);

@@ -9,6 +9,7 @@
 
 #include "core/io/device_info.hpp"
 #include "core/settings/settings.hpp"
+#include "host/text/param_text.hpp"
 #include "protocols/jk/frame.hpp"
 
 namespace softbms::host::client {
@@ -57,6 +58,8 @@ struct ChangeCheck {
 };
 ChangeCheck check_change(const core::Settings& board, core::Param p, int32_t value);
 // "cell_ovp: 9000 mV is outside 1000..5000 mV on JK-PB2A16S20P (rule range)".
-std::string describe_rejection(const ChangeCheck& c, core::Param p, int32_t value);
+// The range and values are told in `unit` (the one the user wrote), the table's by default.
+std::string describe_rejection(const ChangeCheck& c, core::Param p, int32_t value,
+                               std::optional<DisplayUnit> unit = std::nullopt);
 
 }  // namespace softbms::host::client

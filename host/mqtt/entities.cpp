@@ -332,6 +332,13 @@ std::optional<Entity> find_command_entity(const core::Settings& settings, std::s
   return std::nullopt;
 }
 
+std::optional<core::Param> param_of_key(std::string_view key) {
+  for (const auto& a : kAliases) {
+    if (a.key == key) return a.param;
+  }
+  return core::param_from_name(key);
+}
+
 std::string slug(std::string_view name) {
   std::string out;
   bool gap = false;

@@ -55,6 +55,10 @@ std::vector<Entity> announced_entities(const core::Snapshot& s, const core::Sett
 // The command entity with this key, if there is one.
 std::optional<Entity> find_command_entity(const core::Settings& settings, std::string_view key);
 
+// The parameter a command entity key names: esphome-jk-bms's key (cell_voltage_overvoltage_
+// protection) or the settings table's name.
+std::optional<core::Param> param_of_key(std::string_view key);
+
 // Lower case, runs of other characters as one '_': what Home Assistant does to a name.
 std::string slug(std::string_view name);
 

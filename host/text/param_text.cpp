@@ -34,11 +34,153 @@ Result<int32_t> parse_display(Param p, std::string_view text) {
   double v = 0;
   const auto* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (ec != std::errc() || ptr != end || !std::isfinite(v)) return Status(Errc::bad_value, static_cast<uint16_t>(p));
+  if (ec != std::errc() || ptr != end || !std::isfinite(v))
+    return Status(Errc::bad_value, static_cast<uint16_t>(p));
   const double scaled = std::round(v * div);
   if (std::fabs(scaled - v * div) > 1e-6) return Status(Errc::bad_value, static_cast<uint16_t>(p));
-  if (scaled < -2.0e9 || scaled > 2.0e9) return Status(Errc::out_of_range, static_cast<uint16_t>(p));
+  if (scaled < -2.0e9 || scaled > 2.0e9)
+    return Status(Errc::out_of_range, static_cast<uint16_t>(p));
   return static_cast<int32_t>(scaled);
+}
+
+namespace {
+
+// The units a value may be written in, per stored unit. `bare`: a number without a unit may
+// be in it: the table's own unit, and for mV, mA and mAh the JK app's V, A and Ah.
+struct UnitAlias {
+  core::Unit unit;
+  DisplayUnit shown;
+  bool bare = false;
+};
+// clang-format off
+constexpr UnitAlias kUnitAliases[] = {
+    {core::Unit::mV, {"mV", 1}, true},      {core::Unit::mV, {"V", 1000}, true},
+    {core::Unit::mA, {"mA", 1}, true},      {core::Unit::mA, {"A", 1000}, true},
+    {core::Unit::mAh, {"mAh", 1}, true},    {core::Unit::mAh, {"Ah", 1000}, true},
+    {core::Unit::s, {"s", 1}, true},        {core::Unit::s, {"min", 60}},
+    {core::Unit::s, {"h", 3600}},           {core::Unit::ms, {"ms", 1}, true},
+    {core::Unit::ms, {"s", 1000}},          {core::Unit::us, {"us", 1}, true},
+    {core::Unit::us, {"µs", 1}},            {core::Unit::us, {"ms", 1000}},
+    {core::Unit::deci_celsius, {"°C", 10}, true}, {core::Unit::deci_celsius, {"C", 10}},
+    {core::Unit::h, {"h", 1}, true},        {core::Unit::min, {"min", 1}, true},
+    {core::Unit::min, {"h", 60}},           {core::Unit::deci_hour, {"h", 10}, true},
+    {core::Unit::percent, {"%", 1}, true},  {core::Unit::mohm, {"mOhm", 1}, true},
+    {core::Unit::mohm, {"mΩ", 1}},          {core::Unit::mohm, {"Ohm", 1000}},
+    {core::Unit::mohm, {"Ω", 1000}},        {core::Unit::ppm, {"ppm", 1}, true},
+    {core::Unit::count, {"", 1}, true},     {core::Unit::choice, {"", 1}, true},
+};
+// clang-format on
+
+bool same_letters(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// v in `unit` as a stored value, when it is a whole number of stored units.
+std::optional<int32_t> stored(double v, DisplayUnit unit) {
+  const double x = v * unit.stored_per;
+  const double r = std::round(x);
+  if (std::fabs(r - x) > 1e-6 * std::max(1.0, std::fabs(x)) || r < -2.0e9 || r > 2.0e9)
+    return std::nullopt;
+  return static_cast<int32_t>(r);
+}
+
+std::string range_in(Param p, DisplayUnit unit) {
+  const core::ParamInfo& row = info(p);
+  return format_in(p, row.min, unit).substr(0, format_in(p, row.min, unit).find(' ')) + ".." +
+         format_in(p, row.max, unit);
+}
+
+}  // namespace
+
+DisplayUnit table_unit(Param p) {
+  const core::UnitInfo& u = core::unit_info(info(p).unit);
+  return {u.symbol, static_cast<double>(u.display_divisor)};
+}
+
+std::string format_in(Param p, int32_t raw, DisplayUnit unit) {
+  const double v = raw / unit.stored_per;
+  char buf[48];
+  // Enough decimals to show the stored value exactly (3650 mV = 3.65 V), trailing zeros cut.
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  std::string out = buf;
+  out.erase(out.find_last_not_of('0') + 1);
+  if (out.back() == '.') out.pop_back();
+  if (info(p).unit == core::Unit::flag) out = raw != 0 ? "on" : "off";
+  return unit.symbol.empty() ? out : out + " " + std::string(unit.symbol);
+}
+
+TypedValue parse_typed(Param p, std::string_view text) {
+  const core::ParamInfo& row = info(p);
+  const std::string name(row.name);
+  TypedValue out{std::nullopt, table_unit(p), ""};
+  if (row.unit == core::Unit::flag) {
+    constexpr std::string_view kOn[] = {"on", "1", "true"};
+    constexpr std::string_view kOff[] = {"off", "0", "false"};
+    for (auto w : kOn) {
+      if (same_letters(text, w)) out.raw = 1;
+    }
+    for (auto w : kOff) {
+      if (same_letters(text, w)) out.raw = 0;
+    }
+    if (!out.raw) out.error = name + ": '" + std::string(text) + "' is not on or off";
+    return out;
+  }
+  double v = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  std::string_view suffix(ptr, static_cast<std::size_t>(end - ptr));
+  while (!suffix.empty() && suffix.front() == ' ') suffix.remove_prefix(1);
+  if (ec != std::errc() || ptr == text.data() || !std::isfinite(v)) {
+    out.error = name + ": '" + std::string(text) + "' is not a number";
+    return out;
+  }
+  std::vector<DisplayUnit> readings;  // what the text may mean
+  std::string accepted;
+  for (const auto& a : kUnitAliases) {
+    if (a.unit != row.unit) continue;
+    if (!a.shown.symbol.empty())
+      accepted += (accepted.empty() ? "" : ", ") + std::string(a.shown.symbol);
+    if (suffix.empty() ? a.bare : same_letters(suffix, a.shown.symbol)) readings.push_back(a.shown);
+  }
+  if (readings.empty()) {
+    out.error = name + ": '" + std::string(text) + "': unknown unit '" + std::string(suffix) +
+                "' (" + (accepted.empty() ? "a plain number" : accepted) + ")";
+    return out;
+  }
+  std::vector<std::pair<DisplayUnit, int32_t>> fits;
+  for (const DisplayUnit& u : readings) {
+    const auto raw = stored(v, u);
+    if (raw && *raw >= row.min && *raw <= row.max) fits.emplace_back(u, *raw);
+  }
+  if (fits.size() == 1) {
+    out.unit = fits[0].first;
+    out.raw = fits[0].second;
+    return out;
+  }
+  if (fits.size() > 1) {
+    out.error = name + ": '" + std::string(text) + "' could be " +
+                format_in(p, fits[0].second, fits[0].first) + " or " +
+                format_in(p, fits[1].second, fits[1].first) + "; write the unit";
+    return out;
+  }
+  // Nothing fits: the value in the unit written (for a bare number the likelier one), for the
+  // validation against the board's own range to refuse with that range in this unit.
+  DisplayUnit u = readings.front();
+  if (suffix.empty() && readings.size() > 1 && text.find('.') != std::string_view::npos)
+    u = readings[1];
+  out.unit = u;
+  out.raw = stored(v, u);
+  if (!out.raw) {
+    out.error = name + ": " + std::string(text) + " is not a whole number of " +
+                std::string(table_unit(p).symbol) + " or far outside " + range_in(p, u);
+    out.outside = true;
+  }
+  return out;
 }
 
 nlohmann::json display_json(Param p, int32_t raw) {
@@ -95,7 +237,8 @@ nlohmann::json param_json(const core::ParamInfo& row, const core::Settings& for_
 
 nlohmann::json settings_json(const core::Settings& s) {
   nlohmann::json j = nlohmann::json::object();
-  for (const auto& row : core::kParams) j[std::string(row.name)] = display_json(row.id, s.raw(row.id));
+  for (const auto& row : core::kParams)
+    j[std::string(row.name)] = display_json(row.id, s.raw(row.id));
   return j;
 }
 

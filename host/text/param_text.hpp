@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,31 @@ double to_display(core::Param p, int32_t raw);
 // for flags), into the stored value. Rejects junk and values that do not fit.
 Result<int32_t> parse_display(core::Param p, std::string_view text);
 std::string format_display(core::Param p, int32_t raw);
+
+// A unit a value may be written in: its symbol and how many stored units one of it is
+// (V for a mV parameter: 1000).
+struct DisplayUnit {
+  std::string_view symbol;
+  double stored_per = 1;
+};
+// The unit the settings table shows for the parameter (mV, °C, ...).
+DisplayUnit table_unit(core::Param p);
+// "3.65 V": a stored value in the given unit, with as many decimals as it needs.
+std::string format_in(core::Param p, int32_t raw, DisplayUnit unit);
+
+// A value as people type it, with or without a unit: "3.65V", "3650mV", "10A", "30s", "2min",
+// "-5°C", "on". A bare number for a mV, mA or mAh parameter may be in that unit or in V, A or
+// Ah (as the JK app shows them): the reading inside the parameter's range is taken; when both
+// are, the value is refused as ambiguous. A value outside the range is returned (in the unit
+// written) for the validation against the board's model to refuse with that model's range.
+// On failure `error` says why, naming the parameter and the value (docs/cli.md).
+struct TypedValue {
+  std::optional<int32_t> raw;
+  DisplayUnit unit;      // the unit written, or the one a bare number was read in
+  std::string error;     // empty when raw holds a value
+  bool outside = false;  // a number in a known unit, outside the range (else: not a value)
+};
+TypedValue parse_typed(core::Param p, std::string_view text);
 // The displayed value as a JSON number: an integer, or one decimal for 0.1-unit values.
 nlohmann::json display_json(core::Param p, int32_t raw);
 
