@@ -161,8 +161,10 @@ void CellFilter::correct(Chemistry c, float v, float ic_now, float rc_drop_v, fl
   const float r =
       sq(t.voltage_sigma_v) + sq(t.voltage_sigma_per_c * ic_now) + sq(h_r0) * p_[kR0][kR0];
   // The current offset and the capacity learn only from readings where the OCV moves enough
-  // with SOC to tell a drift from a model error (LFP: at its knees, not on its plateaus).
-  const bool informative = std::fabs(h[kSoc]) >= t.learn_min_slope_v;
+  // with SOC to tell a drift from a model error (LFP: at its knees, not on its plateaus), and
+  // where the polarisation has relaxed (its model error is time-correlated, not noise).
+  const bool informative = std::fabs(h[kSoc]) >= t.learn_min_slope_v &&
+                           std::fabs(x_[kRp] * rc_drop_v) < t.learn_max_polarisation_v;
   update(h, v - predicted, r, t.gate_sigmas, informative ? 0U : kSlowStates);
   // Gate clips a wild reading; the states stay in their plausible ranges.
   clamp(m);

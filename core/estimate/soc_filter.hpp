@@ -53,9 +53,9 @@ struct FilterStep {
 
 // Tuning (docs/estimation.md, "Tuning"). The defaults are what the benchmark runs.
 struct FilterTuning {
-  float voltage_sigma_v = 0.005F;    // cell ADC and model error at rest
-  float voltage_sigma_per_c = 0.1F;  // added model error per C of current (V per C)
-  float soc_walk = 1e-4F;            // SOC random walk per sqrt(s)
+  float voltage_sigma_v = 0.010F;    // cell ADC and model error at rest
+  float voltage_sigma_per_c = 0.3F;  // added model error per C of current (V per C)
+  float soc_walk = 2e-4F;            // SOC random walk per sqrt(s)
   float hysteresis_walk_v = 1e-4F;   // per sqrt(s)
   float offset_walk_v = 2e-5F;       // per sqrt(s)
   float r_walk = 2e-4F;              // relative resistance random walk per sqrt(s)
@@ -67,14 +67,17 @@ struct FilterTuning {
   float initial_bias_sigma_c = 0.005F;
   float initial_capacity_sigma = 0.02F;
   float learn_min_slope_v = 0.5F;  // OCV slope (V per unit SOC) for offset and capacity
-  float rule_sigma = 0.01F;        // how sure a SOC rule is
-  float rule_confirm_s = 2.0F;     // how long a rule's condition must hold
-  float step_min_c = 0.1F;         // a current step this large (C) measures R0
-  float step_max_dt_s = 2.0F;      // between readings at most this far apart
-  float step_sigma_v = 0.003F;     // noise of a voltage difference
-  float tail_c = 0.05F;            // charge ends below this current (C)
-  float empty_max_c = 1.0F;        // the empty rule is not trusted above this discharge (C)
-  float gate_sigmas = 5.0F;        // innovations are clipped to this many sigmas
+  // ... and only while the modelled polarisation (both RC branches) is below this: right after a
+  // load, the branches' model error reads as a drift.
+  float learn_max_polarisation_v = 0.002F;
+  float rule_sigma = 0.01F;     // how sure a SOC rule is
+  float rule_confirm_s = 2.0F;  // how long a rule's condition must hold
+  float step_min_c = 0.1F;      // a current step this large (C) measures R0
+  float step_max_dt_s = 2.0F;   // between readings at most this far apart
+  float step_sigma_v = 0.003F;  // noise of a voltage difference
+  float tail_c = 0.05F;         // charge ends below this current (C)
+  float empty_max_c = 1.0F;     // the empty rule is not trusted above this discharge (C)
+  float gate_sigmas = 5.0F;     // innovations are clipped to this many sigmas
 };
 
 class CellFilter {
