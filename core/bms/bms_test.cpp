@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <cstring>
 
 #include "core/bms/bms_test_support.hpp"
 #include "core/bms/persistence.hpp"
@@ -16,7 +19,9 @@ using namespace softbms::literals;
 using test::kTick;
 using test::run;
 
-Settings lfp16() { return Settings::preset(Chemistry::lfp, ModelId::jk_pb2a16s20p, 16); }
+Settings lfp16() {
+  return Settings::preset(Chemistry::lfp, ModelId::jk_pb2a16s20p, 16);
+}
 
 Measurements pack_at(Millivolts cell, Milliamps current = Milliamps(0)) {
   return test::pack_at(16, cell, current);
@@ -89,7 +94,10 @@ TEST(Bms, a_change_set_is_validated_once_on_the_final_state_and_logs_each_change
   Bms bms(lfp16());
   bms.boot(0_ms);
   const std::size_t events_before = bms.events().size();
-  ASSERT_TRUE(bms.apply(change_of(Authority::settings, {{Param::cell_uvp, 3050}, {Param::cell_uvpr, 3100}}), 0_ms).ok());
+  ASSERT_TRUE(
+      bms.apply(change_of(Authority::settings, {{Param::cell_uvp, 3050}, {Param::cell_uvpr, 3100}}),
+                0_ms)
+          .ok());
   EXPECT_EQ(bms.settings().raw(Param::cell_uvp), 3050);
   EXPECT_EQ(bms.settings().raw(Param::cell_uvpr), 3100);
   ASSERT_EQ(bms.events().size(), events_before + 2);
@@ -101,14 +109,17 @@ TEST(Bms, a_change_set_is_validated_once_on_the_final_state_and_logs_each_change
 TEST(Bms, a_change_set_is_all_or_nothing_and_authorised_as_a_whole) {
   Bms bms(lfp16());
   // A switch and a setting: switches authority covers only the switch, so nothing happens.
-  const SettingsChange mixed = change_of(Authority::switches, {{Param::charge_enabled, 0}, {Param::cell_ovp, 3650}});
+  const SettingsChange mixed =
+      change_of(Authority::switches, {{Param::charge_enabled, 0}, {Param::cell_ovp, 3650}});
   const Status refused = bms.apply(mixed, 0_ms);
   EXPECT_EQ(refused.code(), Errc::not_authorized);
   EXPECT_EQ(refused.detail(), static_cast<uint16_t>(Param::cell_ovp));
   EXPECT_TRUE(bms.settings().on(Param::charge_enabled));
   // The third of three changes is out of range: the first two do not stay.
   const Status bad = bms.apply(
-      change_of(Authority::settings, {{Param::charge_enabled, 0}, {Param::cell_ovp, 3650}, {Param::charge_otp, 1500}}), 0_ms);
+      change_of(Authority::settings,
+                {{Param::charge_enabled, 0}, {Param::cell_ovp, 3650}, {Param::charge_otp, 1500}}),
+      0_ms);
   EXPECT_EQ(bad.code(), Errc::out_of_range);
   EXPECT_EQ(error_field(bad), Param::charge_otp);
   EXPECT_EQ(bms.settings(), lfp16());
@@ -151,8 +162,10 @@ TEST(Bms, cell_ovp_trips_in_the_loop_and_releases_below_ovpr) {
   bool tripped = false;
   bool released = false;
   for (const Event& e : bms.events()) {
-    tripped |= e.type == EventType::protection_trip && e.arg == static_cast<uint8_t>(AlarmBit::cell_ovp) && e.value == 3610;
-    released |= e.type == EventType::protection_release && e.arg == static_cast<uint8_t>(AlarmBit::cell_ovp);
+    tripped |= e.type == EventType::protection_trip &&
+               e.arg == static_cast<uint8_t>(AlarmBit::cell_ovp) && e.value == 3610;
+    released |= e.type == EventType::protection_release &&
+                e.arg == static_cast<uint8_t>(AlarmBit::cell_ovp);
   }
   EXPECT_TRUE(tripped);
   EXPECT_TRUE(released);
@@ -161,7 +174,8 @@ TEST(Bms, cell_ovp_trips_in_the_loop_and_releases_below_ovpr) {
 TEST(Bms, emergency_turns_discharge_on_below_uvp_but_a_short_circuit_still_protects) {
   Bms bms(lfp16());
   bms.boot(0_ms);
-  Milliseconds t = run(bms, 0_ms, 5000_ms, pack_at(2550_mV));  // below UVP 2.60, above power-off 2.50
+  Milliseconds t =
+      run(bms, 0_ms, 5000_ms, pack_at(2550_mV));  // below UVP 2.60, above power-off 2.50
   EXPECT_FALSE(bms.snapshot().discharge_fet);
   Command em;
   em.kind = CommandKind::emergency;
@@ -247,7 +261,9 @@ TEST(Bms, device_name_accepts_letters_and_digits_only) {
 
 TEST(Bms, five_wrong_settings_passwords_lock_it_for_a_minute) {
   Bms bms(lfp16());
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(bms.check_password(PasswordKind::settings, "000000", 0_ms).code(), Errc::wrong_password);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(bms.check_password(PasswordKind::settings, "000000", 0_ms).code(),
+              Errc::wrong_password);
   EXPECT_FALSE(bms.check_password(PasswordKind::settings, "000000", 0_ms).ok());
   EXPECT_EQ(bms.check_password(PasswordKind::settings, "123456", 1000_ms).code(), Errc::locked);
   EXPECT_TRUE(bms.check_password(PasswordKind::settings, "123456", 61000_ms).ok());
@@ -288,6 +304,100 @@ TEST(Bms, state_survives_a_restart_through_the_store) {
   EXPECT_GE(again.snapshot().discharged_energy.count(), 2'500'000);  // ~52.8 V x 50 A x 1 h
   EXPECT_TRUE(again.check_password(PasswordKind::settings, "s3cret99", 0_ms).ok());
   EXPECT_GT(again.events().size(), 3u);
+}
+
+// A pack whose series resistance is about five times the model's: a 50 A step moves each cell
+// by 50 mV. The SOC model learns R0 from the step.
+Milliseconds learn_a_resistance(Bms& bms) {
+  bms.boot(0_ms);
+  const Milliseconds t = run(bms, 0_ms, 5000_ms, pack_at(3300_mV));
+  return run(bms, t, 60'000_ms, pack_at(3250_mV, -50_A));
+}
+
+uint32_t slot_sequence(const std::array<uint8_t, kStoreSize>& flash, std::size_t slot) {
+  const std::size_t at = slot_offset(RecordId::counters, slot) + 8;
+  return static_cast<uint32_t>(flash[at]) | static_cast<uint32_t>(flash[at + 1]) << 8 |
+         static_cast<uint32_t>(flash[at + 2]) << 16 | static_cast<uint32_t>(flash[at + 3]) << 24;
+}
+
+TEST(Bms, what_the_soc_model_learned_survives_a_restart_and_a_torn_save) {
+  std::array<uint8_t, kStoreSize> flash{};
+  flash.fill(kErasedByte);
+  MemoryMedium medium(flash, kSlotSize);
+  Store store(medium);
+  Bms fresh(lfp16());
+  run(fresh, 0_ms, 200_ms, pack_at(3300_mV));
+  const Microohms datasheet_r0 = fresh.snapshot().model_r0;
+
+  Bms bms(lfp16());
+  Milliseconds t = learn_a_resistance(bms);
+  const Snapshot first = bms.snapshot();
+  EXPECT_GT(first.model_r0.count(), 3 * datasheet_r0.count()) << "R0 was learned from the step";
+  ASSERT_TRUE(save_records(bms, store, kDirtyCounters).ok());
+  // Later: a long rest at a lower voltage moves the model's SOC; saved into the other slot.
+  run(bms, t, 1800'000_ms, pack_at(3200_mV));
+  const Snapshot second = bms.snapshot();
+  ASSERT_GT(std::abs(second.soc_model_permille - first.soc_model_permille), 60);
+  ASSERT_TRUE(save_records(bms, store, kDirtyCounters).ok());
+
+  {
+    Bms again(lfp16());
+    ASSERT_TRUE(load_records(again, store).counters.ok());
+    const ModelMemory stored = again.model_memory();
+    const ModelMemory saved = bms.model_memory();
+    EXPECT_EQ(stored.cells, 16);
+    EXPECT_EQ(std::memcmp(&stored, &saved, sizeof saved), 0) << "stored bit for bit";
+    again.boot(0_ms);
+    run(again, 0_ms, 100_ms, pack_at(3200_mV));
+    EXPECT_NEAR(again.snapshot().model_r0.count(), second.model_r0.count(),
+                second.model_r0.count() / 100);
+    // One reading with the restart's doubt (the board may have slept through a discharge).
+    EXPECT_NEAR(again.snapshot().soc_model_permille, second.soc_model_permille, 20);
+  }
+  // The power failed while the second save was written: its slot holds a torn record, and the
+  // first one loads, with what the model knew then.
+  const std::size_t newest = slot_sequence(flash, 1) > slot_sequence(flash, 0) ? 1 : 0;
+  const std::size_t tail = slot_offset(RecordId::counters, newest) + kHeaderSize + 200;
+  std::fill(flash.begin() + static_cast<std::ptrdiff_t>(tail),
+            flash.begin() + static_cast<std::ptrdiff_t>(tail + 300), kErasedByte);
+  Bms restored(lfp16());
+  ASSERT_TRUE(load_records(restored, store).counters.ok());
+  restored.boot(0_ms);
+  run(restored, 0_ms, 100_ms, pack_at(3250_mV, -50_A));
+  EXPECT_NEAR(restored.snapshot().model_r0.count(), first.model_r0.count(),
+              first.model_r0.count() / 100);
+  EXPECT_NEAR(restored.snapshot().soc_model_permille, first.soc_model_permille, 20);
+}
+
+TEST(Bms, a_version_1_counters_record_still_loads_and_the_model_starts_afresh) {
+  std::array<uint8_t, kStoreSize> flash{};
+  flash.fill(kErasedByte);
+  MemoryMedium medium(flash, kSlotSize);
+  Store store(medium);
+  Bms old(lfp16());
+  learn_a_resistance(old);
+  Counters v1 = old.counters();
+  v1.version = 1;
+  std::array<uint8_t, sizeof(Counters)> bytes{};
+  std::memcpy(bytes.data(), &v1, sizeof v1);
+  ASSERT_TRUE(store.save(RecordId::counters, bytes).ok());
+
+  Bms again(lfp16());
+  ASSERT_TRUE(load_records(again, store).counters.ok());
+  EXPECT_EQ(again.counters().version, kCountersVersion);
+  EXPECT_EQ(again.counters().power_on_count, v1.power_on_count);
+  EXPECT_EQ(again.counters().remaining, v1.remaining);
+  Bms fresh(lfp16());
+  run(fresh, 0_ms, 100_ms, pack_at(3300_mV));
+  run(again, 0_ms, 100_ms, pack_at(3300_mV));
+  EXPECT_EQ(again.snapshot().model_r0, fresh.snapshot().model_r0) << "nothing learned was stored";
+
+  // A version 2 record cut short is damaged, not half loaded.
+  Counters v2 = old.counters();
+  std::memcpy(bytes.data(), &v2, sizeof v2);
+  ASSERT_TRUE(store.save(RecordId::counters, bytes).ok());
+  Bms damaged(lfp16());
+  EXPECT_EQ(load_records(damaged, store).counters.code(), Errc::corrupt);
 }
 
 }  // namespace

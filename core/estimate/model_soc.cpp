@@ -9,6 +9,13 @@ namespace {
 // A restarted filter does not know how good the stored SOC is: it may have been stored hours
 // ago, before a discharge the board slept through.
 constexpr float kRestartSocSigma = 0.1F;
+// A stored model SOC was right when it was stored (the counters are saved every few minutes and
+// at every switch-off); what the board slept through is the doubt left.
+constexpr float kResumeSocSigma = 0.05F;
+
+int32_t design_mah(const Settings& s) {
+  return static_cast<int32_t>(s.mah(Param::design_capacity).count());
+}
 
 float battery_temp_c(const Measured& m) {
   if (!m.battery_temp_valid) return 25.0F;
@@ -31,6 +38,14 @@ void ModelSoc::update(Milliseconds now, const Measured& m, const Settings& s, bo
     const float design_ah = static_cast<float>(s.mah(Param::design_capacity).count()) / 1000.0F;
     filter_.start(s.chemistry(), design_ah, m.cells_expected,
                   static_cast<float>(start_permille) / 1000.0F, kRestartSocSigma);
+    const bool same_pack = stored_.cells == m.cells_expected &&
+                           stored_.chemistry == static_cast<uint8_t>(s.chemistry()) &&
+                           stored_.design_mah == design_mah(s);
+    if (same_pack) {
+      filter_.resume(std::span<const LearnedCell>(stored_.cell.data(), stored_.cells),
+                     kResumeSocSigma);
+    }
+    stored_ = ModelMemory{};
     have_last_ = false;
   }
   const Milliseconds dt =
@@ -57,6 +72,22 @@ void ModelSoc::update(Milliseconds now, const Measured& m, const Settings& s, bo
   filter_.update(step);
   since_ = Milliseconds(0);
   charge_ = MilliampMilliseconds(0);
+}
+
+ModelMemory ModelSoc::memory() const {
+  if (!filter_.started()) return stored_;  // not run yet since the restore: keep what was stored
+  ModelMemory mem;
+  mem.chemistry = static_cast<uint8_t>(filter_.chemistry());
+  mem.cells = filter_.cells();
+  mem.design_mah = static_cast<int32_t>(std::lround(filter_.nominal_capacity_ah() * 1000.0F));
+  for (std::size_t k = 0; k < filter_.cells(); ++k) mem.cell[k] = filter_.cell(k).learned();
+  return mem;
+}
+
+void ModelSoc::restore(const ModelMemory& stored) {
+  stored_ = stored;
+  stored_.cells = std::min<uint8_t>(stored_.cells, static_cast<uint8_t>(kMaxCells));
+  filter_.stop();  // the next update starts the filter from what was stored
 }
 
 int32_t ModelSoc::soc_permille() const {

@@ -70,6 +70,45 @@ void CellFilter::start(float soc, float soc_sigma, float inv_capacity, const Fil
   clamp(m);
 }
 
+namespace {
+int16_t to_fixed(float v, float scale) {
+  const float x = std::clamp(v * scale, -32767.0F, 32767.0F);
+  return static_cast<int16_t>(std::lround(std::isfinite(x) ? x : 0.0F));
+}
+float from_fixed(int16_t v, float scale) {
+  return static_cast<float>(v) / scale;
+}
+constexpr float kSocScale = 1e4F;
+constexpr float kFactorScale = 1e3F;
+constexpr float kBiasScale = 1e5F;
+constexpr float kInvCapacityScale = 1e4F;
+constexpr float kOffsetScale = 1e5F;
+// After a restart, how sure the learned values still are: a resistance learned at the last
+// current step is good to 10 %, an offset and a capacity to what they were learned from.
+constexpr float kResumedRSigma = 0.1F;
+}  // namespace
+
+LearnedCell CellFilter::learned() const {
+  return {to_fixed(x_[kSoc], kSocScale),
+          to_fixed(x_[kR0], kFactorScale),
+          to_fixed(x_[kRp], kFactorScale),
+          to_fixed(x_[kBias], kBiasScale),
+          to_fixed(x_[kInvCapacity], kInvCapacityScale),
+          to_fixed(x_[kOcvOffset], kOffsetScale)};
+}
+
+void CellFilter::resume(const LearnedCell& l, float soc_sigma, const FilterTuning& t,
+                        const CellModelParams& m) {
+  start(from_fixed(l.soc, kSocScale), soc_sigma, from_fixed(l.inv_q, kInvCapacityScale), t, m);
+  x_[kR0] = from_fixed(l.r0, kFactorScale);
+  x_[kRp] = from_fixed(l.rp, kFactorScale);
+  x_[kBias] = from_fixed(l.bias, kBiasScale);
+  x_[kOcvOffset] = from_fixed(l.offset, kOffsetScale);
+  p_[kR0][kR0] = sq(kResumedRSigma * x_[kR0]);
+  p_[kRp][kRp] = sq(kResumedRSigma * x_[kRp]);
+  clamp(m);
+}
+
 bool CellFilter::healthy() const {
   for (std::size_t i = 0; i < kFilterStates; ++i) {
     if (!std::isfinite(x_[i]) || !std::isfinite(p_[i][i]) || p_[i][i] < 0.0F) return false;
@@ -268,6 +307,15 @@ void SocFilter::start(Chemistry c, float capacity_ah, uint8_t cells, float soc, 
   last_rc_drop_ = 0.0F;
   const CellModelParams& m = cell_model(c);
   for (auto& f : cell_) f.start(soc, soc_sigma, 1.0F, t, m);
+}
+
+void SocFilter::resume(std::span<const LearnedCell> cells, float soc_sigma) {
+  const CellModelParams& m = cell_model(chem_);
+  const std::size_t n = std::min<std::size_t>(cells_, cells.size());
+  for (std::size_t k = 0; k < n; ++k) {
+    cell_[k].resume(cells[k], soc_sigma, tuning_, m);
+    if (!cell_[k].healthy()) cell_[k].start(0.5F, tuning_.initial_soc_sigma, 1.0F, tuning_, m);
+  }
 }
 
 void SocFilter::update(const FilterStep& in) {

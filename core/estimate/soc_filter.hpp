@@ -33,6 +33,17 @@ enum FilterState : uint8_t {
 inline constexpr uint32_t kSlowStates = (1U << kBias) | (1U << kInvCapacity);
 
 using StateVector = std::array<float, kFilterStates>;
+
+// What a cell's filter has learned, in fixed point so that it can be stored as bytes (the
+// counters record, core/bms/persistence.cpp) and read back on another build bit for bit.
+struct LearnedCell {
+  int16_t soc = 0;        // 1e-4 (0.01 %)
+  int16_t r0 = 1000;      // factor on the model's R0, 1e-3
+  int16_t rp = 1000;      // factor on the model's polarisation, 1e-3
+  int16_t bias = 0;       // current offset, 1e-5 C
+  int16_t inv_q = 10000;  // nominal / actual capacity, 1e-4
+  int16_t offset = 0;     // OCV offset, 10 µV
+};
 using Covariance = std::array<std::array<float, kFilterStates>, kFilterStates>;
 
 // One update's inputs. Currents + = charge, as JK reports them.
@@ -111,6 +122,11 @@ class CellFilter {
   // False when a state or a variance is no longer a number (then the cell starts again).
   [[nodiscard]] bool healthy() const;
   [[nodiscard]] const StateVector& state() const { return x_; }
+  [[nodiscard]] LearnedCell learned() const;
+  // Starts again from what was learned: the SOC with soc_sigma, the learned values with the
+  // doubt that is left after a restart (docs/estimation.md, "Across restarts").
+  void resume(const LearnedCell& l, float soc_sigma, const FilterTuning& t,
+              const CellModelParams& m);
   [[nodiscard]] const Covariance& covariance() const { return p_; }
   float full_held_s = 0.0F;  // how long the SOC-100 rule's condition has held
   float empty_held_s = 0.0F;
@@ -139,11 +155,14 @@ class SocFilter {
   void start(Chemistry c, float capacity_ah, uint8_t cells, float soc, float soc_sigma,
              const FilterTuning& t = {});
   [[nodiscard]] bool started() const { return cells_ > 0; }
+  void stop() { cells_ = 0; }  // the next start() begins afresh
   [[nodiscard]] Chemistry chemistry() const { return chem_; }
   [[nodiscard]] float nominal_capacity_ah() const { return capacity_ah_; }
   [[nodiscard]] uint8_t cells() const { return cells_; }
 
   void update(const FilterStep& in);
+  // Every cell starts again from what it had learned (start() must have set the pack up).
+  void resume(std::span<const LearnedCell> cells, float soc_sigma);
 
   [[nodiscard]] const CellFilter& cell(std::size_t i) const { return cell_[i]; }
   [[nodiscard]] float cell_soc(std::size_t i) const { return cell_[i].soc(); }

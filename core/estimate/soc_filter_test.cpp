@@ -1,6 +1,7 @@
 #include "core/estimate/soc_filter.hpp"
 
 #include <cmath>
+#include <span>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -81,6 +82,32 @@ TEST(SocFilter, learns_a_series_resistance_ten_times_the_model_and_keeps_soc) {
   const double worst = run(cell, f, 2400.0, 600.0);
   EXPECT_NEAR(f.cell_r0_ohm(0), cell.r0(), 0.2 * cell.r0());
   EXPECT_LT(worst, 0.04);  // polarisation x10 too: the slow branch is the last to settle
+}
+
+TEST(SocFilter, resumes_from_what_it_learned_instead_of_learning_again) {
+  TestCell cell;
+  cell.soc = 0.7;
+  cell.r_factor = 5.0;
+  SocFilter f;
+  f.start(Chemistry::li_ion, 1.0F, 1, 0.7F, 0.05F);
+  run(cell, f, 1200.0, 0.0);
+  const LearnedCell learned = f.cell(0).learned();
+  SocFilter again;
+  again.start(Chemistry::li_ion, 1.0F, 1, 0.2F, 0.1F);  // the coulomb SOC: wrong
+  again.resume(std::span<const LearnedCell>(&learned, 1), 0.05F);
+  EXPECT_NEAR(again.cell_soc(0), f.cell_soc(0), 1e-4);
+  EXPECT_NEAR(again.cell_r0_ohm(0), f.cell_r0_ohm(0), 1e-3 * f.cell_r0_ohm(0));
+  EXPECT_NEAR(again.cell_capacity_ah(0), f.cell_capacity_ah(0), 1e-3);
+  EXPECT_NEAR(again.cell_bias_a(0), f.cell_bias_a(0), 1e-4);
+  EXPECT_NEAR(again.cell(0).state()[kOcvOffset], f.cell(0).state()[kOcvOffset], 1e-5);
+  // A stored value that is out of range or not a number does not break the filter.
+  LearnedCell bad = learned;
+  bad.r0 = -32767;
+  bad.inv_q = 0;
+  again.resume(std::span<const LearnedCell>(&bad, 1), 0.05F);
+  EXPECT_TRUE(again.cell(0).healthy());
+  EXPECT_GT(again.cell_r0_ohm(0), 0.0F);
+  EXPECT_GT(again.cell_capacity_ah(0), 0.0F);
 }
 
 TEST(SocFilter, coulomb_counting_in_single_precision_keeps_a_small_current_on_a_big_pack) {
