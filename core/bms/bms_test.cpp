@@ -19,9 +19,7 @@ using namespace softbms::literals;
 using test::kTick;
 using test::run;
 
-Settings lfp16() {
-  return Settings::preset(Chemistry::lfp, ModelId::jk_pb2a16s20p, 16);
-}
+Settings lfp16() { return Settings::preset(Chemistry::lfp, ModelId::jk_pb2a16s20p, 16); }
 
 Measurements pack_at(Millivolts cell, Milliamps current = Milliamps(0)) {
   return test::pack_at(16, cell, current);
@@ -94,10 +92,7 @@ TEST(Bms, a_change_set_is_validated_once_on_the_final_state_and_logs_each_change
   Bms bms(lfp16());
   bms.boot(0_ms);
   const std::size_t events_before = bms.events().size();
-  ASSERT_TRUE(
-      bms.apply(change_of(Authority::settings, {{Param::cell_uvp, 3050}, {Param::cell_uvpr, 3100}}),
-                0_ms)
-          .ok());
+  ASSERT_TRUE(bms.apply(change_of(Authority::settings, {{Param::cell_uvp, 3050}, {Param::cell_uvpr, 3100}}), 0_ms).ok());
   EXPECT_EQ(bms.settings().raw(Param::cell_uvp), 3050);
   EXPECT_EQ(bms.settings().raw(Param::cell_uvpr), 3100);
   ASSERT_EQ(bms.events().size(), events_before + 2);
@@ -109,17 +104,14 @@ TEST(Bms, a_change_set_is_validated_once_on_the_final_state_and_logs_each_change
 TEST(Bms, a_change_set_is_all_or_nothing_and_authorised_as_a_whole) {
   Bms bms(lfp16());
   // A switch and a setting: switches authority covers only the switch, so nothing happens.
-  const SettingsChange mixed =
-      change_of(Authority::switches, {{Param::charge_enabled, 0}, {Param::cell_ovp, 3650}});
+  const SettingsChange mixed = change_of(Authority::switches, {{Param::charge_enabled, 0}, {Param::cell_ovp, 3650}});
   const Status refused = bms.apply(mixed, 0_ms);
   EXPECT_EQ(refused.code(), Errc::not_authorized);
   EXPECT_EQ(refused.detail(), static_cast<uint16_t>(Param::cell_ovp));
   EXPECT_TRUE(bms.settings().on(Param::charge_enabled));
   // The third of three changes is out of range: the first two do not stay.
   const Status bad = bms.apply(
-      change_of(Authority::settings,
-                {{Param::charge_enabled, 0}, {Param::cell_ovp, 3650}, {Param::charge_otp, 1500}}),
-      0_ms);
+      change_of(Authority::settings, {{Param::charge_enabled, 0}, {Param::cell_ovp, 3650}, {Param::charge_otp, 1500}}), 0_ms);
   EXPECT_EQ(bad.code(), Errc::out_of_range);
   EXPECT_EQ(error_field(bad), Param::charge_otp);
   EXPECT_EQ(bms.settings(), lfp16());
@@ -162,10 +154,8 @@ TEST(Bms, cell_ovp_trips_in_the_loop_and_releases_below_ovpr) {
   bool tripped = false;
   bool released = false;
   for (const Event& e : bms.events()) {
-    tripped |= e.type == EventType::protection_trip &&
-               e.arg == static_cast<uint8_t>(AlarmBit::cell_ovp) && e.value == 3610;
-    released |= e.type == EventType::protection_release &&
-                e.arg == static_cast<uint8_t>(AlarmBit::cell_ovp);
+    tripped |= e.type == EventType::protection_trip && e.arg == static_cast<uint8_t>(AlarmBit::cell_ovp) && e.value == 3610;
+    released |= e.type == EventType::protection_release && e.arg == static_cast<uint8_t>(AlarmBit::cell_ovp);
   }
   EXPECT_TRUE(tripped);
   EXPECT_TRUE(released);
@@ -174,8 +164,7 @@ TEST(Bms, cell_ovp_trips_in_the_loop_and_releases_below_ovpr) {
 TEST(Bms, emergency_turns_discharge_on_below_uvp_but_a_short_circuit_still_protects) {
   Bms bms(lfp16());
   bms.boot(0_ms);
-  Milliseconds t =
-      run(bms, 0_ms, 5000_ms, pack_at(2550_mV));  // below UVP 2.60, above power-off 2.50
+  Milliseconds t = run(bms, 0_ms, 5000_ms, pack_at(2550_mV));  // below UVP 2.60, above power-off 2.50
   EXPECT_FALSE(bms.snapshot().discharge_fet);
   Command em;
   em.kind = CommandKind::emergency;
@@ -261,9 +250,7 @@ TEST(Bms, device_name_accepts_letters_and_digits_only) {
 
 TEST(Bms, five_wrong_settings_passwords_lock_it_for_a_minute) {
   Bms bms(lfp16());
-  for (int i = 0; i < 4; ++i)
-    EXPECT_EQ(bms.check_password(PasswordKind::settings, "000000", 0_ms).code(),
-              Errc::wrong_password);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(bms.check_password(PasswordKind::settings, "000000", 0_ms).code(), Errc::wrong_password);
   EXPECT_FALSE(bms.check_password(PasswordKind::settings, "000000", 0_ms).ok());
   EXPECT_EQ(bms.check_password(PasswordKind::settings, "123456", 1000_ms).code(), Errc::locked);
   EXPECT_TRUE(bms.check_password(PasswordKind::settings, "123456", 61000_ms).ok());

@@ -85,8 +85,7 @@ Status load_events(Bms& bms, Store& store) {
   const Result<std::size_t> n = store.load(RecordId::event_log, buf);
   if (!n.ok()) return n.status();
   static EventLog log;  // 3 KiB: not on the stack
-  if (Status st = log.deserialize(std::span<const uint8_t>(buf.data(), n.value())); !st.ok())
-    return st;
+  if (Status st = log.deserialize(std::span<const uint8_t>(buf.data(), n.value())); !st.ok()) return st;
   bms.restore_events(log);
   return ok_status();
 }
@@ -95,8 +94,7 @@ Status load_passwords(Bms& bms, Store& store) {
   auto& buf = scratch();
   const Result<std::size_t> n = store.load(RecordId::passwords, buf);
   if (!n.ok()) return n.status();
-  const Result<PasswordRecord> r =
-      decode_password_record(std::span<const uint8_t>(buf.data(), n.value()));
+  const Result<PasswordRecord> r = decode_password_record(std::span<const uint8_t>(buf.data(), n.value()));
   if (!r.ok()) return r.status();
   return bms.restore_passwords(r.value());
 }
