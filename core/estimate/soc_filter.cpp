@@ -158,14 +158,6 @@ void CellFilter::predict(float dt_s, float ic_mean, float hyst_decay, const Cell
   clamp(m);
 }
 
-float CellFilter::predicted_v(Chemistry c, float ic_now, float rc_drop_v, float arr,
-                              const CellModelParams& m) const {
-  const float r0 = x_[kR0] * arr * mohm_ah_to_ohm_ah(m.r0_mohm_ah);
-  const float rp = x_[kRp] * arr;
-  return ocv_at(c, x_[kSoc]).v + x_[kHysteresis] + x_[kOcvOffset] + r0 * (ic_now - x_[kBias]) +
-         rp * rc_drop_v;
-}
-
 float CellFilter::ocv_from(float v, float ic_now, float rc_drop_v, float arr,
                            const CellModelParams& m) const {
   const float r0 = x_[kR0] * arr * mohm_ah_to_ohm_ah(m.r0_mohm_ah);
@@ -174,8 +166,9 @@ float CellFilter::ocv_from(float v, float ic_now, float rc_drop_v, float arr,
 }
 
 void CellFilter::correct(Chemistry c, float v, float ic_now, float rc_drop_v, float arr,
-                         const CellModelParams& m, const FilterTuning& t) {
-  const OcvPoint ocv = ocv_at(c, x_[kSoc]);
+                         float temp_c, const CellModelParams& m, const FilterTuning& t) {
+  OcvPoint ocv = ocv_at(c, x_[kSoc]);
+  ocv.v += ocv_temp_coeff_v_per_k(c, x_[kSoc]) * (temp_c - kReferenceC);
   const float r0 = x_[kR0] * arr * mohm_ah_to_ohm_ah(m.r0_mohm_ah);
   const float rp = x_[kRp] * arr;
   const float ic = ic_now - x_[kBias];
@@ -361,7 +354,7 @@ void SocFilter::update(const FilterStep& in) {
       const float rc_change = f.state()[kRp] * arr * (rc_drop - last_rc_drop_);
       f.observe_step(v - last_v - rc_change, dic, arr, m, tuning_);
     }
-    f.correct(chem_, v, ic_now, rc_drop, arr, m, tuning_);
+    f.correct(chem_, v, ic_now, rc_drop, arr, in.temp_c, m, tuning_);
     apply_rules(f, v, ic_now, rc_drop, arr, in);
     if (!f.healthy()) f.start(0.5F, tuning_.initial_soc_sigma, 1.0F, tuning_, m);
   }

@@ -99,8 +99,9 @@ class CellFilter {
   void predict(float dt_s, float ic_mean, float hyst_decay, const CellModelParams& m,
                const FilterTuning& t);
   // One voltage reading; ic_now = measured C-rate at the reading, drop = the RC branches'
-  // model drop per unit polarisation factor, arr = resistance factor for the temperature.
-  void correct(Chemistry c, float v, float ic_now, float rc_drop_v, float arr,
+  // model drop per unit polarisation factor, arr = resistance factor for the temperature,
+  // temp_c = the cells' temperature (the OCV's temperature coefficient).
+  void correct(Chemistry c, float v, float ic_now, float rc_drop_v, float arr, float temp_c,
                const CellModelParams& m, const FilterTuning& t);
   // More doubt about the SOC (charge that passed unseen).
   void add_soc_variance(float v) { p_[kSoc][kSoc] += v; }
@@ -111,9 +112,7 @@ class CellFilter {
   // whatever the filter's other states believe. dv_v = the step less the RC branches' change.
   void observe_step(float dv_v, float dic, float arr, const CellModelParams& m,
                     const FilterTuning& t);
-  // The voltage the model expects, and the model's OCV estimate from a measured voltage.
-  [[nodiscard]] float predicted_v(Chemistry c, float ic_now, float rc_drop_v, float arr,
-                                  const CellModelParams& m) const;
+  // The model's OCV estimate from a measured voltage.
   [[nodiscard]] float ocv_from(float v, float ic_now, float rc_drop_v, float arr,
                                const CellModelParams& m) const;
 

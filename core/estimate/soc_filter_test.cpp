@@ -110,6 +110,41 @@ TEST(SocFilter, resumes_from_what_it_learned_instead_of_learning_again) {
   EXPECT_GT(again.cell_capacity_ah(0), 0.0F);
 }
 
+TEST(SocFilter, ocv_temperature_coefficient_is_the_tables_between_its_points) {
+  EXPECT_FLOAT_EQ(ocv_temp_coeff_v_per_k(Chemistry::lfp, 0.5F), -39e-6F);
+  EXPECT_FLOAT_EQ(ocv_temp_coeff_v_per_k(Chemistry::li_ion, 0.5F), 194e-6F);
+  EXPECT_NEAR(ocv_temp_coeff_v_per_k(Chemistry::lfp, 0.125F), (-488e-6F - 370e-6F) / 2, 1e-9F);
+  EXPECT_FLOAT_EQ(ocv_temp_coeff_v_per_k(Chemistry::lfp, -0.2F), -224e-6F);  // held at the ends
+  EXPECT_FLOAT_EQ(ocv_temp_coeff_v_per_k(Chemistry::lfp, 1.3F), 102e-6F);
+  EXPECT_FLOAT_EQ(ocv_temp_coeff_v_per_k(Chemistry::lto, 0.5F), 0.0F);  // none published
+}
+
+// A warm LFP cell at rest at 15 %: its OCV is the table's plus the coefficient times 30 K.
+double rest_error_at(float told_temp_c) {
+  constexpr float kSoc = 0.15F;
+  constexpr float kTemp = 55.0F;
+  const float v = ocv_at(Chemistry::lfp, kSoc).v +
+                  ocv_temp_coeff_v_per_k(Chemistry::lfp, kSoc) * (kTemp - kReferenceC);
+  SocFilter f;
+  f.start(Chemistry::lfp, 1.0F, 1, kSoc, 0.1F);  // known to 10 %, as after a restart
+  const float cell_v[1] = {v};
+  for (int i = 0; i < 1800; ++i) {
+    FilterStep s;
+    s.dt_s = 1.0F;
+    s.temp_c = told_temp_c;
+    s.cell_v = cell_v;
+    f.update(s);
+  }
+  return std::fabs(f.pack_soc() - kSoc);
+}
+
+TEST(SocFilter, a_warm_cell_at_rest_is_read_with_the_ocv_temperature_coefficient) {
+  const double with = rest_error_at(55.0F);
+  const double without = rest_error_at(25.0F);
+  EXPECT_LT(with, 0.005);
+  EXPECT_GT(without, 0.02) << "30 K on LFP's 15 % segment is worth more than 2 % SOC";
+}
+
 TEST(SocFilter, coulomb_counting_in_single_precision_keeps_a_small_current_on_a_big_pack) {
   // 280 Ah at 0.1 A for 10 h in 1 s steps: each step moves SOC by 1e-7, below float's
   // resolution at 0.5; the carried remainder keeps the total (0.357 %) exact.
