@@ -106,6 +106,8 @@ void ModelSoc::publish(Snapshot& snap, const Settings& s) const {
   snap.model_r0 = Microohms(static_cast<int32_t>(std::lround(f.r0_ohm * 1e6F)));
   snap.model_current_offset = Milliamps(static_cast<int32_t>(std::lround(f.bias_a * 1000.0F)));
   snap.model_capacity = MilliampHours(static_cast<int64_t>(std::lround(f.capacity_ah * 1000.0F)));
+  snap.model_soh_permille =
+      static_cast<uint16_t>(std::lround(std::clamp(f.soh, 0.0F, 10.0F) * 1000.0F));
   if (static_cast<SocMethod>(snap.soc_method) != SocMethod::model) return;
   snap.soc_permille = snap.soc_model_permille;
   snap.soc_percent = static_cast<uint8_t>(snap.soc_model_permille / 10);
