@@ -300,6 +300,8 @@ void SocFilter::start(Chemistry c, float capacity_ah, uint8_t cells, float soc, 
   last_rc_drop_ = 0.0F;
   const CellModelParams& m = cell_model(c);
   for (auto& f : cell_) f.start(soc, soc_sigma, 1.0F, t, m);
+  ocv_bottom_ = ocv_at(c, 0.0F).v;
+  ocv_top_ = ocv_at(c, 1.0F).v;
 }
 
 void SocFilter::resume(std::span<const LearnedCell> cells, float soc_sigma) {
@@ -354,7 +356,12 @@ void SocFilter::update(const FilterStep& in) {
       const float rc_change = f.state()[kRp] * arr * (rc_drop - last_rc_drop_);
       f.observe_step(v - last_v - rc_change, dic, arr, m, tuning_);
     }
-    f.correct(chem_, v, ic_now, rc_drop, arr, in.temp_c, m, tuning_);
+    // Beyond the ends of the OCV table the model knows nothing of the cell (a charger holding
+    // it above the table's 100 %, a cell run below its 0 %): such a reading would teach the
+    // offset and hysteresis states tens of mV. There the SOC rules speak instead.
+    const float ocv = f.ocv_from(v, ic_now, rc_drop, arr, m);
+    const bool beyond = ocv > ocv_top_ + m.hyst_v || ocv < ocv_bottom_ - m.hyst_v;
+    if (!beyond) f.correct(chem_, v, ic_now, rc_drop, arr, in.temp_c, m, tuning_);
     apply_rules(f, v, ic_now, rc_drop, arr, in);
     if (!f.healthy()) f.start(0.5F, tuning_.initial_soc_sigma, 1.0F, tuning_, m);
   }

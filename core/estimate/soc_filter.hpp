@@ -192,6 +192,8 @@ class SocFilter {
   float full_soc_ = 1.0F;  // the SOC the rules observe
   float empty_soc_ = 0.0F;
   float last_rc_drop_ = 0.0F;
+  float ocv_bottom_ = 0.0F;  // the OCV table's ends
+  float ocv_top_ = 0.0F;
 };
 
 // SOC (0..1) of a cell resting at v volts, from the chemistry's OCV table.

@@ -110,6 +110,25 @@ TEST(SocFilter, resumes_from_what_it_learned_instead_of_learning_again) {
   EXPECT_GT(again.cell_capacity_ah(0), 0.0F);
 }
 
+TEST(SocFilter, a_cell_held_above_the_ocv_tables_top_teaches_no_ocv_offset) {
+  // A charger holds an LFP cell at 3.45 V, 58 mV above the table's 100 %: the full rule says
+  // 100 %; the reading itself is outside what the model knows and moves no other state.
+  SocFilter f;
+  f.start(Chemistry::lfp, 1.0F, 1, 0.95F, 0.1F);
+  const float cell_v[1] = {3.45F};
+  for (int i = 0; i < 3600; ++i) {
+    FilterStep s;
+    s.dt_s = 1.0F;
+    s.cell_v = cell_v;
+    s.full_v = 3.45F;
+    s.empty_v = 2.8F;
+    f.update(s);
+  }
+  EXPECT_NEAR(f.cell_soc(0), 1.0, 0.01);
+  EXPECT_LT(std::fabs(f.cell(0).state()[kOcvOffset]), 0.002F);
+  EXPECT_LT(std::fabs(f.cell(0).state()[kHysteresis]), 0.011F);
+}
+
 TEST(SocFilter, ocv_temperature_coefficient_is_the_tables_between_its_points) {
   EXPECT_FLOAT_EQ(ocv_temp_coeff_v_per_k(Chemistry::lfp, 0.5F), -39e-6F);
   EXPECT_FLOAT_EQ(ocv_temp_coeff_v_per_k(Chemistry::li_ion, 0.5F), 194e-6F);
