@@ -13,10 +13,6 @@ constexpr float kRestartSocSigma = 0.1F;
 // at every switch-off); what the board slept through is the doubt left.
 constexpr float kResumeSocSigma = 0.05F;
 
-int32_t design_mah(const Settings& s) {
-  return static_cast<int32_t>(s.mah(Param::design_capacity).count());
-}
-
 float battery_temp_c(const Measured& m) {
   if (!m.battery_temp_valid) return 25.0F;
   return static_cast<float>(m.battery_max.count() + m.battery_min.count()) / 20.0F;
@@ -38,14 +34,6 @@ void ModelSoc::update(Milliseconds now, const Measured& m, const Settings& s, bo
     const float design_ah = static_cast<float>(s.mah(Param::design_capacity).count()) / 1000.0F;
     filter_.start(s.chemistry(), design_ah, m.cells_expected,
                   static_cast<float>(start_permille) / 1000.0F, kRestartSocSigma);
-    const bool same_pack = stored_.cells == m.cells_expected &&
-                           stored_.chemistry == static_cast<uint8_t>(s.chemistry()) &&
-                           stored_.design_mah == design_mah(s);
-    if (same_pack) {
-      filter_.resume(std::span<const LearnedCell>(stored_.cell.data(), stored_.cells),
-                     kResumeSocSigma);
-    }
-    stored_ = ModelMemory{};
     have_last_ = false;
   }
   const Milliseconds dt =
@@ -75,8 +63,8 @@ void ModelSoc::update(Milliseconds now, const Measured& m, const Settings& s, bo
 }
 
 ModelMemory ModelSoc::memory() const {
-  if (!filter_.started()) return stored_;  // not run yet since the restore: keep what was stored
   ModelMemory mem;
+  if (!filter_.started()) return mem;
   mem.chemistry = static_cast<uint8_t>(filter_.chemistry());
   mem.cells = filter_.cells();
   mem.design_mah = static_cast<int32_t>(std::lround(filter_.nominal_capacity_ah() * 1000.0F));
@@ -85,9 +73,19 @@ ModelMemory ModelSoc::memory() const {
 }
 
 void ModelSoc::restore(const ModelMemory& stored) {
-  stored_ = stored;
-  stored_.cells = std::min<uint8_t>(stored_.cells, static_cast<uint8_t>(kMaxCells));
-  filter_.stop();  // the next update starts the filter from what was stored
+  // The filter resumes on the pack the memory was learned on; the next update starts it again
+  // from the coulomb counter's SOC if the pack configured is another (restart_needed()).
+  const auto chem = static_cast<Chemistry>(stored.chemistry);
+  const bool usable = stored.cells > 0 && stored.cells <= kMaxCells && stored.design_mah > 0 &&
+                      stored.chemistry < kChemistryCount;
+  if (!usable) {
+    filter_.stop();
+    return;
+  }
+  filter_.start(chem, static_cast<float>(stored.design_mah) / 1000.0F, stored.cells, 0.5F,
+                kRestartSocSigma);
+  filter_.resume(std::span<const LearnedCell>(stored.cell.data(), stored.cells), kResumeSocSigma);
+  have_last_ = false;
 }
 
 int32_t ModelSoc::soc_permille() const {

@@ -50,8 +50,8 @@ class ModelSoc {
   // remaining charge and full capacity every interface shows.
   void publish(Snapshot& snap, const Settings& s) const;
 
-  // What to store, and what was stored: the next (re)start on the same pack resumes from it
-  // instead of starting again from the coulomb counter's SOC.
+  // What to store, and what was stored: the filter resumes from it (if the pack configured at
+  // the next update is another, it starts again from the coulomb counter's SOC).
   [[nodiscard]] ModelMemory memory() const;
   void restore(const ModelMemory& stored);
 
@@ -59,7 +59,6 @@ class ModelSoc {
   bool restart_needed(const Settings& s, const Measured& m) const;
 
   SocFilter filter_;
-  ModelMemory stored_{};  // consumed by the next (re)start
   Milliseconds last_{};
   Milliseconds since_{};
   MilliampMilliseconds charge_{};

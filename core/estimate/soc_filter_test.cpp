@@ -290,6 +290,30 @@ TEST(ModelSoc, publishes_both_estimates_and_shows_the_chosen_one) {
   EXPECT_EQ(snap.remaining.count(), snap.model_capacity.count() * snap.soc_model_permille / 1000);
 }
 
+TEST(ModelSoc, what_was_stored_applies_only_to_the_pack_it_was_learned_on) {
+  Settings s = Settings::preset(Chemistry::lfp, ModelId::jk_pb2a16s20p, 16);
+  const Measured m = measured_at(kOcvMillivolts[1][6], 0, 16);  // the 30 % OCV
+  ModelSoc learned;
+  learned.update(Milliseconds(0), m, s, true, 300);
+  ModelMemory mem = learned.memory();
+  mem.cell[0].r0 = 4000;  // as if R0 had been learned 4 x the model's
+  ModelSoc same;
+  same.restore(mem);
+  same.update(Milliseconds(0), m, s, true, 900);  // the coulomb SOC (90 %) is not taken
+  EXPECT_NEAR(same.filter().cell_soc(0), 0.3F, 0.02F);
+  EXPECT_NEAR(same.filter().cell(0).state()[kR0], 4.0F, 0.01F);
+  ModelSoc other;
+  other.restore(mem);
+  s.set_raw(Param::design_capacity, 100000);  // another pack: start afresh
+  other.update(Milliseconds(0), m, s, true, 900);
+  EXPECT_NEAR(other.filter().cell(0).state()[kR0], 1.0F, 0.01F);
+  EXPECT_NEAR(other.filter().nominal_capacity_ah(), 100.0F, 1e-3F);
+  EXPECT_GT(other.filter().cell_soc(0), 0.6F);  // from the coulomb SOC, one reading later
+  ModelSoc none;
+  none.restore(ModelMemory{});  // nothing learned yet
+  EXPECT_FALSE(none.running());
+}
+
 TEST(ModelSoc, restarts_from_the_coulomb_soc_when_the_pack_changes) {
   Settings s = Settings::preset(Chemistry::lfp, ModelId::jk_pb2a16s20p, 16);
   ModelSoc model;
