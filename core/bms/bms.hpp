@@ -53,6 +53,7 @@ class Bms {
   // current value.
   Status restore_settings(const Settings& s);
   Status restore_counters(const Counters& c);
+  void restore_model(const ModelMemory& m) { model_soc_.restore(m); }
   void restore_events(const EventLog& log) { events_ = log; }
   Status restore_passwords(const PasswordRecord& r) { return passwords_.restore(r); }
   // Entropy for password salts (the core has no random source of its own).
@@ -96,6 +97,7 @@ class Bms {
   [[nodiscard]] const Outputs& outputs() const { return out_; }
   [[nodiscard]] const ChargeResult& charge_control() const { return charge_.result(); }
   [[nodiscard]] const ModelSoc& model_soc() const { return model_soc_; }
+  [[nodiscard]] ModelMemory model_memory() const { return model_soc_.memory(); }
 
   [[nodiscard]] uint8_t dirty() const { return dirty_; }
   void mark_saved(uint8_t records) { dirty_ = static_cast<uint8_t>(dirty_ & ~records); }

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <cstring>
 
 #include "core/bms/bms_test_support.hpp"
 #include "core/bms/persistence.hpp"
@@ -288,6 +291,100 @@ TEST(Bms, state_survives_a_restart_through_the_store) {
   EXPECT_GE(again.snapshot().discharged_energy.count(), 2'500'000);  // ~52.8 V x 50 A x 1 h
   EXPECT_TRUE(again.check_password(PasswordKind::settings, "s3cret99", 0_ms).ok());
   EXPECT_GT(again.events().size(), 3u);
+}
+
+// A pack whose series resistance is about five times the model's: a 50 A step moves each cell
+// by 50 mV. The SOC model learns R0 from the step.
+Milliseconds learn_a_resistance(Bms& bms) {
+  bms.boot(0_ms);
+  const Milliseconds t = run(bms, 0_ms, 5000_ms, pack_at(3300_mV));
+  return run(bms, t, 60'000_ms, pack_at(3250_mV, -50_A));
+}
+
+uint32_t slot_sequence(const std::array<uint8_t, kStoreSize>& flash, std::size_t slot) {
+  const std::size_t at = slot_offset(RecordId::counters, slot) + 8;
+  return static_cast<uint32_t>(flash[at]) | static_cast<uint32_t>(flash[at + 1]) << 8 |
+         static_cast<uint32_t>(flash[at + 2]) << 16 | static_cast<uint32_t>(flash[at + 3]) << 24;
+}
+
+TEST(Bms, what_the_soc_model_learned_survives_a_restart_and_a_torn_save) {
+  std::array<uint8_t, kStoreSize> flash{};
+  flash.fill(kErasedByte);
+  MemoryMedium medium(flash, kSlotSize);
+  Store store(medium);
+  Bms fresh(lfp16());
+  run(fresh, 0_ms, 200_ms, pack_at(3300_mV));
+  const Microohms datasheet_r0 = fresh.snapshot().model_r0;
+
+  Bms bms(lfp16());
+  Milliseconds t = learn_a_resistance(bms);
+  const Snapshot first = bms.snapshot();
+  EXPECT_GT(first.model_r0.count(), 3 * datasheet_r0.count()) << "R0 was learned from the step";
+  ASSERT_TRUE(save_records(bms, store, kDirtyCounters).ok());
+  // Later: a long rest at a lower voltage moves the model's SOC; saved into the other slot.
+  run(bms, t, 1800'000_ms, pack_at(3200_mV));
+  const Snapshot second = bms.snapshot();
+  ASSERT_GT(std::abs(second.soc_model_permille - first.soc_model_permille), 60);
+  ASSERT_TRUE(save_records(bms, store, kDirtyCounters).ok());
+
+  {
+    Bms again(lfp16());
+    ASSERT_TRUE(load_records(again, store).counters.ok());
+    const ModelMemory stored = again.model_memory();
+    const ModelMemory saved = bms.model_memory();
+    EXPECT_EQ(stored.cells, 16);
+    EXPECT_EQ(std::memcmp(&stored, &saved, sizeof saved), 0) << "stored bit for bit";
+    again.boot(0_ms);
+    run(again, 0_ms, 100_ms, pack_at(3200_mV));
+    EXPECT_NEAR(again.snapshot().model_r0.count(), second.model_r0.count(),
+                second.model_r0.count() / 100);
+    // One reading with the restart's doubt (the board may have slept through a discharge).
+    EXPECT_NEAR(again.snapshot().soc_model_permille, second.soc_model_permille, 20);
+  }
+  // The power failed while the second save was written: its slot holds a torn record, and the
+  // first one loads, with what the model knew then.
+  const std::size_t newest = slot_sequence(flash, 1) > slot_sequence(flash, 0) ? 1 : 0;
+  const std::size_t tail = slot_offset(RecordId::counters, newest) + kHeaderSize + 200;
+  std::fill(flash.begin() + static_cast<std::ptrdiff_t>(tail),
+            flash.begin() + static_cast<std::ptrdiff_t>(tail + 300), kErasedByte);
+  Bms restored(lfp16());
+  ASSERT_TRUE(load_records(restored, store).counters.ok());
+  restored.boot(0_ms);
+  run(restored, 0_ms, 100_ms, pack_at(3250_mV, -50_A));
+  EXPECT_NEAR(restored.snapshot().model_r0.count(), first.model_r0.count(),
+              first.model_r0.count() / 100);
+  EXPECT_NEAR(restored.snapshot().soc_model_permille, first.soc_model_permille, 20);
+}
+
+TEST(Bms, a_version_1_counters_record_still_loads_and_the_model_starts_afresh) {
+  std::array<uint8_t, kStoreSize> flash{};
+  flash.fill(kErasedByte);
+  MemoryMedium medium(flash, kSlotSize);
+  Store store(medium);
+  Bms old(lfp16());
+  learn_a_resistance(old);
+  Counters v1 = old.counters();
+  v1.version = 1;
+  std::array<uint8_t, sizeof(Counters)> bytes{};
+  std::memcpy(bytes.data(), &v1, sizeof v1);
+  ASSERT_TRUE(store.save(RecordId::counters, bytes).ok());
+
+  Bms again(lfp16());
+  ASSERT_TRUE(load_records(again, store).counters.ok());
+  EXPECT_EQ(again.counters().version, kCountersVersion);
+  EXPECT_EQ(again.counters().power_on_count, v1.power_on_count);
+  EXPECT_EQ(again.counters().remaining, v1.remaining);
+  Bms fresh(lfp16());
+  run(fresh, 0_ms, 100_ms, pack_at(3300_mV));
+  run(again, 0_ms, 100_ms, pack_at(3300_mV));
+  EXPECT_EQ(again.snapshot().model_r0, fresh.snapshot().model_r0) << "nothing learned was stored";
+
+  // A version 2 record cut short is damaged, not half loaded.
+  Counters v2 = old.counters();
+  std::memcpy(bytes.data(), &v2, sizeof v2);
+  ASSERT_TRUE(store.save(RecordId::counters, bytes).ok());
+  Bms damaged(lfp16());
+  EXPECT_EQ(load_records(damaged, store).counters.code(), Errc::corrupt);
 }
 
 }  // namespace

@@ -17,10 +17,16 @@ std::array<uint8_t, kMaxPayload>& scratch() {
   return buffer;
 }
 
-Status save_counters(Store& store, const Counters& c) {
+// The counters record: Counters, then (from version 2) what the SOC model learned.
+constexpr std::size_t kCountersRecordV1 = sizeof(Counters);
+constexpr std::size_t kCountersRecordV2 = sizeof(Counters) + sizeof(ModelMemory);
+static_assert(kCountersVersion == 2 && kCountersRecordV2 <= kMaxPayload);
+
+Status save_counters(Store& store, const Counters& c, const ModelMemory& model) {
   auto& buf = scratch();
   std::memcpy(buf.data(), &c, sizeof c);
-  return store.save(RecordId::counters, std::span<const uint8_t>(buf.data(), sizeof c));
+  std::memcpy(buf.data() + sizeof c, &model, sizeof model);
+  return store.save(RecordId::counters, std::span<const uint8_t>(buf.data(), kCountersRecordV2));
 }
 
 Status save_events(Store& store, const EventLog& log) {
@@ -45,7 +51,7 @@ struct SaveRow {
 // clang-format off
 constexpr std::array<SaveRow, 5> kSaveRows = {{
   {kDirtySettings, [](Bms& b, Store& s) { return save_settings(s, b.settings()); }},
-  {kDirtyCounters, [](Bms& b, Store& s) { return save_counters(s, b.counters()); }},
+  {kDirtyCounters, [](Bms& b, Store& s) { return save_counters(s, b.counters(), b.model_memory()); }},
   {kDirtyEvents, [](Bms& b, Store& s) { return save_events(s, b.events()); }},
   {kDirtyPasswords, [](Bms& b, Store& s) { return save_passwords(s, b.passwords().record()); }},
   {kDirtyDevice, [](Bms& b, Store& s) { return save_device_info(s, b.device()); }},
@@ -56,10 +62,22 @@ Status load_counters(Bms& bms, Store& store) {
   auto& buf = scratch();
   const Result<std::size_t> n = store.load(RecordId::counters, buf);
   if (!n.ok()) return n.status();
-  if (n.value() != sizeof(Counters)) return Status(Errc::corrupt);
   Counters c;
+  if (n.value() < sizeof c) return Status(Errc::corrupt);
   std::memcpy(&c, buf.data(), sizeof c);
-  return bms.restore_counters(c);
+  // Version 1 (no model memory) migrates: the counters load as they are, the model starts from
+  // the coulomb counter's SOC as before.
+  const bool v1 = c.version == 1 && n.value() == kCountersRecordV1;
+  const bool v2 = c.version == kCountersVersion && n.value() == kCountersRecordV2;
+  if (!v1 && !v2) return Status(Errc::corrupt, c.version);
+  c.version = kCountersVersion;
+  if (Status st = bms.restore_counters(c); !st.ok()) return st;
+  if (v2) {
+    ModelMemory model;
+    std::memcpy(&model, buf.data() + sizeof c, sizeof model);
+    bms.restore_model(model);
+  }
+  return ok_status();
 }
 
 Status load_events(Bms& bms, Store& store) {

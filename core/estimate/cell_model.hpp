@@ -5,6 +5,7 @@
 // docs/estimation.md for the values and their sources.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -39,6 +40,31 @@ inline constexpr std::array<CellModelParams, kChemistryCount> kCellModels = {{
   {30.0F, 30.0F, 20.0F, 30.0F, 300.0F, 20000.0F, 0.0F, 0.0F, 0.9998F},
 }};
 // clang-format on
+
+// The OCV's temperature coefficient (entropic term) of the full cell at 0, 5, ... 100 % SOC, µV/K:
+// OCV(z, T) = OCV(z, 25 °C) + coefficient(z) * (T - 25 °C). Computed from published electrode
+// entropic coefficients over each electrode's stoichiometry window (docs/estimation.md):
+// NMC from the LG M50 cell of the OCV table (O'Regan et al. 2021/2022 fits, Chen2020 windows),
+// LFP from About:Energy's 2 Ah LFP|graphite cell (Gerver and Meyers 2011 for LFP, O'Regan 2022
+// for graphite). LTO: no public data, none modelled.
+// clang-format off
+inline constexpr std::array<std::array<int16_t, kOcvPoints>, kChemistryCount> kOcvTempCoeffMicrovoltsPerK = {{
+  {-250, -419, -362, -180, -88, -61, -44, -27, 46, 182, 194, 203, 210, 184, 45, 47, 52, 57, 64, 94, 105},
+  {-224, -386, -488, -370, -196, -115, -88, -74, -61, -50, -39, -27, -14, -1, 12, 25, 38, 51, 67, 85, 102},
+  {},
+}};
+// clang-format on
+inline constexpr float kReferenceC = 25.0F;
+
+// The coefficient at SOC z (V/K), linear between the 5 % points, held at the ends.
+constexpr float ocv_temp_coeff_v_per_k(Chemistry c, float z) {
+  const auto& t = kOcvTempCoeffMicrovoltsPerK[static_cast<std::size_t>(c)];
+  constexpr float kStep = 0.05F;
+  const float x = !(z > 0.0F) ? 0.0F : (z < 1.0F ? z / kStep : static_cast<float>(kOcvPoints - 1));
+  const auto i = std::min(static_cast<std::size_t>(x), kOcvPoints - 2);
+  const float f = x - static_cast<float>(i);
+  return (static_cast<float>(t[i]) + (static_cast<float>(t[i + 1] - t[i])) * f) * 1e-6F;
+}
 
 constexpr const CellModelParams& cell_model(Chemistry c) {
   return kCellModels[static_cast<std::size_t>(c)];

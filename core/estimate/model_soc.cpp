@@ -9,6 +9,9 @@ namespace {
 // A restarted filter does not know how good the stored SOC is: it may have been stored hours
 // ago, before a discharge the board slept through.
 constexpr float kRestartSocSigma = 0.1F;
+// A stored model SOC was right when it was stored (the counters are saved every few minutes and
+// at every switch-off); what the board slept through is the doubt left.
+constexpr float kResumeSocSigma = 0.05F;
 
 float battery_temp_c(const Measured& m) {
   if (!m.battery_temp_valid) return 25.0F;
@@ -59,6 +62,32 @@ void ModelSoc::update(Milliseconds now, const Measured& m, const Settings& s, bo
   charge_ = MilliampMilliseconds(0);
 }
 
+ModelMemory ModelSoc::memory() const {
+  ModelMemory mem;
+  if (!filter_.started()) return mem;
+  mem.chemistry = static_cast<uint8_t>(filter_.chemistry());
+  mem.cells = filter_.cells();
+  mem.design_mah = static_cast<int32_t>(std::lround(filter_.nominal_capacity_ah() * 1000.0F));
+  for (std::size_t k = 0; k < filter_.cells(); ++k) mem.cell[k] = filter_.cell(k).learned();
+  return mem;
+}
+
+void ModelSoc::restore(const ModelMemory& stored) {
+  // The filter resumes on the pack the memory was learned on; the next update starts it again
+  // from the coulomb counter's SOC if the pack configured is another (restart_needed()).
+  const auto chem = static_cast<Chemistry>(stored.chemistry);
+  const bool usable = stored.cells > 0 && stored.cells <= kMaxCells && stored.design_mah > 0 &&
+                      stored.chemistry < kChemistryCount;
+  if (!usable) {
+    filter_.stop();
+    return;
+  }
+  filter_.start(chem, static_cast<float>(stored.design_mah) / 1000.0F, stored.cells, 0.5F,
+                kRestartSocSigma);
+  filter_.resume(std::span<const LearnedCell>(stored.cell.data(), stored.cells), kResumeSocSigma);
+  have_last_ = false;
+}
+
 int32_t ModelSoc::soc_permille() const {
   return static_cast<int32_t>(std::lround(std::clamp(filter_.pack_soc(), 0.0F, 1.0F) * 1000.0F));
 }
@@ -75,6 +104,8 @@ void ModelSoc::publish(Snapshot& snap, const Settings& s) const {
   snap.model_r0 = Microohms(static_cast<int32_t>(std::lround(f.r0_ohm * 1e6F)));
   snap.model_current_offset = Milliamps(static_cast<int32_t>(std::lround(f.bias_a * 1000.0F)));
   snap.model_capacity = MilliampHours(static_cast<int64_t>(std::lround(f.capacity_ah * 1000.0F)));
+  snap.model_soh_permille =
+      static_cast<uint16_t>(std::lround(std::clamp(f.soh, 0.0F, 10.0F) * 1000.0F));
   if (static_cast<SocMethod>(snap.soc_method) != SocMethod::model) return;
   snap.soc_permille = snap.soc_model_permille;
   snap.soc_percent = static_cast<uint8_t>(snap.soc_model_permille / 10);

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <type_traits>
 
 #include "core/base/units.hpp"
 #include "core/estimate/soc_filter.hpp"
@@ -21,6 +22,20 @@ enum class SocMethod : uint8_t { coulomb = 0, model = 1 };
 // its cost per tick is bounded and small at the 100 ms control period.
 inline constexpr Milliseconds kFilterPeriod{1000};
 
+// What the filter has learned about the pack, kept across restarts in the counters record
+// (core/bms/persistence.cpp). It applies only to the pack it was learned on: the same chemistry,
+// design capacity and cell count; cells == 0 means nothing was learned yet.
+struct ModelMemory {
+  uint8_t chemistry = 0;
+  uint8_t cells = 0;
+  uint16_t reserved = 0;
+  int32_t design_mah = 0;
+  std::array<LearnedCell, kMaxCells> cell{};
+};
+static_assert(std::is_trivially_copyable_v<ModelMemory>, "ModelMemory is stored as raw bytes");
+static_assert(std::has_unique_object_representations_v<ModelMemory>,
+              "ModelMemory must have no padding: the store's CRC covers every byte");
+
 class ModelSoc {
  public:
   // start_permille = where to start when the filter (re)starts: the coulomb counter's SOC,
@@ -34,6 +49,11 @@ class ModelSoc {
   // Writes soc_model_permille and the learned values; when soc_method is model, also the SOC,
   // remaining charge and full capacity every interface shows.
   void publish(Snapshot& snap, const Settings& s) const;
+
+  // What to store, and what was stored: the filter resumes from it (if the pack configured at
+  // the next update is another, it starts again from the coulomb counter's SOC).
+  [[nodiscard]] ModelMemory memory() const;
+  void restore(const ModelMemory& stored);
 
  private:
   bool restart_needed(const Settings& s, const Measured& m) const;

@@ -70,6 +70,45 @@ void CellFilter::start(float soc, float soc_sigma, float inv_capacity, const Fil
   clamp(m);
 }
 
+namespace {
+int16_t to_fixed(float v, float scale) {
+  const float x = std::clamp(v * scale, -32767.0F, 32767.0F);
+  return static_cast<int16_t>(std::lround(std::isfinite(x) ? x : 0.0F));
+}
+float from_fixed(int16_t v, float scale) {
+  return static_cast<float>(v) / scale;
+}
+constexpr float kSocScale = 1e4F;
+constexpr float kFactorScale = 1e3F;
+constexpr float kBiasScale = 1e5F;
+constexpr float kInvCapacityScale = 1e4F;
+constexpr float kOffsetScale = 1e5F;
+// After a restart, how sure the learned values still are: a resistance learned at the last
+// current step is good to 10 %, an offset and a capacity to what they were learned from.
+constexpr float kResumedRSigma = 0.1F;
+}  // namespace
+
+LearnedCell CellFilter::learned() const {
+  return {to_fixed(x_[kSoc], kSocScale),
+          to_fixed(x_[kR0], kFactorScale),
+          to_fixed(x_[kRp], kFactorScale),
+          to_fixed(x_[kBias], kBiasScale),
+          to_fixed(x_[kInvCapacity], kInvCapacityScale),
+          to_fixed(x_[kOcvOffset], kOffsetScale)};
+}
+
+void CellFilter::resume(const LearnedCell& l, float soc_sigma, const FilterTuning& t,
+                        const CellModelParams& m) {
+  start(from_fixed(l.soc, kSocScale), soc_sigma, from_fixed(l.inv_q, kInvCapacityScale), t, m);
+  x_[kR0] = from_fixed(l.r0, kFactorScale);
+  x_[kRp] = from_fixed(l.rp, kFactorScale);
+  x_[kBias] = from_fixed(l.bias, kBiasScale);
+  x_[kOcvOffset] = from_fixed(l.offset, kOffsetScale);
+  p_[kR0][kR0] = sq(kResumedRSigma * x_[kR0]);
+  p_[kRp][kRp] = sq(kResumedRSigma * x_[kRp]);
+  clamp(m);
+}
+
 bool CellFilter::healthy() const {
   for (std::size_t i = 0; i < kFilterStates; ++i) {
     if (!std::isfinite(x_[i]) || !std::isfinite(p_[i][i]) || p_[i][i] < 0.0F) return false;
@@ -119,14 +158,6 @@ void CellFilter::predict(float dt_s, float ic_mean, float hyst_decay, const Cell
   clamp(m);
 }
 
-float CellFilter::predicted_v(Chemistry c, float ic_now, float rc_drop_v, float arr,
-                              const CellModelParams& m) const {
-  const float r0 = x_[kR0] * arr * mohm_ah_to_ohm_ah(m.r0_mohm_ah);
-  const float rp = x_[kRp] * arr;
-  return ocv_at(c, x_[kSoc]).v + x_[kHysteresis] + x_[kOcvOffset] + r0 * (ic_now - x_[kBias]) +
-         rp * rc_drop_v;
-}
-
 float CellFilter::ocv_from(float v, float ic_now, float rc_drop_v, float arr,
                            const CellModelParams& m) const {
   const float r0 = x_[kR0] * arr * mohm_ah_to_ohm_ah(m.r0_mohm_ah);
@@ -135,8 +166,9 @@ float CellFilter::ocv_from(float v, float ic_now, float rc_drop_v, float arr,
 }
 
 void CellFilter::correct(Chemistry c, float v, float ic_now, float rc_drop_v, float arr,
-                         const CellModelParams& m, const FilterTuning& t) {
-  const OcvPoint ocv = ocv_at(c, x_[kSoc]);
+                         float temp_c, const CellModelParams& m, const FilterTuning& t) {
+  OcvPoint ocv = ocv_at(c, x_[kSoc]);
+  ocv.v += ocv_temp_coeff_v_per_k(c, x_[kSoc]) * (temp_c - kReferenceC);
   const float r0 = x_[kR0] * arr * mohm_ah_to_ohm_ah(m.r0_mohm_ah);
   const float rp = x_[kRp] * arr;
   const float ic = ic_now - x_[kBias];
@@ -161,8 +193,10 @@ void CellFilter::correct(Chemistry c, float v, float ic_now, float rc_drop_v, fl
   const float r =
       sq(t.voltage_sigma_v) + sq(t.voltage_sigma_per_c * ic_now) + sq(h_r0) * p_[kR0][kR0];
   // The current offset and the capacity learn only from readings where the OCV moves enough
-  // with SOC to tell a drift from a model error (LFP: at its knees, not on its plateaus).
-  const bool informative = std::fabs(h[kSoc]) >= t.learn_min_slope_v;
+  // with SOC to tell a drift from a model error (LFP: at its knees, not on its plateaus), and
+  // where the polarisation has relaxed (its model error is time-correlated, not noise).
+  const bool informative = std::fabs(h[kSoc]) >= t.learn_min_slope_v &&
+                           std::fabs(x_[kRp] * rc_drop_v) < t.learn_max_polarisation_v;
   update(h, v - predicted, r, t.gate_sigmas, informative ? 0U : kSlowStates);
   // Gate clips a wild reading; the states stay in their plausible ranges.
   clamp(m);
@@ -266,6 +300,17 @@ void SocFilter::start(Chemistry c, float capacity_ah, uint8_t cells, float soc, 
   last_rc_drop_ = 0.0F;
   const CellModelParams& m = cell_model(c);
   for (auto& f : cell_) f.start(soc, soc_sigma, 1.0F, t, m);
+  ocv_bottom_ = ocv_at(c, 0.0F).v;
+  ocv_top_ = ocv_at(c, 1.0F).v;
+}
+
+void SocFilter::resume(std::span<const LearnedCell> cells, float soc_sigma) {
+  const CellModelParams& m = cell_model(chem_);
+  const std::size_t n = std::min<std::size_t>(cells_, cells.size());
+  for (std::size_t k = 0; k < n; ++k) {
+    cell_[k].resume(cells[k], soc_sigma, tuning_, m);
+    if (!cell_[k].healthy()) cell_[k].start(0.5F, tuning_.initial_soc_sigma, 1.0F, tuning_, m);
+  }
 }
 
 void SocFilter::update(const FilterStep& in) {
@@ -311,7 +356,12 @@ void SocFilter::update(const FilterStep& in) {
       const float rc_change = f.state()[kRp] * arr * (rc_drop - last_rc_drop_);
       f.observe_step(v - last_v - rc_change, dic, arr, m, tuning_);
     }
-    f.correct(chem_, v, ic_now, rc_drop, arr, m, tuning_);
+    // Beyond the ends of the OCV table the model knows nothing of the cell (a charger holding
+    // it above the table's 100 %, a cell run below its 0 %): such a reading would teach the
+    // offset and hysteresis states tens of mV. There the SOC rules speak instead.
+    const float ocv = f.ocv_from(v, ic_now, rc_drop, arr, m);
+    const bool beyond = ocv > ocv_top_ + m.hyst_v || ocv < ocv_bottom_ - m.hyst_v;
+    if (!beyond) f.correct(chem_, v, ic_now, rc_drop, arr, in.temp_c, m, tuning_);
     apply_rules(f, v, ic_now, rc_drop, arr, in);
     if (!f.healthy()) f.start(0.5F, tuning_.initial_soc_sigma, 1.0F, tuning_, m);
   }

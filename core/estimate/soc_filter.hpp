@@ -33,6 +33,17 @@ enum FilterState : uint8_t {
 inline constexpr uint32_t kSlowStates = (1U << kBias) | (1U << kInvCapacity);
 
 using StateVector = std::array<float, kFilterStates>;
+
+// What a cell's filter has learned, in fixed point so that it can be stored as bytes (the
+// counters record, core/bms/persistence.cpp) and read back on another build bit for bit.
+struct LearnedCell {
+  int16_t soc = 0;        // 1e-4 (0.01 %)
+  int16_t r0 = 1000;      // factor on the model's R0, 1e-3
+  int16_t rp = 1000;      // factor on the model's polarisation, 1e-3
+  int16_t bias = 0;       // current offset, 1e-5 C
+  int16_t inv_q = 10000;  // nominal / actual capacity, 1e-4
+  int16_t offset = 0;     // OCV offset, 10 µV
+};
 using Covariance = std::array<std::array<float, kFilterStates>, kFilterStates>;
 
 // One update's inputs. Currents + = charge, as JK reports them.
@@ -53,9 +64,9 @@ struct FilterStep {
 
 // Tuning (docs/estimation.md, "Tuning"). The defaults are what the benchmark runs.
 struct FilterTuning {
-  float voltage_sigma_v = 0.005F;    // cell ADC and model error at rest
-  float voltage_sigma_per_c = 0.1F;  // added model error per C of current (V per C)
-  float soc_walk = 1e-4F;            // SOC random walk per sqrt(s)
+  float voltage_sigma_v = 0.010F;    // cell ADC and model error at rest
+  float voltage_sigma_per_c = 0.3F;  // added model error per C of current (V per C)
+  float soc_walk = 2e-4F;            // SOC random walk per sqrt(s)
   float hysteresis_walk_v = 1e-4F;   // per sqrt(s)
   float offset_walk_v = 2e-5F;       // per sqrt(s)
   float r_walk = 2e-4F;              // relative resistance random walk per sqrt(s)
@@ -67,14 +78,17 @@ struct FilterTuning {
   float initial_bias_sigma_c = 0.005F;
   float initial_capacity_sigma = 0.02F;
   float learn_min_slope_v = 0.5F;  // OCV slope (V per unit SOC) for offset and capacity
-  float rule_sigma = 0.01F;        // how sure a SOC rule is
-  float rule_confirm_s = 2.0F;     // how long a rule's condition must hold
-  float step_min_c = 0.1F;         // a current step this large (C) measures R0
-  float step_max_dt_s = 2.0F;      // between readings at most this far apart
-  float step_sigma_v = 0.003F;     // noise of a voltage difference
-  float tail_c = 0.05F;            // charge ends below this current (C)
-  float empty_max_c = 1.0F;        // the empty rule is not trusted above this discharge (C)
-  float gate_sigmas = 5.0F;        // innovations are clipped to this many sigmas
+  // ... and only while the modelled polarisation (both RC branches) is below this: right after a
+  // load, the branches' model error reads as a drift.
+  float learn_max_polarisation_v = 0.002F;
+  float rule_sigma = 0.01F;     // how sure a SOC rule is
+  float rule_confirm_s = 2.0F;  // how long a rule's condition must hold
+  float step_min_c = 0.1F;      // a current step this large (C) measures R0
+  float step_max_dt_s = 2.0F;   // between readings at most this far apart
+  float step_sigma_v = 0.003F;  // noise of a voltage difference
+  float tail_c = 0.05F;         // charge ends below this current (C)
+  float empty_max_c = 1.0F;     // the empty rule is not trusted above this discharge (C)
+  float gate_sigmas = 5.0F;     // innovations are clipped to this many sigmas
 };
 
 class CellFilter {
@@ -85,8 +99,9 @@ class CellFilter {
   void predict(float dt_s, float ic_mean, float hyst_decay, const CellModelParams& m,
                const FilterTuning& t);
   // One voltage reading; ic_now = measured C-rate at the reading, drop = the RC branches'
-  // model drop per unit polarisation factor, arr = resistance factor for the temperature.
-  void correct(Chemistry c, float v, float ic_now, float rc_drop_v, float arr,
+  // model drop per unit polarisation factor, arr = resistance factor for the temperature,
+  // temp_c = the cells' temperature (the OCV's temperature coefficient).
+  void correct(Chemistry c, float v, float ic_now, float rc_drop_v, float arr, float temp_c,
                const CellModelParams& m, const FilterTuning& t);
   // More doubt about the SOC (charge that passed unseen).
   void add_soc_variance(float v) { p_[kSoc][kSoc] += v; }
@@ -97,9 +112,7 @@ class CellFilter {
   // whatever the filter's other states believe. dv_v = the step less the RC branches' change.
   void observe_step(float dv_v, float dic, float arr, const CellModelParams& m,
                     const FilterTuning& t);
-  // The voltage the model expects, and the model's OCV estimate from a measured voltage.
-  [[nodiscard]] float predicted_v(Chemistry c, float ic_now, float rc_drop_v, float arr,
-                                  const CellModelParams& m) const;
+  // The model's OCV estimate from a measured voltage.
   [[nodiscard]] float ocv_from(float v, float ic_now, float rc_drop_v, float arr,
                                const CellModelParams& m) const;
 
@@ -108,6 +121,11 @@ class CellFilter {
   // False when a state or a variance is no longer a number (then the cell starts again).
   [[nodiscard]] bool healthy() const;
   [[nodiscard]] const StateVector& state() const { return x_; }
+  [[nodiscard]] LearnedCell learned() const;
+  // Starts again from what was learned: the SOC with soc_sigma, the learned values with the
+  // doubt that is left after a restart (docs/estimation.md, "Across restarts").
+  void resume(const LearnedCell& l, float soc_sigma, const FilterTuning& t,
+              const CellModelParams& m);
   [[nodiscard]] const Covariance& covariance() const { return p_; }
   float full_held_s = 0.0F;  // how long the SOC-100 rule's condition has held
   float empty_held_s = 0.0F;
@@ -136,11 +154,14 @@ class SocFilter {
   void start(Chemistry c, float capacity_ah, uint8_t cells, float soc, float soc_sigma,
              const FilterTuning& t = {});
   [[nodiscard]] bool started() const { return cells_ > 0; }
+  void stop() { cells_ = 0; }  // the next start() begins afresh
   [[nodiscard]] Chemistry chemistry() const { return chem_; }
   [[nodiscard]] float nominal_capacity_ah() const { return capacity_ah_; }
   [[nodiscard]] uint8_t cells() const { return cells_; }
 
   void update(const FilterStep& in);
+  // Every cell starts again from what it had learned (start() must have set the pack up).
+  void resume(std::span<const LearnedCell> cells, float soc_sigma);
 
   [[nodiscard]] const CellFilter& cell(std::size_t i) const { return cell_[i]; }
   [[nodiscard]] float cell_soc(std::size_t i) const { return cell_[i].soc(); }
@@ -171,6 +192,8 @@ class SocFilter {
   float full_soc_ = 1.0F;  // the SOC the rules observe
   float empty_soc_ = 0.0F;
   float last_rc_drop_ = 0.0F;
+  float ocv_bottom_ = 0.0F;  // the OCV table's ends
+  float ocv_top_ = 0.0F;
 };
 
 // SOC (0..1) of a cell resting at v volts, from the chemistry's OCV table.

@@ -1,6 +1,7 @@
 #include "core/estimate/soc_filter.hpp"
 
 #include <cmath>
+#include <span>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -81,6 +82,86 @@ TEST(SocFilter, learns_a_series_resistance_ten_times_the_model_and_keeps_soc) {
   const double worst = run(cell, f, 2400.0, 600.0);
   EXPECT_NEAR(f.cell_r0_ohm(0), cell.r0(), 0.2 * cell.r0());
   EXPECT_LT(worst, 0.04);  // polarisation x10 too: the slow branch is the last to settle
+}
+
+TEST(SocFilter, resumes_from_what_it_learned_instead_of_learning_again) {
+  TestCell cell;
+  cell.soc = 0.7;
+  cell.r_factor = 5.0;
+  SocFilter f;
+  f.start(Chemistry::li_ion, 1.0F, 1, 0.7F, 0.05F);
+  run(cell, f, 1200.0, 0.0);
+  const LearnedCell learned = f.cell(0).learned();
+  SocFilter again;
+  again.start(Chemistry::li_ion, 1.0F, 1, 0.2F, 0.1F);  // the coulomb SOC: wrong
+  again.resume(std::span<const LearnedCell>(&learned, 1), 0.05F);
+  EXPECT_NEAR(again.cell_soc(0), f.cell_soc(0), 1e-4);
+  EXPECT_NEAR(again.cell_r0_ohm(0), f.cell_r0_ohm(0), 1e-3 * f.cell_r0_ohm(0));
+  EXPECT_NEAR(again.cell_capacity_ah(0), f.cell_capacity_ah(0), 1e-3);
+  EXPECT_NEAR(again.cell_bias_a(0), f.cell_bias_a(0), 1e-4);
+  EXPECT_NEAR(again.cell(0).state()[kOcvOffset], f.cell(0).state()[kOcvOffset], 1e-5);
+  // A stored value that is out of range or not a number does not break the filter.
+  LearnedCell bad = learned;
+  bad.r0 = -32767;
+  bad.inv_q = 0;
+  again.resume(std::span<const LearnedCell>(&bad, 1), 0.05F);
+  EXPECT_TRUE(again.cell(0).healthy());
+  EXPECT_GT(again.cell_r0_ohm(0), 0.0F);
+  EXPECT_GT(again.cell_capacity_ah(0), 0.0F);
+}
+
+TEST(SocFilter, a_cell_held_above_the_ocv_tables_top_teaches_no_ocv_offset) {
+  // A charger holds an LFP cell at 3.45 V, 58 mV above the table's 100 %: the full rule says
+  // 100 %; the reading itself is outside what the model knows and moves no other state.
+  SocFilter f;
+  f.start(Chemistry::lfp, 1.0F, 1, 0.95F, 0.1F);
+  const float cell_v[1] = {3.45F};
+  for (int i = 0; i < 3600; ++i) {
+    FilterStep s;
+    s.dt_s = 1.0F;
+    s.cell_v = cell_v;
+    s.full_v = 3.45F;
+    s.empty_v = 2.8F;
+    f.update(s);
+  }
+  EXPECT_NEAR(f.cell_soc(0), 1.0, 0.01);
+  EXPECT_LT(std::fabs(f.cell(0).state()[kOcvOffset]), 0.002F);
+  EXPECT_LT(std::fabs(f.cell(0).state()[kHysteresis]), 0.011F);
+}
+
+TEST(SocFilter, ocv_temperature_coefficient_is_the_tables_between_its_points) {
+  EXPECT_FLOAT_EQ(ocv_temp_coeff_v_per_k(Chemistry::lfp, 0.5F), -39e-6F);
+  EXPECT_FLOAT_EQ(ocv_temp_coeff_v_per_k(Chemistry::li_ion, 0.5F), 194e-6F);
+  EXPECT_NEAR(ocv_temp_coeff_v_per_k(Chemistry::lfp, 0.125F), (-488e-6F - 370e-6F) / 2, 1e-9F);
+  EXPECT_FLOAT_EQ(ocv_temp_coeff_v_per_k(Chemistry::lfp, -0.2F), -224e-6F);  // held at the ends
+  EXPECT_FLOAT_EQ(ocv_temp_coeff_v_per_k(Chemistry::lfp, 1.3F), 102e-6F);
+  EXPECT_FLOAT_EQ(ocv_temp_coeff_v_per_k(Chemistry::lto, 0.5F), 0.0F);  // none published
+}
+
+// A warm LFP cell at rest at 15 %: its OCV is the table's plus the coefficient times 30 K.
+double rest_error_at(float told_temp_c) {
+  constexpr float kSoc = 0.15F;
+  constexpr float kTemp = 55.0F;
+  const float v = ocv_at(Chemistry::lfp, kSoc).v +
+                  ocv_temp_coeff_v_per_k(Chemistry::lfp, kSoc) * (kTemp - kReferenceC);
+  SocFilter f;
+  f.start(Chemistry::lfp, 1.0F, 1, kSoc, 0.1F);  // known to 10 %, as after a restart
+  const float cell_v[1] = {v};
+  for (int i = 0; i < 1800; ++i) {
+    FilterStep s;
+    s.dt_s = 1.0F;
+    s.temp_c = told_temp_c;
+    s.cell_v = cell_v;
+    f.update(s);
+  }
+  return std::fabs(f.pack_soc() - kSoc);
+}
+
+TEST(SocFilter, a_warm_cell_at_rest_is_read_with_the_ocv_temperature_coefficient) {
+  const double with = rest_error_at(55.0F);
+  const double without = rest_error_at(25.0F);
+  EXPECT_LT(with, 0.005);
+  EXPECT_GT(without, 0.02) << "30 K on LFP's 15 % segment is worth more than 2 % SOC";
 }
 
 TEST(SocFilter, coulomb_counting_in_single_precision_keeps_a_small_current_on_a_big_pack) {
@@ -207,6 +288,30 @@ TEST(ModelSoc, publishes_both_estimates_and_shows_the_chosen_one) {
   EXPECT_EQ(snap.soc_permille, snap.soc_model_permille);
   EXPECT_EQ(snap.soc_percent, snap.soc_model_permille / 10);
   EXPECT_EQ(snap.remaining.count(), snap.model_capacity.count() * snap.soc_model_permille / 1000);
+}
+
+TEST(ModelSoc, what_was_stored_applies_only_to_the_pack_it_was_learned_on) {
+  Settings s = Settings::preset(Chemistry::lfp, ModelId::jk_pb2a16s20p, 16);
+  const Measured m = measured_at(kOcvMillivolts[1][6], 0, 16);  // the 30 % OCV
+  ModelSoc learned;
+  learned.update(Milliseconds(0), m, s, true, 300);
+  ModelMemory mem = learned.memory();
+  mem.cell[0].r0 = 4000;  // as if R0 had been learned 4 x the model's
+  ModelSoc same;
+  same.restore(mem);
+  same.update(Milliseconds(0), m, s, true, 900);  // the coulomb SOC (90 %) is not taken
+  EXPECT_NEAR(same.filter().cell_soc(0), 0.3F, 0.02F);
+  EXPECT_NEAR(same.filter().cell(0).state()[kR0], 4.0F, 0.01F);
+  ModelSoc other;
+  other.restore(mem);
+  s.set_raw(Param::design_capacity, 100000);  // another pack: start afresh
+  other.update(Milliseconds(0), m, s, true, 900);
+  EXPECT_NEAR(other.filter().cell(0).state()[kR0], 1.0F, 0.01F);
+  EXPECT_NEAR(other.filter().nominal_capacity_ah(), 100.0F, 1e-3F);
+  EXPECT_GT(other.filter().cell_soc(0), 0.6F);  // from the coulomb SOC, one reading later
+  ModelSoc none;
+  none.restore(ModelMemory{});  // nothing learned yet
+  EXPECT_FALSE(none.running());
 }
 
 TEST(ModelSoc, restarts_from_the_coulomb_soc_when_the_pack_changes) {

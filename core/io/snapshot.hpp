@@ -86,6 +86,7 @@ struct Snapshot {
   Microohms model_r0{};              // learned series resistance per cell (mean, at 25 °C)
   Milliamps model_current_offset{};  // learned current-sensor offset (measured - true)
   MilliampHours model_capacity{};    // learned usable capacity of the pack
+  uint16_t model_soh_permille = 1000;  // learned capacity of the weakest cell / design
 
   // Functions.
   PowerState power_state = PowerState::on;

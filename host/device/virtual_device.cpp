@@ -134,6 +134,7 @@ Done VirtualDevice::load_and_build() {
   core::Counters counters = r.counters.ok() ? stored->counters() : b.counters();
   if (!r.counters.ok()) counters.power_on_count = 0;
   (void)b.restore_counters(counters);
+  if (r.counters.ok()) b.restore_model(stored->model_memory());
   b.restore_events(r.events.ok() ? stored->events() : core::EventLog{});
   if (r.passwords.ok()) (void)b.restore_passwords(stored->passwords().record());
   core::DeviceInfo device =

@@ -27,6 +27,12 @@ PackMetrics pack4s() {
   s.temp_present_mask = 0b11;
   s.soc_permille = 805;
   s.soh_percent = 97;
+  s.soc_model_permille = 790;
+  s.soc_coulomb_permille = 805;
+  s.model_soh_permille = 962;
+  s.model_capacity = MilliampHours(270000);
+  s.model_r0 = Microohms(1234);
+  s.model_current_offset = Milliamps(-150);
   s.remaining = MilliampHours(225400);
   s.charged_energy = MilliwattHours(1000);
   s.cycles = 12;
@@ -58,6 +64,12 @@ TEST(Prometheus, pack_values_are_in_base_units_with_the_pack_label) {
   EXPECT_TRUE(has_line(t, R"(jkbms_power_watts{pack="pack1"} -163.052)"));
   EXPECT_TRUE(has_line(t, R"(jkbms_state_of_charge_ratio{pack="pack1"} 0.805)"));
   EXPECT_TRUE(has_line(t, R"(jkbms_state_of_health_ratio{pack="pack1"} 0.97)"));
+  EXPECT_TRUE(has_line(t, R"(jkbms_state_of_charge_model_ratio{pack="pack1"} 0.79)"));
+  EXPECT_TRUE(has_line(t, R"(jkbms_state_of_charge_coulomb_ratio{pack="pack1"} 0.805)"));
+  EXPECT_TRUE(has_line(t, R"(jkbms_model_state_of_health_ratio{pack="pack1"} 0.962)"));
+  EXPECT_TRUE(has_line(t, R"(jkbms_model_capacity_coulombs{pack="pack1"} 972000)"));
+  EXPECT_TRUE(has_line(t, R"(jkbms_model_cell_resistance_ohms{pack="pack1"} 0.001234)"));
+  EXPECT_TRUE(has_line(t, R"(jkbms_model_current_offset_amperes{pack="pack1"} -0.15)"));
   // 225.4 Ah = 811440 C; 1 Wh = 3600 J.
   EXPECT_TRUE(has_line(t, R"(jkbms_capacity_remaining_coulombs{pack="pack1"} 811440)"));
   EXPECT_TRUE(has_line(t, R"(jkbms_charge_energy_joules_total{pack="pack1"} 3600)"));

@@ -325,6 +325,41 @@ TEST(MqttState, state_payload_adds_time_and_alarm_words_to_the_snapshot_json) {
   EXPECT_EQ(state_payload(pack16(), 0)["errors"], "");
 }
 
+TEST(MqttDiscovery, the_soc_models_values_are_sensors_reading_the_state_json) {
+  core::Snapshot s = pack16();
+  s.soc_model_permille = 643;
+  s.soc_coulomb_permille = 702;
+  s.model_soh_permille = 948;
+  s.model_capacity = MilliampHours(265400);
+  s.model_r0 = Microohms(1250);
+  s.model_current_offset = Milliamps(-180);
+  const auto state = state_payload(s, 0);
+  EXPECT_EQ(state["soc_model_permille"], 643);
+  EXPECT_EQ(state["soc_coulomb_permille"], 702);
+  EXPECT_DOUBLE_EQ(state["model_soh"].get<double>(), 94.8);
+  EXPECT_DOUBLE_EQ(state["model_capacity_ah"].get<double>(), 265.4);
+  EXPECT_DOUBLE_EQ(state["model_resistance_mohm"].get<double>(), 1.25);
+  EXPECT_DOUBLE_EQ(state["model_current_offset"].get<double>(), -0.18);
+  const auto ctx = context();
+  const auto list = read_entities(pack16());
+  const std::pair<const char*, const char*> rows[] = {
+      {"state_of_charge_model", "value_json.soc_model_permille / 10"},
+      {"state_of_charge_coulomb", "value_json.soc_coulomb_permille / 10"},
+      {"model_state_of_health", "value_json.model_soh"},
+      {"model_capacity", "value_json.model_capacity_ah"},
+      {"model_cell_resistance", "value_json.model_resistance_mohm"},
+      {"model_current_offset", "value_json.model_current_offset"}};
+  for (const auto& [key, expr] : rows) {
+    const auto* e = find(list, key, Component::sensor);
+    ASSERT_NE(e, nullptr) << key;
+    const std::string tmpl = discovery_payload(ctx, *e)["value_template"];
+    EXPECT_NE(tmpl.find(expr), std::string::npos) << key << ": " << tmpl;
+  }
+  EXPECT_EQ(discovery_payload(ctx, *find(list, "model_capacity", Component::sensor))
+                ["unit_of_measurement"],
+            "Ah");
+}
+
 }  // namespace
 }  // namespace softbms::host::mqtt
 

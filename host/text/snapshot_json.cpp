@@ -72,6 +72,7 @@ nlohmann::json snapshot_json(const core::Snapshot& s) {
       {"model_resistance_mohm", scaled(s.model_r0.count(), 1000.0)},
       {"model_current_offset", amps(s.model_current_offset)},
       {"model_capacity_ah", amp_hours(s.model_capacity)},
+      {"model_soh", scaled(s.model_soh_permille, 10.0)},
       {"remaining_ah", amp_hours(s.remaining)},
       {"full_capacity_ah", amp_hours(s.full_capacity)},
       {"design_capacity_ah", amp_hours(s.design_capacity)},
