@@ -36,6 +36,7 @@ class LoopPack final : public web::PackAccess {
   Status check_settings_password(std::string_view password) override;
   bool settings_password_is_default() override;
   std::vector<core::Event> events() override;
+  std::optional<core::DeviceInfo> device() override;
   std::optional<std::vector<web::HistorySample>> history(int64_t from_ms, int64_t to_ms) override;
 
   // For mqtt::Publisher: runs the command on the loop (called on libmosquitto's thread).
