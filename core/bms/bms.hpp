@@ -4,6 +4,7 @@
 // beyond the Command's origin and authority.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -30,6 +31,7 @@
 #include "core/protect/protections.hpp"
 #include "core/security/passwords.hpp"
 #include "core/settings/settings.hpp"
+#include "core/store/layout.hpp"
 
 namespace softbms::core {
 
@@ -55,6 +57,8 @@ class Bms {
   Status restore_counters(const Counters& c);
   void restore_model(const ModelMemory& m) { model_soc_.restore(m); }
   void restore_events(const EventLog& log) { events_ = log; }
+  // The stored event-log record; a damaged one leaves the log as it was (Errc::corrupt).
+  Status restore_events(std::span<const uint8_t> record) { return events_.deserialize(record); }
   Status restore_passwords(const PasswordRecord& r) { return passwords_.restore(r); }
   // Entropy for password salts (the core has no random source of its own).
   void add_entropy(std::span<const uint8_t> entropy) { passwords_.add_entropy(entropy); }
@@ -100,6 +104,10 @@ class Bms {
   [[nodiscard]] ModelMemory model_memory() const { return model_soc_.memory(); }
 
   [[nodiscard]] uint8_t dirty() const { return dirty_; }
+  // Room for one record's payload while persistence.hpp saves or loads it. Each Bms has its
+  // own, so packs saved from different threads never share a buffer (a microcontroller's one
+  // Bms is static: the buffer costs no stack).
+  [[nodiscard]] std::span<uint8_t> store_buffer() { return store_buffer_; }
   void mark_saved(uint8_t records) { dirty_ = static_cast<uint8_t>(dirty_ & ~records); }
 
  private:
@@ -171,6 +179,7 @@ class Bms {
   uint32_t rejected_ = 0;
   uint8_t dirty_ = 0;
   uint8_t store_damage_ = 0;
+  std::array<uint8_t, kMaxPayload> store_buffer_{};
 };
 
 // The device identity a model has when nothing else was configured ([ESPHOME]).

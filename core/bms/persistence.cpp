@@ -10,37 +10,35 @@
 namespace softbms::core {
 namespace {
 
-// One payload buffer for all records: static so a microcontroller's stack does not carry 4 KiB.
-// Saving and loading run from the main loop only, never concurrently.
-std::array<uint8_t, kMaxPayload>& scratch() {
-  static std::array<uint8_t, kMaxPayload> buffer{};
-  return buffer;
-}
+// Each record's payload is built in the Bms's own buffer (Bms::store_buffer()): 4 KiB that
+// are neither on a microcontroller's stack nor shared between packs saved on other threads.
 
 // The counters record: Counters, then (from version 2) what the SOC model learned.
 constexpr std::size_t kCountersRecordV1 = sizeof(Counters);
 constexpr std::size_t kCountersRecordV2 = sizeof(Counters) + sizeof(ModelMemory);
 static_assert(kCountersVersion == 2 && kCountersRecordV2 <= kMaxPayload);
 
-Status save_counters(Store& store, const Counters& c, const ModelMemory& model) {
-  auto& buf = scratch();
+Status save_counters(Bms& bms, Store& store) {
+  const std::span<uint8_t> buf = bms.store_buffer();
+  const Counters c = bms.counters();
+  const ModelMemory model = bms.model_memory();
   std::memcpy(buf.data(), &c, sizeof c);
   std::memcpy(buf.data() + sizeof c, &model, sizeof model);
-  return store.save(RecordId::counters, std::span<const uint8_t>(buf.data(), kCountersRecordV2));
+  return store.save(RecordId::counters, buf.first(kCountersRecordV2));
 }
 
-Status save_events(Store& store, const EventLog& log) {
-  auto& buf = scratch();
-  const Result<std::size_t> n = log.serialize(buf);
+Status save_events(Bms& bms, Store& store) {
+  const std::span<uint8_t> buf = bms.store_buffer();
+  const Result<std::size_t> n = bms.events().serialize(buf);
   if (!n.ok()) return n.status();
-  return store.save(RecordId::event_log, std::span<const uint8_t>(buf.data(), n.value()));
+  return store.save(RecordId::event_log, buf.first(n.value()));
 }
 
-Status save_passwords(Store& store, const PasswordRecord& r) {
-  auto& buf = scratch();
-  const Result<std::size_t> n = encode_password_record(r, buf);
+Status save_passwords(Bms& bms, Store& store) {
+  const std::span<uint8_t> buf = bms.store_buffer();
+  const Result<std::size_t> n = encode_password_record(bms.passwords().record(), buf);
   if (!n.ok()) return n.status();
-  return store.save(RecordId::passwords, std::span<const uint8_t>(buf.data(), n.value()));
+  return store.save(RecordId::passwords, buf.first(n.value()));
 }
 
 struct SaveRow {
@@ -51,15 +49,15 @@ struct SaveRow {
 // clang-format off
 constexpr std::array<SaveRow, 5> kSaveRows = {{
   {kDirtySettings, [](Bms& b, Store& s) { return save_settings(s, b.settings()); }},
-  {kDirtyCounters, [](Bms& b, Store& s) { return save_counters(s, b.counters(), b.model_memory()); }},
-  {kDirtyEvents, [](Bms& b, Store& s) { return save_events(s, b.events()); }},
-  {kDirtyPasswords, [](Bms& b, Store& s) { return save_passwords(s, b.passwords().record()); }},
+  {kDirtyCounters, save_counters},
+  {kDirtyEvents, save_events},
+  {kDirtyPasswords, save_passwords},
   {kDirtyDevice, [](Bms& b, Store& s) { return save_device_info(s, b.device()); }},
 }};
 // clang-format on
 
 Status load_counters(Bms& bms, Store& store) {
-  auto& buf = scratch();
+  const std::span<uint8_t> buf = bms.store_buffer();
   const Result<std::size_t> n = store.load(RecordId::counters, buf);
   if (!n.ok()) return n.status();
   Counters c;
@@ -81,20 +79,17 @@ Status load_counters(Bms& bms, Store& store) {
 }
 
 Status load_events(Bms& bms, Store& store) {
-  auto& buf = scratch();
+  const std::span<uint8_t> buf = bms.store_buffer();
   const Result<std::size_t> n = store.load(RecordId::event_log, buf);
   if (!n.ok()) return n.status();
-  static EventLog log;  // 3 KiB: not on the stack
-  if (Status st = log.deserialize(std::span<const uint8_t>(buf.data(), n.value())); !st.ok()) return st;
-  bms.restore_events(log);
-  return ok_status();
+  return bms.restore_events(buf.first(n.value()));
 }
 
 Status load_passwords(Bms& bms, Store& store) {
-  auto& buf = scratch();
+  const std::span<uint8_t> buf = bms.store_buffer();
   const Result<std::size_t> n = store.load(RecordId::passwords, buf);
   if (!n.ok()) return n.status();
-  const Result<PasswordRecord> r = decode_password_record(std::span<const uint8_t>(buf.data(), n.value()));
+  const Result<PasswordRecord> r = decode_password_record(buf.first(n.value()));
   if (!r.ok()) return r.status();
   return bms.restore_passwords(r.value());
 }

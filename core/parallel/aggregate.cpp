@@ -38,7 +38,7 @@ void add_energy(Snapshot& out, const Snapshot& s) {
   out.charge_fet = out.charge_fet || s.charge_fet;
   out.discharge_fet = out.discharge_fet || s.discharge_fet;
   out.charger_present = out.charger_present || s.charger_present;
-  out.alarms |= s.alarms;
+  out.alarms |= s.alarms & ~kBoardOnlyAlarms;
 }
 
 void weigh(Weighted& w, const Snapshot& s) {

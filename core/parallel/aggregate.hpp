@@ -25,6 +25,12 @@ struct PackReport {
   PackAllowance allowance;  // pack_allowance(snapshot, the pack's settings)
 };
 
+// Alarm bits about one board, not about the battery: they stay in that pack's own report and
+// are not passed on to the bank (docs/parallel.md). Bit 19 asks the owner to change a factory
+// password of that board; in the bank's alarms the inverter would hear of it and the owner
+// could not tell which board it means.
+inline constexpr uint32_t kBoardOnlyAlarms = alarm_mask(AlarmBit::modify_password);
+
 struct AggregateOptions {
   // Raised while a pack is missing: JK's "internal communication error".
   AlarmBit missing_alarm = AlarmBit::internal_comm;

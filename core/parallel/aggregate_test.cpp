@@ -130,6 +130,18 @@ TEST(Aggregate, a_missing_pack_is_dropped_from_the_sums_and_raises_internal_comm
   EXPECT_EQ(a.snapshot.soc_percent, 50) << "the offline pack's 90 % does not count";
 }
 
+// Issue 11 item 4: a board's "change the default password" reminder (bit 19) stays with that
+// board; the bank reports battery conditions only.
+TEST(Aggregate, a_factory_password_reminder_stays_with_its_pack) {
+  Snapshot reminded = pack(500, 100'000);
+  reminded.alarms = alarm_mask(AlarmBit::modify_password) | alarm_mask(AlarmBit::cell_ovp);
+  const std::array<PackReport, 2> packs = {report(0, pack(500, 100'000)), report(1, reminded)};
+  const Aggregate a = aggregate(packs);
+  EXPECT_EQ(a.snapshot.alarms, alarm_mask(AlarmBit::cell_ovp));
+  EXPECT_EQ(packs[1].snapshot.alarms & alarm_mask(AlarmBit::modify_password),
+            alarm_mask(AlarmBit::modify_password));
+}
+
 TEST(Aggregate, cvl_is_the_lowest_pack_cvl_and_dvl_the_highest) {
   Settings high_uvp = lfp16();
   high_uvp.set_raw(Param::cell_uvp, 2800);

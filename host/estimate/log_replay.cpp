@@ -10,6 +10,7 @@
 #include "core/estimate/ocv_table.hpp"
 #include "core/estimate/soc_filter.hpp"
 #include "core/settings/settings.hpp"
+#include "support/text.hpp"
 
 namespace softbms::host::estimate {
 namespace {
@@ -44,19 +45,8 @@ constexpr std::array<ColumnName, 8> kNames = {{
 constexpr std::array<std::string_view, kColumns> kRequiredName = {"time_s", "current_a",
                                                                   "voltage_v", "temp_c"};
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool parse_number(std::string_view s, double& out) {
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(out);
-}
+using support::parse_number;
+using support::trim;
 
 // Calls f(index, field) for each separated field of a line; stops when f returns false.
 template <typename F>

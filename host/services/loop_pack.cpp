@@ -59,6 +59,10 @@ bool LoopPack::settings_password_is_default() {
   return invoker_.call([this] { return backend_.settings_password_is_default(); }).value_or(true);
 }
 
+std::optional<core::DeviceInfo> LoopPack::device() {
+  return invoker_.call([this] { return backend_.device(); });
+}
+
 std::vector<core::Event> LoopPack::events() {
   return invoker_.call([this] { return backend_.events(); }).value_or(std::vector<core::Event>{});
 }

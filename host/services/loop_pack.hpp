@@ -40,6 +40,7 @@ class LoopPack final : public web::PackAccess {
   bool settings_password_is_default() override;
   std::vector<core::Event> events() override;
   web::LinkState link() override;
+  std::optional<core::DeviceInfo> device() override;
   std::optional<std::vector<web::HistorySample>> history(int64_t from_ms, int64_t to_ms) override;
   std::optional<web::CellHistory> cell_history(int64_t from_ms, int64_t to_ms) override;
   void set_cell_history(CellHistorySource source) { cell_history_ = std::move(source); }

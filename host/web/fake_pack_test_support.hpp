@@ -74,9 +74,24 @@ class FakePack : public PackAccess {
         log(core::EventType::factory_reset, static_cast<uint8_t>(c.chemistry), c, 0);
         return ok_status();
       }
+      case core::CommandKind::calibrate_voltage:
+      case core::CommandKind::calibrate_current:
+      case core::CommandKind::reset_counters:
+      case core::CommandKind::set_device_field:
+      case core::CommandKind::change_password:
+        // The core's own rules are tested in core/bms; here only what reaches the pack and
+        // how its answer is told.
+        return owner_status;
       default:
         return Status(Errc::unknown_field);
     }
+  }
+
+  std::optional<core::DeviceInfo> device() override {
+    core::DeviceInfo d;
+    d.model.assign("JK_PB2A16S20P");
+    d.device_name.assign("Garage1");
+    return d;
   }
 
   // As core::Bms: authorised as a whole, validated once on the final state, all or nothing.
@@ -109,6 +124,7 @@ class FakePack : public PackAccess {
 
   int64_t now_ms = 0;  // the board's own clock, for the password lockout
   bool emergency = false;
+  Status owner_status = ok_status();  // the answer to the owner's commands (calibrate, ...)
   std::vector<core::Command> commands;
   std::vector<core::SettingsChange> changes;
 

@@ -10,6 +10,7 @@
 
 #include "core/base/status.hpp"
 #include "core/io/command.hpp"
+#include "core/io/device_info.hpp"
 #include "core/io/event.hpp"
 #include "core/io/snapshot.hpp"
 #include "core/settings/model.hpp"
@@ -54,6 +55,8 @@ class PackAccess {
   // or Errc::locked on failure.
   virtual Status check_settings_password(std::string_view password) = 0;
   virtual bool settings_password_is_default() = 0;
+  // The board's identity (model, versions, serial, name); nullopt when the pack has none to tell.
+  virtual std::optional<core::DeviceInfo> device() { return std::nullopt; }
   // The board's event log, oldest first.
   virtual std::vector<core::Event> events() = 0;
   // The age of the values; a virtual pack keeps the default (live).

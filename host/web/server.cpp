@@ -8,6 +8,7 @@
 
 #include "core/io/alarm.hpp"
 #include "core/log/event_text.hpp"
+#include "core/security/passwords.hpp"
 #include "host/text/param_text.hpp"
 #include "host/text/snapshot_json.hpp"
 #include "host/web/aggregate.hpp"
@@ -16,6 +17,7 @@
 #include "host/web/command_bodies.hpp"
 #include "host/web/history_query.hpp"
 #include "host/web/http_server.hpp"
+#include "host/web/owner_bodies.hpp"
 #include "host/web/request_body.hpp"
 #include "host/web/request_gate.hpp"
 #include "host/web/settings_change.hpp"
@@ -203,6 +205,7 @@ class WebServer::Routes {
     http.Post(pack + "/factory-reset", [this](const auto& req, auto& res) {
       write(req, res, [&](PackAccess& p, const json& b) { return factory_reset(p, b); });
     });
+    install_owner_routes(http, pack);
     for (const auto& route : s_.options_.text_routes) {
       http.Get(route.path, [this, &route](const auto& req, auto& res) {
         const auto serve = [&] {
@@ -318,7 +321,7 @@ class WebServer::Routes {
 
   static std::string action_text(const httplib::Request& req, const json& body) {
     const std::string path = req.path.substr(req.path.rfind('/') + 1);
-    return path + " " + dump(body);
+    return path + " " + dump(redact_secrets(body));
   }
 
   template <typename T>
@@ -384,6 +387,116 @@ class WebServer::Routes {
     core::Command cmd = command(core::CommandKind::factory_reset, core::Authority::settings);
     cmd.chemistry = std::get<FactoryResetBody>(parsed).chemistry;
     return device_reply(p, p.apply(cmd), {{"settings", settings_json(p.settings())}});
+  }
+
+  // What a JK owner does in the app (docs/web.md, "The owner's commands"); each needs a login
+  // with the settings password, like every write.
+  void install_owner_routes(httplib::Server& http, const std::string& pack) {
+    http.Get(pack + "/device",
+             [this](const auto& req, auto& res) { on_pack(req, res, &Routes::device); });
+    http.Post(pack + "/calibrate", [this](const auto& req, auto& res) {
+      write(req, res, [&](PackAccess& p, const json& b) { return calibrate(p, b); });
+    });
+    http.Post(pack + "/reset-counters", [this](const auto& req, auto& res) {
+      write(req, res, [&](PackAccess& p, const json& b) { return reset_counters(p, b); });
+    });
+    http.Post(pack + "/device-name", [this](const auto& req, auto& res) {
+      write(req, res, [&](PackAccess& p, const json& b) { return device_name(p, b); });
+    });
+    http.Post(pack + "/password", [this](const auto& req, auto& res) {
+      write(req, res, [&](PackAccess& p, const json& b) { return change_password(p, b); });
+    });
+  }
+
+  static Reply field_reply(int status, std::string_view field, std::string message) {
+    return {status, {{"error", message}, {"field", field}}, "rejected: " + message};
+  }
+
+  void device(const httplib::Request&, httplib::Response& res, PackAccess& p) {
+    const std::optional<core::DeviceInfo> d = p.device();
+    if (!d) return send_error(res, 404, "this pack reports no identity");
+    send(res, 200,
+         {{"model", d->model.view()},
+          {"hw_version", d->hw_version.view()},
+          {"sw_version", d->sw_version.view()},
+          {"serial_number", d->serial_number.view()},
+          {"device_name", d->device_name.view()},
+          {"manufacturing_date", d->manufacturing_date.view()}});
+  }
+
+  static Reply calibrate(PackAccess& p, const json& body) {
+    const auto parsed = parse_calibrate(body);
+    if (failed(parsed)) return refused(parsed);
+    const auto& b = std::get<CalibrateBody>(parsed);
+    const bool voltage = b.kind == core::CommandKind::calibrate_voltage;
+    const std::string_view field = voltage ? "voltage_v" : "current_a";
+    core::Command cmd = command(b.kind, core::Authority::settings);
+    cmd.value = b.value;
+    const Status st = p.apply(cmd);
+    if (st.code() == Errc::bad_state) {
+      return field_reply(409, field,
+                         voltage ? "voltage_v: no cell is measured, nothing to calibrate against"
+                                 : "current_a: calibrate while at least 1 A flows (the board reads "
+                                   "less now); nothing changed");
+    }
+    if (st.code() == Errc::out_of_range) {
+      return field_reply(
+          422, field,
+          std::string(field) +
+              (voltage ? ": more than 20 % away from what the board measures (factor 0.8..1.2); "
+                         "check the meter; nothing changed"
+                       : ": more than 50 % away from what the board measures, or of the other "
+                         "sign (factor 0.5..1.5); nothing changed"));
+    }
+    const core::Settings s = p.settings();
+    return device_reply(p, st,
+                        {{"voltage_calibration_ppm", s.raw(core::Param::voltage_calibration)},
+                         {"current_calibration_ppm", s.raw(core::Param::current_calibration)}});
+  }
+
+  static Reply reset_counters(PackAccess& p, const json& body) {
+    const auto parsed = parse_reset_counters(body);
+    if (failed(parsed)) return refused(parsed);
+    return device_reply(
+        p, p.apply(command(core::CommandKind::reset_counters, core::Authority::settings)),
+        {{"reset", true}});
+  }
+
+  static Reply device_name(PackAccess& p, const json& body) {
+    const auto parsed = parse_device_name(body);
+    if (failed(parsed)) return refused(parsed);
+    const std::string& name = std::get<DeviceNameBody>(parsed).name;
+    core::Command cmd = command(core::CommandKind::set_device_field, core::Authority::settings);
+    cmd.field = core::DeviceField::device_name;
+    const Status st = cmd.text.assign(name) ? p.apply(cmd) : Status(Errc::out_of_range);
+    if (st.code() == Errc::bad_value || st.code() == Errc::out_of_range)
+      return field_reply(422, "name", "name: 1 to 16 English letters and digits (A-Z, a-z, 0-9)");
+    return device_reply(p, st, {{"name", name}});
+  }
+
+  static Reply change_password(PackAccess& p, const json& body) {
+    const auto parsed = parse_password(body);
+    if (failed(parsed)) return refused(parsed);
+    const auto& b = std::get<PasswordBody>(parsed);
+    const std::string which = b.which == core::PasswordKind::settings ? "settings" : "connection";
+    core::Command cmd = command(core::CommandKind::change_password, core::Authority::switches);
+    cmd.password = b.which;
+    // A current password longer than any password can be is simply wrong (and counted so).
+    (void)cmd.old_text.assign(b.old_password);
+    const std::string rule = "new: " + std::to_string(core::kPasswordMinLength) + " to " +
+                             std::to_string(core::kPasswordMaxLength) + " printable characters";
+    if (!cmd.text.assign(b.new_password)) return field_reply(422, "new", rule);
+    const Status st = p.apply(cmd);
+    if (st.code() == Errc::wrong_password)
+      return field_reply(403, "old",
+                         "old: the current " + which + " password is wrong; nothing changed");
+    if (st.code() == Errc::locked) {
+      return {429,
+              {{"error", "too many wrong passwords"}, {"retry_after_s", st.detail()}},
+              "refused: locked"};
+    }
+    if (st.code() == Errc::bad_value) return field_reply(422, "new", rule);
+    return device_reply(p, st, {{"which", which}});
   }
 
   void packs(httplib::Response& res) {

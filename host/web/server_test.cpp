@@ -300,6 +300,91 @@ TEST_F(ServerTest, switches_emergency_and_factory_reset_reach_the_pack) {
   EXPECT_EQ(pack.settings().raw(core::Param::cell_ovp), 3600);
 }
 
+// Issue 11: the owner's commands reach the pack as one core command each, in the core's units,
+// and a refusal names the field and why.
+TEST_F(ServerTest, calibration_reaches_the_pack_in_millivolts_and_milliamps) {
+  Login l = login();
+  ASSERT_EQ(write("/api/packs/1/calibrate", {{"voltage_v", 53.592}}, l)->status, 200);
+  EXPECT_EQ(pack.commands.back().kind, core::CommandKind::calibrate_voltage);
+  EXPECT_EQ(pack.commands.back().value, 53592);
+  EXPECT_EQ(pack.commands.back().authority, core::Authority::settings);
+  EXPECT_EQ(pack.commands.back().origin, core::Origin::web);
+  ASSERT_EQ(write("/api/packs/1/calibrate", {{"current_a", -20.5}}, l)->status, 200);
+  EXPECT_EQ(pack.commands.back().kind, core::CommandKind::calibrate_current);
+  EXPECT_EQ(pack.commands.back().value, -20500);
+  const std::size_t sent = pack.commands.size();
+  for (const json& bad :
+       {json{{"voltage_v", 53.0}, {"current_a", 1.0}}, json::object(), json{{"voltage_v", "53"}},
+        json{{"voltage_v", -1}}, json{{"current_a", 1e9}}}) {
+    const auto r = write("/api/packs/1/calibrate", bad, l);
+    EXPECT_EQ(r->status, 400) << bad.dump();
+    EXPECT_FALSE(json::parse(r->body)["error"].get<std::string>().empty());
+  }
+  EXPECT_EQ(pack.commands.size(), sent) << "a bad body reaches no pack";
+  pack.owner_status = Status(Errc::out_of_range);
+  auto r = write("/api/packs/1/calibrate", {{"voltage_v", 70.0}}, l);
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(json::parse(r->body)["field"], "voltage_v");
+  pack.owner_status = Status(Errc::bad_state);
+  r = write("/api/packs/1/calibrate", {{"current_a", 0.2}}, l);
+  EXPECT_EQ(r->status, 409);
+  EXPECT_NE(json::parse(r->body)["error"].get<std::string>().find("1 A"), std::string::npos);
+}
+
+TEST_F(ServerTest, reset_counters_needs_confirm_and_a_login) {
+  EXPECT_EQ(write("/api/packs/1/reset-counters", {{"confirm", true}}, {})->status, 401);
+  Login l = login();
+  EXPECT_EQ(write("/api/packs/1/reset-counters", {{"confirm", false}}, l)->status, 400);
+  EXPECT_TRUE(pack.commands.empty());
+  ASSERT_EQ(write("/api/packs/1/reset-counters", {{"confirm", true}}, l)->status, 200);
+  EXPECT_EQ(pack.commands.back().kind, core::CommandKind::reset_counters);
+  EXPECT_EQ(pack.commands.back().authority, core::Authority::settings);
+}
+
+TEST_F(ServerTest, device_name_is_set_and_read_back) {
+  Login l = login();
+  ASSERT_EQ(write("/api/packs/1/device-name", {{"name", "Shed2"}}, l)->status, 200);
+  EXPECT_EQ(pack.commands.back().kind, core::CommandKind::set_device_field);
+  EXPECT_EQ(pack.commands.back().field, core::DeviceField::device_name);
+  EXPECT_EQ(pack.commands.back().text.view(), "Shed2");
+  const std::size_t sent = pack.commands.size();
+  EXPECT_EQ(write("/api/packs/1/device-name", {{"name", "ABCDEFGHIJKLMNOPQ"}}, l)->status, 422);
+  EXPECT_EQ(pack.commands.size(), sent) << "17 characters never fit";
+  pack.owner_status = Status(Errc::bad_value);
+  const auto r = write("/api/packs/1/device-name", {{"name", "Shed 2"}}, l);
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(json::parse(r->body)["field"], "name");
+  EXPECT_EQ(get_json("/api/packs/1/device")["device_name"], "Garage1");
+}
+
+TEST_F(ServerTest, password_change_says_why_and_never_logs_a_password) {
+  Login l = login();
+  ASSERT_EQ(
+      write("/api/packs/1/password", {{"which", "connection"}, {"old", "1234"}, {"new", "7788"}}, l)
+          ->status,
+      200);
+  EXPECT_EQ(pack.commands.back().kind, core::CommandKind::change_password);
+  EXPECT_EQ(pack.commands.back().password, core::PasswordKind::connection);
+  EXPECT_EQ(pack.commands.back().old_text.view(), "1234");
+  EXPECT_EQ(pack.commands.back().text.view(), "7788");
+  EXPECT_EQ(
+      write("/api/packs/1/password", {{"which", "app"}, {"old", "1"}, {"new", "2"}}, l)->status,
+      400);
+  pack.owner_status = Status(Errc::wrong_password);
+  auto r =
+      write("/api/packs/1/password", {{"which", "settings"}, {"old", "x"}, {"new", "n3wpass"}}, l);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(json::parse(r->body)["field"], "old");
+  pack.owner_status = Status(Errc::bad_value);
+  r = write("/api/packs/1/password", {{"which", "settings"}, {"old", "123456"}, {"new", "ab"}}, l);
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(json::parse(r->body)["field"], "new");
+  const std::string log = get_json("/api/packs/1/events")["writes"].dump();
+  EXPECT_EQ(log.find("7788"), std::string::npos) << log;
+  EXPECT_EQ(log.find("n3wpass"), std::string::npos) << log;
+  EXPECT_NE(log.find("***"), std::string::npos) << log;
+}
+
 TEST_F(ServerTest, login_for_one_pack_does_not_authorise_another) {
   pack2.change_password("s3cret-pw");
   const auto r =

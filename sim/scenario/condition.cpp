@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <charconv>
-#include <cmath>
 #include <optional>
 
 #include "core/io/alarm.hpp"
 #include "core/io/event.hpp"
 #include "core/settings/param.hpp"
+#include "support/text.hpp"
 
 namespace softbms::sim {
 namespace {
@@ -75,11 +74,7 @@ constexpr std::array<OpWord, 6> kOps = {{{">=", CompareOp::ge},
                                          {">", CompareOp::gt},
                                          {"<", CompareOp::lt}}};
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using support::trim;
 
 // Metrics first, then the alarm bits as flags: index >= kMetrics.size() is an alarm.
 std::optional<std::size_t> metric_index(std::string_view name) {
@@ -107,9 +102,7 @@ std::optional<double> parse_value(std::string_view word, bool flag_metric) {
   if (word == "off" || word == "false") return 0.0;
   if (flag_metric) return std::nullopt;
   double v = 0.0;
-  const auto [ptr, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
-  if (ec != std::errc() || ptr != word.data() + word.size() || !std::isfinite(v))
-    return std::nullopt;
+  if (!support::parse_number(word, v)) return std::nullopt;
   return v;
 }
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
-#include <mutex>
 
 #include "core/bms/persistence.hpp"
 #include "core/io/alarm.hpp"
@@ -191,13 +190,6 @@ class FlashWithSupply final : public core::Medium {
   bool dead_ = false;
 };
 
-// core::save_records and load_records share one static buffer (a microcontroller has a single
-// main loop); runs on several threads take turns.
-std::mutex& store_mutex() {
-  static std::mutex m;
-  return m;
-}
-
 bool has_power_cut(const Scenario& sc) {
   return std::any_of(sc.steps.begin(), sc.steps.end(),
                      [](const StepSpec& s) { return s.power_cut.has_value(); });
@@ -298,11 +290,7 @@ class Runner {
   bool save(uint8_t which) {
     if (which == 0) return true;
     core::Bms& bms = loop_.bms();
-    Status st = ok_status();
-    {
-      const std::lock_guard lock(store_mutex());
-      st = core::save_records(bms, *store_, which);
-    }
+    const Status st = core::save_records(bms, *store_, which);
     if (!st.ok() || !checker_) return st.ok();
     if ((which & core::kDirtySettings) != 0) checker_->settings_acknowledged(bms.settings());
     if ((which & core::kDirtyCounters) != 0) checker_->counters_saved(bms.counters());
@@ -320,10 +308,7 @@ class Runner {
     flash_->power_back();
     core::Bms& bms = loop_.bms();
     bms = core::Bms(initial_settings_);
-    {
-      const std::lock_guard lock(store_mutex());
-      (void)core::load_records(bms, *store_);
-    }
+    (void)core::load_records(bms, *store_);
     seen_events_ = bms.events().total();
     bms.boot(loop_.now());
     collect_events();

@@ -1,0 +1,17 @@
+// Small text helpers shared by the simulator and the host (profile files, scenario conditions,
+// logged-pack CSV). Not for core/: the core parses no text.
+#pragma once
+
+#include <string_view>
+
+namespace softbms::support {
+
+// s without leading and trailing spaces, tabs, carriage returns and line feeds.
+std::string_view trim(std::string_view s);
+
+// A whole field as a finite decimal number ("3.2", "+1e3", "-0.5"); an optional leading '+'.
+// False for anything else (empty, trailing text, "nan", "inf", out of double's range); out is
+// then left as it was.
+bool parse_number(std::string_view s, double& out);
+
+}  // namespace softbms::support
