@@ -197,6 +197,7 @@ int cmd_monitor(const Args& args, Io io) {
   }
   cl::Link link(*t.value(), b.client.timing);
   std::unique_ptr<cl::JkClient> client;
+  if (!b.protocol && b.port.starts_with("ble:")) b.protocol = cl::Protocol::jk02;  // BLE: jk02 only
   if (b.protocol) {
     client = cl::make_client(*b.protocol, link, b.client);
   } else {

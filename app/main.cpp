@@ -20,6 +20,7 @@ constexpr std::array kSubcommands = {
     Subcommand{"switch", cmd_switch, "charge|discharge|balance on|off on a board (-p PORT --yes)"},
     Subcommand{"log", cmd_log, "a board's logbook (-p PORT, jk02 protocol)"},
     Subcommand{"settings", cmd_settings, "--list every parameter; get [NAME...] / set NAME VALUE on a board"},
+    Subcommand{"scan", cmd_scan, "the JK boards in Bluetooth range: name, address, RSSI ([--seconds S] [--all])"},
     Subcommand{"run", cmd_run, "the virtual JK BMS: simulated pack + JK endpoints (--endpoint jk-pb:pty:/tmp/jkpb ...)"},
     Subcommand{"monitor", cmd_monitor, "a real board served like run: dashboard, /metrics, MQTT, history (-p PORT [--http ADDR:PORT])"},
     Subcommand{"password", cmd_password, "change the settings password of a state dir (--settings [--name NAME])"},
