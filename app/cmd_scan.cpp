@@ -48,8 +48,10 @@ int cmd_scan(const Args& args, Io io) {
     }
     o.duration = Milliseconds(int64_t{v} * 1000);
   }
-  const std::string_view format =
-      args.option("o").value_or(args.option("output").value_or("table"));
+  std::string_view format = args.option("output").value_or("table");
+  for (std::size_t i = 0; i + 1 < args.words.size(); ++i) {
+    if (args.words[i] == "-o") format = args.words[i + 1];
+  }
   if (format != "table" && format != "json") {
     io.err << "softbms: -o must be table or json\n" << kUsageText;
     return kUsage;

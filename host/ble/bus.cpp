@@ -17,17 +17,20 @@ Expected<Bus> open_system_bus() {
 
 Error bus_failure(std::string_view what, int r, const sd_bus_error* e) {
   std::string text(what);
+  Errc code = Errc::not_found;  // worth another try: the board was away or busy
   if (e != nullptr && sd_bus_error_is_set(e) != 0) {
     text += ": ";
     text += e->message != nullptr ? e->message : e->name;
     if (e->name != nullptr &&
-        std::strcmp(e->name, "org.freedesktop.DBus.Error.ServiceUnknown") == 0)
+        std::strcmp(e->name, "org.freedesktop.DBus.Error.ServiceUnknown") == 0) {
       text += " (is bluetoothd running? systemctl status bluetooth)";
+      code = Errc::bad_state;  // no BlueZ at all: trying again will not help
+    }
   } else if (r < 0) {
     text += ": ";
     text += std::strerror(-r);
   }
-  return make_error(Errc::not_found, "bluetooth", text);
+  return make_error(code, "bluetooth", text);
 }
 
 std::string error_name(const sd_bus_error& e) {

@@ -26,8 +26,9 @@ Expected<std::unique_ptr<Transport>> open_port(std::string_view spec, const Port
     return std::unique_ptr<Transport>(std::move(b).value());
   }
   if (spec.find("://") != std::string_view::npos) {
-    return make_error(Errc::bad_value, "port",
-                      "port \"" + std::string(spec) + "\": only tcp://, ble: or a device path is known");
+    return make_error(
+        Errc::bad_value, "port",
+        "port \"" + std::string(spec) + "\": only tcp://, ble: or a device path is known");
   }
   // HOST:PORT without tcp:// is a slip, not a device name (unless such a file exists).
   if (spec.find('/') == std::string_view::npos && parse_host_port(spec) &&

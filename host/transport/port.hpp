@@ -19,8 +19,8 @@ struct PortOptions {
 };
 
 // "tcp://HOST:PORT" connects over TCP; "ble:AA:BB:CC:DD:EE:FF" (or "ble:hci1:AA:...") to a JK
-// board over Bluetooth LE through BlueZ (docs/bluetooth.md); anything else is a device path (a serial adapter, or
-// the symlink of a softbms pty) opened raw at the given baud.
+// board over Bluetooth LE through BlueZ (docs/bluetooth.md); anything else is a device path (a
+// serial adapter, or the symlink of a softbms pty) opened raw at the given baud.
 Expected<std::unique_ptr<Transport>> open_port(std::string_view spec,
                                                const PortOptions& options = {});
 
