@@ -54,5 +54,6 @@ int cmd_switch(const Args& args, Io io);
 int cmd_log(const Args& args, Io io);
 int cmd_settings_get(const Args& args, Io io);
 int cmd_settings_set(const Args& args, Io io);
+int cmd_scan(const Args& args, Io io);
 
 }  // namespace softbms::app

@@ -51,7 +51,7 @@ int parse_common(const Args& args, Io io, Session& s, cl::ClientOptions& o,
                  std::optional<cl::Protocol>& protocol, host::PortOptions& port_options) {
   const auto port = args.option("port");
   if (!port)
-    return usage_error(io, "-p PORT is required (a serial device, a pty or tcp://HOST:PORT)");
+    return usage_error(io, "-p PORT is required (a serial device, a pty, tcp://HOST:PORT or ble:ADDRESS)");
   s.port = std::string(*port);
   const std::string_view proto = args.option("protocol").value_or("auto");
   protocol = cl::protocol_from_name(proto);
@@ -91,6 +91,8 @@ int open_session(const Args& args, Io io, Session& s) {
   std::optional<cl::Protocol> protocol;
   host::PortOptions port_options;
   if (int rc = parse_common(args, io, s, o, protocol, port_options); rc >= 0) return rc;
+  // BLE carries only the jk02 stream (its layout is detected from the frames).
+  if (!protocol && s.port.starts_with("ble:")) protocol = cl::Protocol::jk02;
   auto t = host::open_port(s.port, port_options);
   if (!t) {
     io.err << "softbms: " << t.error().message << "\n";

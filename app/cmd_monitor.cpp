@@ -204,6 +204,7 @@ int cmd_monitor(const Args& args, Io io) {
     bad(io, dir.error().message);
     return kFailure;
   }
+  if (!b.protocol && b.port.starts_with("ble:")) b.protocol = cl::Protocol::jk02;  // BLE: jk02 only
   cl::BoardLink link([&b] { return host::open_port(b.port, b.port_options); }, b.protocol,
                      b.client);
   return serve(b, link, dir.value(), *serving, io);

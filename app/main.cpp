@@ -158,6 +158,14 @@ constexpr O kHistoryExport[] = {
 };
 constexpr OptionGroup kHistoryExportGroups[] = {{"Options", kHistoryExport}};
 
+constexpr O kScan[] = {
+    {"--adapter", "hciN", "the Bluetooth adapter, default hci0"},
+    {"--seconds", "S", "how long to listen, 1..120, default 5"},
+    {"--all", "", "every BLE device heard, not only JK boards"},
+    {"-o,--output", "F", "table (default) or json"},
+};
+constexpr OptionGroup kScanGroups[] = {{"Options", kScan}};
+
 constexpr P kSettingNames[] = {{"SETTING", "names (softbms settings --list), all when none", true}};
 constexpr P kSettingValue[] = {
     {"SETTING", "a name from softbms settings --list, or its MQTT entity key"},
@@ -197,6 +205,8 @@ constexpr std::array kCommands = {
                 kSettingsGroups,
                 {},
                 kSettingsSub},
+    CommandSpec{"scan", "the JK boards in Bluetooth range: name, address, RSSI", cmd_scan,
+                kScanGroups},
     CommandSpec{"run",
                 "the virtual JK BMS: simulated pack, JK endpoints, dashboard, MQTT",
                 cmd_run,

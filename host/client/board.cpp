@@ -5,6 +5,7 @@
 #include "core/settings/validate.hpp"
 #include "host/text/param_text.hpp"
 #include "protocols/jk/device_info_frame.hpp"
+#include "protocols/jk/jk04.hpp"
 #include "protocols/jk/nw_frame.hpp"
 #include "protocols/jk/settings_frame.hpp"
 
@@ -23,8 +24,11 @@ Result<core::Settings> decode_raw(const RawSettings& raw, const core::Settings& 
     if (!d.ok()) return d.status();
     return d.value().settings;
   }
-  const auto s = jk::decode_settings(raw.bytes, raw.layout, defaults);
-  if (!s.ok() || raw.about.empty()) return s;
+  const auto s = raw.layout == jk::Layout::jk04
+                     ? jk::decode_jk04_settings(raw.bytes, defaults)
+                     : jk::decode_settings(raw.bytes, raw.layout, defaults);
+  // The four settings of the 0x03 frame sit at JK02 offsets; a JK04 board's frame has others.
+  if (!s.ok() || raw.about.empty() || raw.layout == jk::Layout::jk04) return s;
   const auto info = jk::decode_device_info(raw.about, s.value());
   return info.ok() ? info.value().settings : s.value();
 }

@@ -1,11 +1,13 @@
 // The 55AA stream protocol of JK's BLE boards (jk02) over a byte stream: 20-byte commands,
 // 0x97 -> device info, 0x96 -> settings then a cell-info stream, 0xA1 -> logbook; a write is
-// a command answered by the 0xC8 acknowledge.
+// a command answered by the 0xC8 acknowledge. The layout (JK02_24S, JK02_32S, JK04) is read
+// off every cell-info frame, so the user never chooses it.
 #include <array>
 
 #include "host/client/client.hpp"
 #include "protocols/jk/cell_info.hpp"
 #include "protocols/jk/device_info_frame.hpp"
+#include "protocols/jk/jk04.hpp"
 #include "protocols/jk/logbook.hpp"
 
 namespace softbms::host::client {
@@ -34,8 +36,9 @@ class StreamClient final : public JkClient {
   Expected<core::Snapshot> status() override {
     auto f = request(jk::kRequestSettings, jk::FrameType::cell_info, "status");
     if (!f) return f.error();
-    layout_ = jk::guess_cell_info_layout(f.value());
-    const auto s = jk::decode_cell_info(f.value(), layout_);
+    layout_ = ble_cell_info_layout(f.value());
+    const auto s = layout_ == jk::Layout::jk04 ? jk::decode_jk04_cell_info(f.value())
+                                               : jk::decode_cell_info(f.value(), layout_);
     if (!s.ok()) return bad_reply("cell-info");
     return s.value();
   }
@@ -58,7 +61,7 @@ class StreamClient final : public JkClient {
     if (!f) return f.error();
     // The stream that follows tells the layout for certain; the version is the fallback.
     auto cells = link_.listen(frame_of(jk::FrameType::cell_info), link_.timing().long_reply);
-    layout_ = cells && !cells.value().empty() ? jk::guess_cell_info_layout(cells.value())
+    layout_ = cells && !cells.value().empty() ? ble_cell_info_layout(cells.value())
                                               : layout_from_version(info.value().sw_version.view());
     return RawSettings{RawSettings::Source::frame55, std::move(f).value(), layout_, about_};
   }
@@ -81,7 +84,7 @@ class StreamClient final : public JkClient {
     if (!cmd.ok()) return cmd.status();
     WritePlan plan{p, value, {{cmd.value().begin(), cmd.value().end()}}, {}};
     plan.note = "command register " + hex(Bytes(cmd.value()).subspan(4, 1)) + " (" +
-                (now.layout == jk::Layout::jk02_24s ? "24S" : "32S") + " layout)";
+                std::string(layout_name(now.layout)) + " layout)";
     return plan;
   }
 

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstring>
 
 #include "protocols/jk/device_info_frame.hpp"
 #include "protocols/jk/modbus.hpp"
@@ -228,6 +229,22 @@ std::string hex16(uint16_t v) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "0x%04X", v);
   return buf;
+}
+
+jk::Layout ble_cell_info_layout(Bytes cell_info) {
+  constexpr std::size_t kFirstCell = 6;
+  if (cell_info.size() < jk::kFrameSize) return jk::Layout::jk02_32s;
+  const uint32_t bits = jk::get_le(cell_info, kFirstCell, 4);
+  float volts = 0;
+  static_assert(sizeof volts == sizeof bits);
+  std::memcpy(&volts, &bits, sizeof volts);
+  if (volts >= 0.5F && volts <= 5.0F) return jk::Layout::jk04;
+  return jk::guess_cell_info_layout(cell_info);
+}
+
+std::string_view layout_name(jk::Layout l) {
+  constexpr std::string_view kNames[] = {"JK02_24S", "JK02_32S", "JK04"};
+  return kNames[static_cast<std::size_t>(l)];
 }
 
 }  // namespace softbms::host::client

@@ -77,6 +77,12 @@ Result<NwWrite> nw_register_write(core::Param p, int32_t value);
 Result<protocols::jk::CommandFrame> ble_write(core::Param p, int32_t value,
                                               protocols::jk::Layout layout);
 
+// The layout of a BLE cell-info frame: JK04 when the first cell reads as a float32 voltage
+// (0.5..5 V; a JK02 frame there holds two u16 millivolt cells, which read as a tiny float),
+// else JK02_32S or JK02_24S by byte 287 (protocols::jk::guess_cell_info_layout).
+protocols::jk::Layout ble_cell_info_layout(Bytes cell_info);
+std::string_view layout_name(protocols::jk::Layout l);  // "JK02_24S", "JK02_32S", "JK04"
+
 // "01 10 10 0C ..." for --dry-run and logs.
 std::string hex(Bytes bytes);
 // "0x1006".

@@ -15,6 +15,12 @@ std::string error_text(const Status& s) {
   return std::string(errc_name(s.code())) + " (detail " + std::to_string(s.detail()) + ")";
 }
 
+// A JK board advertises its device name (the app's "Bluetooth name"); the model when unset.
+std::string advertised_name(const core::DeviceInfo& d) {
+  const std::string_view name = d.device_name.view();
+  return std::string(name.empty() ? d.model.view() : name);
+}
+
 }  // namespace
 
 bool EndpointServer::serves(std::string_view protocol) {
@@ -55,12 +61,23 @@ Expected<std::unique_ptr<EndpointServer>> EndpointServer::open(EventLoop& loop,
             " write to the pack without a password: listen on 127.0.0.1, use "
             "policy=read-only, or add ,allow-remote-writes if that is what you want");
   }
+  // Nor does BLE: whoever is in radio range could change the settings.
+  if (spec.transport.kind == TransportKind::ble && spec.policy != core::Authority::read_only &&
+      !spec.allow_remote_writes) {
+    return make_error(Errc::not_authorized, "policy",
+                      "endpoint " + format_endpoint(spec) +
+                          " would let anyone in Bluetooth range write to the pack without a "
+                          "password: use policy=read-only, or add ,allow-remote-writes if that is "
+                          "what you want");
+  }
   std::unique_ptr<EndpointServer> s(
       new EndpointServer(loop, spec, spec.address.value_or(default_address), device));
   EndpointServer* self = s.get();
   const int baud = effective_baud(spec);
+  TransportSpec transport = spec.transport;
+  if (transport.kind == TransportKind::ble) transport.path = advertised_name(device.bms().device());
   auto svc =
-      StreamService::open(loop, spec.transport, baud, jk_frame_rules(spec.protocol, baud),
+      StreamService::open(loop, transport, baud, jk_frame_rules(spec.protocol, baud),
                           [self](StreamService::Connection& c, std::span<const uint8_t> frame) {
                             self->on_frame(c, frame);
                           });

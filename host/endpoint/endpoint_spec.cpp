@@ -2,6 +2,7 @@
 
 #include <iterator>
 
+#include "host/ble/address.hpp"
 #include "host/transport/serial.hpp"
 
 namespace softbms::host {
@@ -32,6 +33,7 @@ constexpr KindRow kKinds[] = {
     {TransportKind::serial, "serial:"},
     {TransportKind::tcp, "tcp:"},
     {TransportKind::socketcan, "socketcan:"},
+    {TransportKind::ble, "ble:"},
 };
 
 constexpr std::string_view kPolicies[] = {"read-only", "switches", "settings"};
@@ -116,6 +118,11 @@ Done parse_body(TransportKind kind, std::string_view body, TransportSpec& t) {
     }
     case TransportKind::socketcan:
       return parse_interface(body, t);
+    case TransportKind::ble: {
+      if (Done d = ble::check_adapter_name(body); !d) return d.error();
+      t.interface = std::string(body);
+      return {};
+    }
   }
   return bad(Errc::bad_value, "transport", "unknown transport");
 }
@@ -159,6 +166,11 @@ Done check_fit(const ProtocolInfo& p, TransportKind k) {
     return bad(Errc::rule_violation, "transport",
                "protocol " + std::string(p.name) +
                    " speaks CAN; use slcan:pty:PATH, slcan:serial:DEVICE or socketcan:IFACE");
+  }
+  if (k == TransportKind::ble && p.name != "jk02") {
+    return bad(Errc::rule_violation, "transport",
+               "Bluetooth carries the jk02 protocol only (JK boards speak it over BLE); use "
+               "jk02:ble");
   }
   if (p.bus == BusKind::stream && is_can(k)) {
     return bad(Errc::rule_violation, "transport",
@@ -229,6 +241,7 @@ std::string_view policy_name(core::Authority a) {
 }
 
 Expected<TransportSpec> parse_transport(std::string_view text) {
+  if (text == "ble") text = "ble:hci0";
   for (const auto& row : kKinds) {
     if (!text.starts_with(row.prefix)) continue;
     TransportSpec t;
@@ -239,7 +252,7 @@ Expected<TransportSpec> parse_transport(std::string_view text) {
   return bad(Errc::bad_value, "transport",
              "transport \"" + std::string(text) +
                  "\" is not pty:PATH, serial:DEVICE[:BAUD], tcp:HOST:PORT, slcan:pty:PATH, "
-                 "slcan:serial:DEVICE[:BAUD] or socketcan:IFACE");
+                 "slcan:serial:DEVICE[:BAUD], socketcan:IFACE or ble[:hciN]");
 }
 
 Expected<EndpointSpec> parse_endpoint(std::string_view text) {
@@ -258,6 +271,7 @@ std::string format_transport(const TransportSpec& t) {
       return s + (v6 ? "[" + t.tcp.host + "]" : t.tcp.host) + ":" + std::to_string(t.tcp.port);
     }
     case TransportKind::socketcan:
+    case TransportKind::ble:
       return s + t.interface;
     case TransportKind::serial:
     case TransportKind::slcan_serial:

@@ -5,6 +5,7 @@
 //   jk-pb:tcp:0.0.0.0:8899,policy=settings a TCP server
 //   pylon-can:slcan:pty:/tmp/can0          CAN as slcan text over a pty (or slcan:serial:...)
 //   victron-can:socketcan:can0             a Linux CAN interface
+//   jk02:ble                               Bluetooth LE through BlueZ, as a JK board (ble:hci1)
 //
 // Options: policy=read-only|switches|settings (default read-only), addr=0..247 (RS485 device
 // address), allow-remote-writes (a TCP endpoint that writes may listen beyond loopback). Errors
@@ -38,15 +39,16 @@ struct ProtocolInfo {
 std::span<const ProtocolInfo> endpoint_protocols();
 const ProtocolInfo* find_protocol(std::string_view name);
 
-enum class TransportKind : uint8_t { pty, serial, tcp, slcan_pty, slcan_serial, socketcan };
+enum class TransportKind : uint8_t { pty, serial, tcp, slcan_pty, slcan_serial, socketcan, ble };
 std::string_view transport_kind_name(TransportKind k);  // "pty", "slcan:pty", ...
 
 struct TransportSpec {
   TransportKind kind = TransportKind::pty;
-  std::string path;       // pty symlink or serial device (also under slcan)
+  std::string path;       // pty symlink or serial device (also under slcan); ble: the name to
+                          // advertise (set by the server from the device, not parsed)
   int baud = 0;           // serial kinds: 0 = the protocol's default
   HostPort tcp;           // tcp: where to listen (port 0: the system chooses)
-  std::string interface;  // socketcan
+  std::string interface;  // socketcan; ble: the adapter (hci0)
   bool operator==(const TransportSpec&) const = default;
 };
 

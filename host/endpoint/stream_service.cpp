@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "host/transport/ble_transport.hpp"
 #include "host/transport/pty.hpp"
 #include "host/transport/serial.hpp"
 
@@ -22,6 +23,11 @@ Expected<std::unique_ptr<Transport>> open_line(const TransportSpec& spec, int ba
     auto p = PtyTransport::open(spec.path);
     if (!p) return p.error();
     return std::unique_ptr<Transport>(std::move(p).value());
+  }
+  if (spec.kind == TransportKind::ble) {
+    auto b = BleTransport::serve(spec.interface, spec.path.empty() ? "JK-softbms" : spec.path, {});
+    if (!b) return b.error();
+    return std::unique_ptr<Transport>(std::move(b).value());
   }
   SerialOptions o;
   o.baud = baud;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "host/transport/ble_transport.hpp"
 #include "host/transport/tcp.hpp"
 
 namespace softbms::host {
@@ -18,9 +19,16 @@ Expected<std::unique_ptr<Transport>> open_port(std::string_view spec, const Port
     if (!s) return s.error();
     return std::unique_ptr<Transport>(std::move(s).value());
   }
+  constexpr std::string_view kBle = "ble:";
+  if (spec.starts_with(kBle)) {
+    auto b = BleTransport::connect(spec.substr(kBle.size()), options.notice);
+    if (!b) return b.error();
+    return std::unique_ptr<Transport>(std::move(b).value());
+  }
   if (spec.find("://") != std::string_view::npos) {
-    return make_error(Errc::bad_value, "port",
-                      "port \"" + std::string(spec) + "\": only tcp:// or a device path is known");
+    return make_error(
+        Errc::bad_value, "port",
+        "port \"" + std::string(spec) + "\": only tcp://, ble: or a device path is known");
   }
   // HOST:PORT without tcp:// is a slip, not a device name (unless such a file exists).
   if (spec.find('/') == std::string_view::npos && parse_host_port(spec) &&

@@ -1,0 +1,93 @@
+// softbms scan [--adapter hciN] [--seconds S] [--all] [-o table|json]: the JK boards a
+// Bluetooth adapter hears (through BlueZ), with their address for -p ble:ADDRESS.
+#include <charconv>
+#include <iomanip>
+#include <ostream>
+
+#include "app/cli.hpp"
+#include "host/ble/scan.hpp"
+
+namespace softbms::app {
+namespace {
+
+constexpr std::string_view kUsageText =
+    "usage: softbms scan [--adapter hci0] [--seconds 5] [--all] [-o table|json]\n"
+    "  lists the JK boards in Bluetooth range (name, address, RSSI); --all lists every BLE\n"
+    "  device heard. Use the address as: softbms status -p ble:ADDRESS\n";
+
+std::string json_text(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+int cmd_scan(const Args& args, Io io) {
+  if (args.flag("help")) {
+    io.out << kUsageText;
+    return kOk;
+  }
+  host::ble::ScanOptions o;
+  if (auto a = args.option("adapter")) o.adapter = std::string(*a);
+  if (auto s = args.option("seconds")) {
+    int v = 0;
+    auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+    if (ec != std::errc() || p != s->data() + s->size() || v < 1 || v > 120) {
+      io.err << "softbms: --seconds must be 1..120\n" << kUsageText;
+      return kUsage;
+    }
+    o.duration = Milliseconds(int64_t{v} * 1000);
+  }
+  std::string_view format = args.option("output").value_or("table");
+  for (std::size_t i = 0; i + 1 < args.words.size(); ++i) {
+    if (args.words[i] == "-o") format = args.words[i + 1];
+  }
+  if (format != "table" && format != "json") {
+    io.err << "softbms: -o must be table or json\n" << kUsageText;
+    return kUsage;
+  }
+  auto found = host::ble::scan(o);
+  if (!found) {
+    io.err << "softbms: " << found.error().message << "\n";
+    return found.error().code == Errc::bad_value ? kUsage : kNoDevice;
+  }
+  const bool all = args.flag("all");
+  std::vector<host::ble::Seen> shown;
+  for (const auto& s : found.value()) {
+    if (all || s.jk) shown.push_back(s);
+  }
+  if (format == "json") {
+    io.out << "[";
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      const auto& s = shown[i];
+      io.out << (i ? ",\n " : "") << "{\"address\": " << json_text(s.address)
+             << ", \"name\": " << json_text(s.name) << ", \"rssi_dbm\": " << s.rssi.value_or(0)
+             << ", \"jk\": " << (s.jk ? "true" : "false") << "}";
+    }
+    io.out << "]\n";
+    return kOk;
+  }
+  if (shown.empty()) {
+    io.err << "softbms: no " << (all ? "BLE device" : "JK board") << " heard on " << o.adapter
+           << " in " << o.duration.count() / 1000 << " s"
+           << (all ? "" : " (--all lists every device)") << "\n";
+    return kNoDevice;
+  }
+  io.out << std::left << std::setw(19) << "ADDRESS" << std::setw(6) << "RSSI"
+         << "NAME\n";
+  for (const auto& s : shown)
+    io.out << std::setw(19) << s.address << std::setw(6) << s.rssi.value_or(0) << s.name << "\n";
+  return kOk;
+}
+
+}  // namespace softbms::app
