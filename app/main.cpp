@@ -19,6 +19,7 @@ constexpr std::array kSubcommands = {
     Subcommand{"cells", cmd_cells, "a board's cell voltages (-p PORT ...)"},
     Subcommand{"switch", cmd_switch, "charge|discharge|balance on|off on a board (-p PORT --yes)"},
     Subcommand{"log", cmd_log, "a board's logbook (-p PORT, jk02 protocol)"},
+    Subcommand{"calibrate", cmd_calibrate, "voltage or current calibration of a board (-p PORT --voltage V | --current A --yes)"},
     Subcommand{"settings", cmd_settings, "--list every parameter; get [NAME...] / set NAME VALUE on a board"},
     Subcommand{"run", cmd_run, "the virtual JK BMS: simulated pack + JK endpoints (--endpoint jk-pb:pty:/tmp/jkpb ...)"},
     Subcommand{"monitor", cmd_monitor, "a real board served like run: dashboard, /metrics, MQTT, history (-p PORT [--http ADDR:PORT])"},

@@ -91,4 +91,5 @@ class CalibrateAgainstRun(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    sys.argv = sys.argv[:1]
     unittest.main(verbosity=2)
