@@ -3,6 +3,7 @@ calibration, resetting the counters, the device name and both passwords, each be
 settings-password login, logged in the board's event log, and on the disk before the reply (a
 `kill -9` right after the reply loses nothing). The values checked are the ones a user checks:
 after a +1.5 % voltage calibration the pack reads 1.5 % more. argv[1]: the softbms binary."""
+import json
 import os
 import shutil
 import signal
@@ -146,6 +147,46 @@ class OwnerCommandsTest(unittest.TestCase):
         self.restart_after_kill()
         self.assertEqual(get_json(self.base + "api/packs/1/device")["device_name"], "Shed2")
         self.assertLess(self.snapshot()["charged_energy_wh"], 25, "the reset was on the disk")
+
+
+class MonitorCalibrateTest(unittest.TestCase):
+    """`softbms monitor` on a JK-PB board (here `softbms run` on a pty): a calibration from the
+    monitor's dashboard goes to the board as JK's own request (FC10 to 0x1600)."""
+
+    def setUp(self):
+        self.board = Softbms(BINARY, ["run", "--state-dir", "{tmp}/board", "--charge-a", "20",
+                                      "--http", "off", "--history", "off", "--status-file", "{tmp}/status.json",
+                                      "--endpoint", "jk-pb:pty:{tmp}/jkpb,policy=settings"],
+                             wait_for=r"^  jk-pb +pty (\S+)")
+        self.status_file = os.path.join(self.board.tmp, "status.json")
+        self.monitor = Softbms(BINARY, ["monitor", "-p", self.board.match.group(1), "--protocol", "jk-pb",
+                                        "--interval", "1", "--http", "127.0.0.1:0", "--history", "off",
+                                        "--state-dir", "{tmp}/monitor"])
+
+    def tearDown(self):
+        self.monitor.stop()
+        self.board.stop()
+
+    def board_status(self):
+        with open(self.status_file) as f:
+            return json.load(f)
+
+    def test_a_calibration_from_the_monitor_reaches_the_board(self):
+        base = self.monitor.url
+        wait_until(lambda: get_json(base + "api/packs/1/snapshot")["current"] > 15, what="20 A")
+        # The cells' polarisation settles over the first seconds of charging: calibrate after it,
+        # against the board's newest reading.
+        wait_until(lambda: self.board_status()["sim"]["time_s"] > 20, timeout=40, what="20 s of charging")
+        t = self.board_status()["sim"]["time_s"]
+        before = wait_until(lambda: (lambda s: s if s["sim"]["time_s"] > t else None)(self.board_status()),
+                            step=0.05, what="a fresh status")["voltage"]
+        status, body = Session(base).send("POST", "/api/packs/1/calibrate", {"voltage_v": round(before * 1.015, 3)})
+        self.assertEqual(status, 200, body)
+        after = wait_until(lambda: (lambda s: s if s["settings"]["voltage_calibration"] != 1_000_000 else None)(
+            self.board_status()), what="the board's new factor")
+        self.assertAlmostEqual(after["settings"]["voltage_calibration"], 1_015_000, delta=2000)
+        self.assertAlmostEqual(after["voltage"] / before, 1.015, delta=0.002)
+        self.assertEqual(events(base, "calibrated")[0]["origin"], "web")
 
 
 if __name__ == "__main__":

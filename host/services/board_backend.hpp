@@ -44,6 +44,7 @@ class BoardBackend final : public PackBackend {
  private:
   Done read_settings();
   Status set_param(const core::Command& c);
+  Status calibrate(const core::Command& c);
   void remember(const core::Command& c);
 
   client::JkClient& client_;
