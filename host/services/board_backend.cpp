@@ -12,7 +12,7 @@ BoardBackend::BoardBackend(client::JkClient& client, web::PackInfo info, core::P
                            client::Overrides overrides, Clock clock, BoardPolling polling)
     : client_(client),
       info_(std::move(info)),
-      passwords_(std::move(passwords)),
+      passwords_(passwords),
       overrides_(overrides),
       clock_(std::move(clock)),
       polling_(polling) {}
