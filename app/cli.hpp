@@ -55,5 +55,6 @@ int cmd_log(const Args& args, Io io);
 int cmd_settings_get(const Args& args, Io io);
 int cmd_settings_set(const Args& args, Io io);
 int cmd_scan(const Args& args, Io io);
+int cmd_calibrate(const Args& args, Io io);  // app/cmd_client.cpp, issue 11
 
 }  // namespace softbms::app

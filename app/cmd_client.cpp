@@ -1,6 +1,7 @@
 // softbms status | cells | settings get | settings set | switch | log: the client against any
 // JK board (or `softbms run`) over a serial adapter, a pty or TCP. See docs/cli.md.
 #include <charconv>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -298,6 +299,99 @@ int cmd_settings_set(const Args& args, Io io) {
   const host::TypedValue value = host::parse_typed(*p, words[1]);
   if (!value.raw) return value.outside ? refuse(io, value.error) : usage_error(io, value.error);
   return write_change(args, io, {*p, *value.raw, value.unit});
+}
+
+}  // namespace softbms::app
+
+// ---- softbms calibrate (issue 11): the app's voltage and current calibration, over the wire ----
+
+namespace softbms::app {
+namespace {
+
+constexpr std::string_view kCalibrateUsage =
+    "usage: softbms calibrate -p PORT (--voltage V | --current A) --yes|--dry-run\n"
+    "  V: the pack voltage a meter shows now; A: the current a clamp meter shows now (+ = "
+    "charge)\n";
+
+std::optional<double> measured_value(std::string_view text) {
+  double v = 0.0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v))
+    return std::nullopt;
+  return v;
+}
+
+// The reading the calibration changes, in V or A.
+double reading(const core::Snapshot& s, bool voltage) {
+  return voltage ? s.pack_voltage.count() / 1000.0 : s.current.count() / 1000.0;
+}
+
+}  // namespace
+
+int cmd_calibrate(const Args& args, Io io) {
+  const auto volts = args.option("voltage");
+  const auto amps = args.option("current");
+  if (args.flag("help")) {
+    io.out << kCalibrateUsage;
+    return kOk;
+  }
+  if (volts.has_value() == amps.has_value())
+    return usage_error(
+        io, "give exactly one of --voltage V and --current A\n" + std::string(kCalibrateUsage));
+  const bool voltage = volts.has_value();
+  const auto value = measured_value(voltage ? *volts : *amps);
+  const double limit = voltage ? 1000.0 : 2000.0;
+  if (!value || (voltage ? *value <= 0.0 : false) || std::fabs(*value) > limit)
+    return usage_error(
+        io, voltage ? "--voltage must be the measured pack voltage in V, above 0 and up to 1000"
+                    : "--current must be the measured current in A, within +-2000");
+  const bool dry_run = args.flag("dry-run");
+  if (!dry_run && !args.flag("yes"))
+    return usage_error(
+        io,
+        "a calibration needs --yes to send it (or --dry-run to see the bytes); nothing was sent");
+  Session s;
+  if (int rc = open_session(args, io, s); rc >= 0) return rc;
+  auto now = cl::read_board(*s.client, s.overrides);
+  if (!now) return failed(io, now.error());
+  auto before = s.client->status();
+  if (!before) return failed(io, before.error());
+  core::Command c;
+  c.kind = voltage ? core::CommandKind::calibrate_voltage : core::CommandKind::calibrate_current;
+  c.origin = core::Origin::cli;
+  c.authority = core::Authority::settings;
+  c.value = static_cast<int32_t>(std::lround(*value * 1000.0));
+  const auto plan = s.client->plan_command(c, now.value().raw);
+  if (!plan.ok())
+    return refuse(io, std::string("the ") + std::string(cl::protocol_name(s.client->protocol())) +
+                          " protocol has no calibration request");
+  const char* unit = voltage ? " V" : " A";
+  io.out << (voltage ? "pack voltage" : "current") << ": the board reads "
+         << reading(before.value(), voltage) << unit << ", measured " << *value << unit << "\n";
+  io.out << (dry_run ? "would send" : "sending") << " to " << s.port << " ("
+         << cl::protocol_name(s.client->protocol()) << ", " << plan.value().note << "):\n";
+  for (const auto& f : plan.value().frames) io.out << "  " << cl::hex(f) << "\n";
+  if (dry_run) return kOk;
+  auto sent = s.client->send(plan.value());
+  if (!sent) return failed(io, sent.error());
+  if (sent.value().verdict == cl::WriteVerdict::rejected) {
+    io.err << "softbms: rejected by the board: " << sent.value().detail << "\n";
+    return kRejected;
+  }
+  auto after = s.client->status();
+  if (!after) return failed(io, after.error());
+  const double got = reading(after.value(), voltage);
+  // The board works out the factor from its raw reading; it reads the measured value again
+  // within its resolution and what moved in between (0.5 % or 0.05 V / 0.2 A).
+  const double tolerance = std::max(std::fabs(*value) * 0.005, voltage ? 0.05 : 0.2);
+  if (std::fabs(got - *value) > tolerance) {
+    io.err << "softbms: the board still reads " << got << unit << ", not " << *value << unit
+           << (sent.value().verdict == cl::WriteVerdict::silent ? " (no acknowledge)" : "") << "\n";
+    return kRejected;
+  }
+  io.out << (voltage ? "pack voltage" : "current") << " now " << got << unit
+         << " (read back from the board)\n";
+  return kOk;
 }
 
 }  // namespace softbms::app

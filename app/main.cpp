@@ -166,6 +166,13 @@ constexpr O kScan[] = {
 };
 constexpr OptionGroup kScanGroups[] = {{"Options", kScan}};
 
+constexpr O kCalibrate[] = {
+    {"--voltage", "V", "the pack voltage a meter reads (V); the board scales its cells to it"},
+    {"--current", "A", "the current a meter reads (A, at least 1 A); the board scales its shunt"},
+};
+constexpr OptionGroup kCalibrateGroups[] = {
+    {"Board", kBoardLink}, {"Calibration", kCalibrate}, {"Output", kClientOutput}, {"Write", kWrite}};
+
 constexpr P kSettingNames[] = {{"SETTING", "names (softbms settings --list), all when none", true}};
 constexpr P kSettingValue[] = {
     {"SETTING", "a name from softbms settings --list, or its MQTT entity key"},
@@ -205,6 +212,8 @@ constexpr std::array kCommands = {
                 kSettingsGroups,
                 {},
                 kSettingsSub},
+    CommandSpec{"calibrate", "voltage or current calibration of a board", cmd_calibrate,
+                kCalibrateGroups},
     CommandSpec{"scan", "the JK boards in Bluetooth range: name, address, RSSI", cmd_scan,
                 kScanGroups},
     CommandSpec{"run",

@@ -16,6 +16,19 @@ int64_t round_half_away(double x) {
   return static_cast<int64_t>(x < 0.0 ? x - 0.5 : x + 0.5);
 }
 
+// B- and P- reversed ([M-BD4A] installation precautions: check that B- and P- are not
+// reversed). The battery's negative reaches the board's B- node twice: through the FETs (the
+// wrong way round) and through balance lead 0, which joins B- on the board. So the pack conducts
+// both ways whatever the FETs, through the lead alone when a FET is off (taken as open: its
+// body diode would need more than the lead's drop at small currents).
+void reverse_b_p(PathParams& p, double bypass_ohm) {
+  const double fets = p.fets.charge && p.fets.discharge ? p.shunt_ohm + p.fet_ohm : 0.0;
+  p.shunt_ohm = fets > 0.0 ? fets * bypass_ohm / (fets + bypass_ohm) : bypass_ohm;
+  p.fet_ohm = 0.0;
+  p.precharge_ohm = 0.0;
+  p.fets = {true, true};
+}
+
 int64_t to_us(double s) {
   constexpr double kMaxUs = 9.0e18;  // inside int64_t: a far-off event stays far off
   return round_half_away(std::clamp(s * 1e6, -kMaxUs, kMaxUs));
@@ -111,6 +124,7 @@ void Plant::prepare(const core::Outputs& out, double t_s, Sub& s) {
   s.path.sense_ohm = config_.terminal_sense_ohm;
   s.path.fets = fets_;
   s.path.precharge_ohm = awake_ && out.precharge ? config_.precharge_ohm : 0.0;
+  if (s.world.bypass_ohm > 0.0) reverse_b_p(s.path, s.world.bypass_ohm);
   s.demand = demand(s.world, th.e_v, terminal_v_);
   if (from_charger) s.demand.siemens += 1.0 / heater_ohm_;
   s.op = solve_operating_point(s.path, s.demand);
@@ -244,7 +258,20 @@ void Plant::charge_capacitor(const Sub& s, double dt_s) {
 
 core::Measurements Plant::measure(const WorldState& world) {
   core::Measurements m;
-  sensors_.read(pack_, {series_a_, pack_a_, board_c_, terminal_v_}, world, m);
+  SensedTruth truth{series_a_, pack_a_, board_c_, terminal_v_};
+  if (world.bypass_ohm > 0.0) {
+    // B-/P- reversed: the FETs' share of the current crosses the shunt backwards; the rest runs
+    // along balance lead 0, whose drop shifts the board's ground under cell 1.
+    const double fet_path_ohm =
+        (config_.shunt_resistance_mohm + config_.fet_on_resistance_mohm) * 1e-3 +
+        world.terminal_ohm;
+    const double share = fets_.charge && fets_.discharge
+                             ? world.bypass_ohm / (world.bypass_ohm + fet_path_ohm)
+                             : 0.0;
+    truth.pack_a = -pack_a_ * share;
+    truth.lead0_v = pack_a_ * (1.0 - share) * world.bypass_ohm;
+  }
+  sensors_.read(pack_, truth, world, m);
   m.balance_current = Milliamps(milli(-bal_src_a_));
   m.terminal_voltage = Millivolts(milli(terminal_v_));
   m.short_circuit = scp_latched_;

@@ -102,5 +102,27 @@ TEST(PlantWiring, swapped_moved_leads_and_a_loose_terminal_read_as_a_board_would
   EXPECT_GT(p3.board_temp_c(), 25.0 + 30.0 / 0.4 * 0.8) << "30 W in the terminal heat the board";
 }
 
+// [M-BD4A] installation precautions: B- and P- reversed. Balance lead 0 (50 mOhm) bypasses the
+// FETs: the shunt sees their share backwards, and opening them does not stop the current.
+TEST(PlantWiring, b_and_p_reversed_reads_a_discharge_as_a_charge_and_no_fet_stops_it) {
+  PackConfig c = capacitive_pack();
+  c.load_capacitance_mf = 0.0;
+  World w;
+  w.add_load({0.0, kForever, LoadKind::current, 30.0, {}});
+  w.add_fault({FaultKind::b_p_reversed, 0.0, kForever, 0, 0.05});
+  Plant plant(c, w);
+  auto m = plant.step(drive(true, true, false), 0.1);
+  const double through_fets =
+      0.05 / (0.05 + (c.shunt_resistance_mohm + c.fet_on_resistance_mohm) * 1e-3);
+  EXPECT_NEAR(plant.pack_current_a(), -30.0, 0.1) << "the load is served";
+  EXPECT_NEAR(m.current_raw.count(), 30'000 * through_fets, 50) << "a discharge read as a charge";
+  const double cell1 = plant.pack().voltage_v(0, plant.pack_current_a()) * 1000.0;
+  m = plant.step(drive(false, false, false), 0.1);
+  EXPECT_NEAR(plant.pack_current_a(), -30.0, 0.1) << "both FETs open: the lead carries it all";
+  EXPECT_EQ(m.current_raw.count(), 0);
+  EXPECT_NEAR(m.cell_raw[0].count(), cell1 - 1500.0, 20.0)
+      << "30 A x 50 mOhm lift the board's ground";
+}
+
 }  // namespace
 }  // namespace softbms::sim

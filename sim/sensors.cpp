@@ -63,7 +63,7 @@ Sensors::Sensors(const PackConfig& config, int cells)
   }
   for (int k = 0; k < cells_; ++k) wire_mohm_.push_back((lead_ohm_[k] + lead_ohm_[k + 1]) * 1000.0);
   const int m = std::clamp(config.battery_sensors, 0, kMaxBatterySensors);
-  sensor_c_.assign(static_cast<std::size_t>(m + 1), config.initial_temp_c);
+  sensor_c_.assign(static_cast<std::size_t>(m) + 1, config.initial_temp_c);
   ntc_anchor_inv_k_.assign(sensor_c_.size(), 0.0);  // 0: no anchor yet, the first read uses exp()
   ntc_anchor_ohm_.assign(sensor_c_.size(), 0.0);
   // Battery sensors spread evenly along the string, each at the centre of its share.
@@ -106,6 +106,7 @@ void Sensors::read_cells(const Pack& pack, const SensedTruth& truth, const World
   std::array<double, kMaxSimCells> cell_v{};
   pack.voltages_v(truth.series_a, config_.adc_sees_balancing, cell_v);
   if (world.open_leads != 0 || world.leads_remapped) leads_to_cells(world, cell_v);
+  cell_v[0] += truth.lead0_v;
   const double noise_v = config_.adc_noise_mv * 1e-3;
   for (int k = 0; k < cells_; ++k) {
     const double v = cell_v[k] * adc_gain_[k] + adc_offset_v_[k] + noise[k] * noise_v;

@@ -27,6 +27,7 @@ struct SensedTruth {
   double pack_a = 0.0;    // through the shunt, + = charge
   double board_c = 25.0;
   double terminal_v = 0.0;
+  double lead0_v = 0.0;  // B-/P- reversed: the drop along balance lead 0, added to cell 1
 };
 
 class Sensors {

@@ -6,6 +6,7 @@ namespace softbms::sim {
 namespace {
 
 constexpr double kDefaultShortOhm = 0.001;
+constexpr double kDefaultBypassOhm = 0.05;  // a thin balance lead and its connector
 constexpr double kMinResistanceOhm = 1e-6;
 
 bool active(double start_s, double end_s, double t) {
@@ -85,6 +86,9 @@ void apply_fault(const Fault& f, WorldState& s) {
     }
     case FaultKind::loose_terminal:
       s.terminal_ohm += std::max(f.value, 0.0);
+      break;
+    case FaultKind::b_p_reversed:
+      s.bypass_ohm = f.value > 0.0 ? f.value : kDefaultBypassOhm;
       break;
   }
 }

@@ -51,6 +51,8 @@ enum class FaultKind : uint8_t {
   leads_swapped,   // balance leads index and value (0..n) change places (adjacent: a cell reversed)
   lead_moved,      // balance lead index sits on the node of lead value (a lead on the wrong cell)
   loose_terminal,  // value Ohm in the main current path at a terminal: it heats the board
+  b_p_reversed,    // B- and P- swapped; value = Ohm of balance lead 0, which then carries the
+                   // pack current past the FETs (default 0.05)
 };
 
 struct Fault {
@@ -124,6 +126,7 @@ struct WorldState {
   std::array<uint8_t, kMaxSimCells + 1> lead_node{};
   bool leads_remapped = false;
   double terminal_ohm = 0.0;  // loose main terminals
+  double bypass_ohm = 0.0;    // > 0: B- and P- reversed, balance lead 0 bypasses the FETs
   std::array<double, kMaxSimCells> leak_a{};
   std::array<uint8_t, 6> sensor_fault{};  // 0 none, 1 open, 2 shorted
   Stuck charge_fet = Stuck::no;

@@ -179,7 +179,9 @@ void Bms::run_functions(Milliseconds now, const Measured& m) {
   const bool pressed = m.button && !button_was_down_;
   button_was_down_ = m.button;
   press_button(pressed, m);
-  const bool asleep = sleep_.update(now, m, settings_, emergency_.active()) == SmartSleep::State::asleep;
+  // A display that is always on is powered by the board: a sleeping board would switch it off.
+  const bool keep_awake = emergency_.active() || settings_.on(Param::display_always_on);
+  const bool asleep = sleep_.update(now, m, settings_, keep_awake) == SmartSleep::State::asleep;
   const bool down =
       shutdown_.update(now, m, settings_, emergency_.active()) == AutoShutdown::State::shut_down;
   const PowerState next = power_state(down || forced_shutdown_, asleep);

@@ -13,7 +13,9 @@ using test::kTick;
 using test::pack_at;
 using test::run;
 
-Settings lfp(ModelId model, int cells) { return Settings::preset(Chemistry::lfp, model, cells); }
+Settings lfp(ModelId model, int cells) {
+  return Settings::preset(Chemistry::lfp, model, cells);
+}
 
 Command cmd(CommandKind kind, Authority a = Authority::settings) {
   Command c;
@@ -194,6 +196,39 @@ TEST(BmsBoard, without_precharge_time_the_discharge_fet_closes_at_once) {
   bms.step(100_ms, pack_at(16, 3300_mV, 0_mA, false, false));
   EXPECT_TRUE(bms.snapshot().discharge_fet);
   EXPECT_FALSE(bms.snapshot().precharge);
+}
+
+// [M-BD4A] smart sleep and the display port: a display kept always on is powered by the board,
+// so the board does not sleep; auto shutdown still protects the cells.
+TEST(BmsBoard, display_always_on_keeps_an_idle_board_awake) {
+  for (const bool display : {false, true}) {
+    Settings s = lfp(ModelId::jk_bd4a24s_12p, 16);
+    s.set_raw(Param::smart_sleep_hours, 1);
+    s.set_raw(Param::display_always_on, display ? 1 : 0);
+    Bms bms(s);
+    bms.boot(0_ms);
+    const Measurements idle = pack_at(16, 3300_mV, 0_mA, true, true);
+    for (Milliseconds t = 0_ms; t <= Milliseconds(3'660'000); t += 1000_ms) bms.step(t, idle);
+    EXPECT_EQ(bms.snapshot().power_state, display ? PowerState::on : PowerState::sleeping)
+        << "display_always_on " << display;
+  }
+  Settings s = lfp(ModelId::jk_bd4a24s_12p, 16);
+  s.set_raw(Param::display_always_on, 1);
+  Bms bms(s);
+  bms.boot(0_ms);
+  run(bms, 0_ms, 6000_ms, pack_at(16, 2400_mV, 0_mA, true, true));  // below power_off_voltage
+  EXPECT_EQ(bms.snapshot().power_state, PowerState::shut_down);
+}
+
+TEST(BmsBoard, special_charger_and_disable_pcl_are_fixed_off) {
+  Bms bms(lfp(ModelId::jk_pb2a16s20p, 16));
+  for (const Param p : {Param::special_charger, Param::disable_pcl}) {
+    Command c = cmd(CommandKind::set_param);
+    c.param = p;
+    c.value = 1;
+    EXPECT_EQ(bms.apply(c, 0_ms).code(), Errc::rule_violation) << info(p).name;
+    EXPECT_EQ(bms.settings().raw(p), 0);
+  }
 }
 
 // [M-B2A] 5.3 s: a stored record from before MOS OTPR became the factory 65 °C loses nothing.

@@ -181,10 +181,8 @@ TEST(BmsPersistence, packs_save_and_load_on_several_threads_without_a_lock) {
   std::array<std::thread, kThreads> threads;
   for (int k = 0; k < kThreads; ++k) {
     threads[static_cast<std::size_t>(k)] = std::thread([k, &ok] {
-      std::array<uint8_t, kStoreSize> flash{};
-      flash.fill(kErasedByte);
-      MemoryMedium medium(flash, kSlotSize);
-      Store store(medium);
+      test::RamStore ram;
+      Store& store = ram.store;
       Bms bms(lfp16());
       bms.boot(0_ms);
       bool good = true;

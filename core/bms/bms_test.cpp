@@ -257,10 +257,8 @@ TEST(Bms, five_wrong_settings_passwords_lock_it_for_a_minute) {
 }
 
 TEST(Bms, state_survives_a_restart_through_the_store) {
-  std::array<uint8_t, kStoreSize> flash{};
-  flash.fill(kErasedByte);
-  MemoryMedium medium(flash, kSlotSize);
-  Store store(medium);
+  test::RamStore ram;
+  Store& store = ram.store;
   {
     Bms bms(lfp16());
     bms.boot(0_ms);

@@ -1,9 +1,12 @@
 // Shared by the Bms tests: a healthy pack as the front end hands it over, and a clock.
 #pragma once
 
+#include <array>
 #include <cstddef>
 
 #include "core/bms/bms.hpp"
+#include "core/store/medium.hpp"
+#include "core/store/store.hpp"
 
 namespace softbms::core::test {
 
@@ -23,6 +26,17 @@ inline Measurements pack_at(int cells, Millivolts cell, Milliamps current, bool 
   m.discharge_fet_readback = discharge_rb;
   return m;
 }
+
+// An erased two-slot store in RAM (40 KiB: keep it off small stacks).
+struct RamStore {
+  std::array<uint8_t, kStoreSize> flash = [] {
+    std::array<uint8_t, kStoreSize> f{};
+    f.fill(kErasedByte);
+    return f;
+  }();
+  MemoryMedium medium{flash, kSlotSize};
+  Store store{medium};
+};
 
 // Runs the BMS for a while with the same measurements; returns the time reached.
 inline Milliseconds run(Bms& bms, Milliseconds from, Milliseconds span, const Measurements& m) {

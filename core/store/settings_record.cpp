@@ -68,6 +68,12 @@ Result<Settings> decode_settings(std::span<const uint8_t> in) {
     seen[e.index] = true;
     s.set_raw(static_cast<Param>(e.index), e.value);
   }
+  // Factory values belong to the firmware, not to the record: one written before a value became
+  // fixed (MOS OTPR 70 °C, a special_charger bit set) loads with the fixed value and keeps every
+  // other setting.
+  for (const ParamInfo& row : kParams) {
+    if ((row.flags & kFactoryFixed) != 0) s.set_raw(row.id, factory_value(row.id, s.model_id()));
+  }
   if (const Status v = validate(s); !v.ok()) return Status(Errc::corrupt, v.detail(), v.detail2());
   return s;
 }

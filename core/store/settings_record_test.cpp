@@ -120,6 +120,28 @@ TEST_F(RecordTest, record_from_an_older_firmware_gets_preset_values_for_missing_
   EXPECT_EQ(s.value().mv(Param::pack_ovp).count(), 42500);  // 4250 mV per cell x 10
 }
 
+// Issue 11: special_charger and disable_pcl became fixed off, MOS OTPR the factory 65 °C. A
+// record written before, with those set, loads with the fixed values and loses no other setting.
+TEST_F(RecordTest, record_written_before_values_became_fixed_loads_with_every_other_setting) {
+  Settings before = custom();
+  before.set_raw(Param::display_always_on, 1);
+  std::vector<uint8_t> rec = encoded(before);
+  patch(rec, Param::special_charger, 1);
+  patch(rec, Param::disable_pcl, 1);
+  patch(rec, Param::mos_otpr, 700);
+  const Result<Settings> s = decode_settings(rec);
+  ASSERT_TRUE(s.ok()) << errc_name(s.status().code());
+  EXPECT_EQ(s.value().raw(Param::special_charger), 0);
+  EXPECT_EQ(s.value().raw(Param::disable_pcl), 0);
+  EXPECT_EQ(s.value().raw(Param::mos_otpr), 650);
+  for (const ParamInfo& row : kParams) {
+    if ((row.flags & kFactoryFixed) != 0) continue;
+    EXPECT_EQ(s.value().raw(row.id), before.raw(row.id)) << row.name;
+  }
+  EXPECT_EQ(s.value().chemistry(), before.chemistry());
+  EXPECT_EQ(s.value().model_id(), before.model_id());
+}
+
 TEST_F(RecordTest, record_from_a_newer_firmware_skips_unknown_parameters) {
   std::vector<uint8_t> rec = encoded(custom());
   rec[4] = static_cast<uint8_t>(kParamCount + 1);  // one more entry

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/io/command.hpp"
 #include "core/io/device_info.hpp"
 #include "core/io/event.hpp"
 #include "core/io/snapshot.hpp"
@@ -51,6 +52,14 @@ class JkClient {
   virtual Result<WritePlan> plan(core::Param p, int32_t value, const RawSettings& now,
                                  const core::Settings& decoded) = 0;
   virtual Expected<WriteResult> send(const WritePlan& plan) = 0;
+  // The frames that run a command with a wire request of its own (voltage and current
+  // calibration: JK-PB 0x1600 / 0x1606, jk02 0x64 / 0x67 or 0x21 / 0x24); Errc::unknown_field
+  // when the protocol has none. plan.param names the setting the command changes.
+  virtual Result<WritePlan> plan_command(const core::Command& c, const RawSettings& now) {
+    static_cast<void>(c);
+    static_cast<void>(now);
+    return Status(Errc::unknown_field);
+  }
 };
 
 struct ClientOptions {

@@ -67,6 +67,26 @@ class PbClient final : public JkClient {
     return plan;
   }
 
+  // The control block ([M-MODBUS] 0x1600): voltage calibration at 0x1600, current calibration
+  // at 0x1606, each the measured value as a big-endian i32 in mV / mA (+ = charge).
+  Result<WritePlan> plan_command(const core::Command& c, const RawSettings&) override {
+    const bool voltage = c.kind == core::CommandKind::calibrate_voltage;
+    if (!voltage && c.kind != core::CommandKind::calibrate_current)
+      return Status(Errc::unknown_field);
+    const uint16_t start = jk::kControlBlock + (voltage ? 0x00 : 0x06);
+    const auto v = static_cast<uint32_t>(c.value);
+    const std::array<uint8_t, 4> data = {static_cast<uint8_t>(v >> 24),
+                                         static_cast<uint8_t>(v >> 16),
+                                         static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
+    WritePlan plan{voltage ? core::Param::voltage_calibration : core::Param::current_calibration,
+                   c.value,
+                   {encode_fc10_write(address_, start, data)},
+                   {}};
+    plan.note = "FC10 to address " + std::to_string(address_) + ", register " + hex16(start) +
+                ", 2 registers";
+    return plan;
+  }
+
   Expected<WriteResult> send(const WritePlan& plan) override {
     about_.clear();  // the about frame holds settings too
     const uint8_t address = address_;

@@ -88,6 +88,23 @@ class StreamClient final : public JkClient {
     return plan;
   }
 
+  // Calibration has command registers of its own (0x64 / 0x67 in the 32S layout, 0x21 / 0x24
+  // in the 24S one): the measured value in mV / mA.
+  Result<WritePlan> plan_command(const core::Command& c, const RawSettings& now) override {
+    const bool voltage = c.kind == core::CommandKind::calibrate_voltage;
+    if (!voltage && c.kind != core::CommandKind::calibrate_current)
+      return Status(Errc::unknown_field);
+    jk::CommandFrame frame{};
+    if (Status st = jk::encode_ble_command(c, now.layout, frame); !st.ok()) return st;
+    WritePlan plan{voltage ? core::Param::voltage_calibration : core::Param::current_calibration,
+                   c.value,
+                   {{frame.begin(), frame.end()}},
+                   {}};
+    plan.note = "command register " + hex(Bytes(frame).subspan(4, 1)) + " (" +
+                (now.layout == jk::Layout::jk02_24s ? "24S" : "32S") + " layout)";
+    return plan;
+  }
+
   Expected<WriteResult> send(const WritePlan& plan) override {
     about_.clear();
     auto r = link_.exchange(plan.frames.front(), scan_ble_ack, link_.timing().long_reply);

@@ -13,7 +13,7 @@ BoardBackend::BoardBackend(client::BoardLink& link, web::PackInfo info, core::Pa
                            BoardPolling polling)
     : link_(link),
       info_(std::move(info)),
-      passwords_(std::move(passwords)),
+      passwords_(passwords),
       overrides_(overrides),
       clock_(std::move(clock)),
       unix_clock_(std::move(unix_clock)),
@@ -86,6 +86,10 @@ Done BoardBackend::read_settings() {
 
 Status BoardBackend::apply(const core::Command& command) {
   if (!have_settings_ || client_ == nullptr) return Status(Errc::bad_state);
+  if (command.kind == core::CommandKind::calibrate_voltage ||
+      command.kind == core::CommandKind::calibrate_current) {
+    return calibrate(command);
+  }
   if (command.kind != core::CommandKind::set_param) {
     // Emergency, factory reset and the rest have no request in the client protocols.
     return Status(Errc::bad_state);
@@ -131,6 +135,23 @@ Status BoardBackend::set_param(const core::Command& c) {
   // Read back: the board, not the request, says what it holds now.
   if (Done d = read_settings(); !d) return Status(Errc::bad_state);
   return board_.values.raw(c.param) == c.value ? ok_status() : Status(Errc::bad_state);
+}
+
+// The board's own calibration request (JK-PB 0x1600 / 0x1606, jk02 0x64 / 0x67); the board
+// works out the factor. Errc::unknown_field when the protocol has none (4E57), bad_state when
+// the board refused it or stopped answering.
+Status BoardBackend::calibrate(const core::Command& c) {
+  if (c.authority != core::Authority::settings) return Status(Errc::not_authorized);
+  const auto plan = client_->plan_command(c, raw_);
+  if (!plan.ok()) return Status(Errc::unknown_field);
+  auto sent = client_->send(plan.value());
+  if (!sent || sent.value().verdict == client::WriteVerdict::rejected)
+    return Status(Errc::bad_state);
+  if (Done d = read_settings(); !d) return Status(Errc::bad_state);
+  const bool voltage = c.kind == core::CommandKind::calibrate_voltage;
+  writes_.push_back({wall_rtc_s(), core::EventType::calibrated,
+                     static_cast<uint8_t>(voltage ? 0 : 1), static_cast<uint8_t>(c.origin), 0});
+  return poll() ? ok_status() : Status(Errc::bad_state);
 }
 
 void BoardBackend::remember(const core::Command& c) {

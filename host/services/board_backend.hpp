@@ -56,6 +56,7 @@ class BoardBackend final : public PackBackend {
   Done read(client::JkClient& c);
   Done went_down(const Error& e);
   Status set_param(const core::Command& c);
+  Status calibrate(const core::Command& c);
   void remember(const core::Command& c);
 
   client::BoardLink& link_;

@@ -435,9 +435,14 @@ class WebServer::Routes {
     const Status st = p.apply(cmd);
     if (st.code() == Errc::bad_state) {
       return field_reply(409, field,
-                         voltage ? "voltage_v: no cell is measured, nothing to calibrate against"
-                                 : "current_a: calibrate while at least 1 A flows (the board reads "
-                                   "less now); nothing changed");
+                         voltage ? "voltage_v: the board cannot calibrate now (no cell measured, or "
+                                   "it refused); nothing changed"
+                                 : "current_a: calibrate while at least 1 A flows (or the board "
+                                   "refused); nothing changed");
+    }
+    if (st.code() == Errc::unknown_field) {
+      return field_reply(501, field,
+                         std::string(field) + ": this pack's link has no calibration request");
     }
     if (st.code() == Errc::out_of_range) {
       return field_reply(

@@ -16,8 +16,8 @@
 namespace softbms::host::web {
 
 struct SessionPolicy {
-  int64_t idle_ms = 15 * 60 * 1000;           // a session unused this long ends
-  int64_t lifetime_ms = 12 * 60 * 60 * 1000;  // and none outlives this, used or not
+  int64_t idle_ms = int64_t{15} * 60 * 1000;           // a session unused this long ends
+  int64_t lifetime_ms = int64_t{12} * 60 * 60 * 1000;  // and none outlives this, used or not
   std::size_t max_sessions = 32;              // the oldest is dropped beyond this
 };
 

@@ -205,6 +205,7 @@ bool holds(const Condition& c, const Probe& p) {
 
 std::vector<std::string> metric_names() {
   std::vector<std::string> names;
+  names.reserve(kMetrics.size() + core::kAlarms.size());
   for (const auto& m : kMetrics)
     names.push_back(std::string(m.name) + " (" + std::string(m.unit) + ")");
   for (const auto& a : core::kAlarms) names.push_back(std::string(a.name) + " (flag)");

@@ -237,7 +237,8 @@ constexpr FaultWord kFaultWords[] = {{"short_circuit", FaultKind::short_circuit}
                                      {"current_sensor", FaultKind::current_sensor},
                                      {"leads_swapped", FaultKind::leads_swapped},
                                      {"lead_moved", FaultKind::lead_moved},
-                                     {"loose_terminal", FaultKind::loose_terminal}};
+                                     {"loose_terminal", FaultKind::loose_terminal},
+                                     {"b_p_reversed", FaultKind::b_p_reversed}};
 
 int sensor_index(const Map& m) {
   const auto t = m.text("sensor");
@@ -303,6 +304,10 @@ FaultSpec read_fault(const YAML::Node& node, const std::string& path, const Pack
         fail(m.get(other), m.field(other), "another lead, 0..cells");
       break;
     }
+    case FaultKind::b_p_reversed:
+      f.fault.value = m.has("ohm") ? m.number("ohm") : 0.05;
+      if (f.fault.value <= 0) fail(m.get("ohm"), m.field("ohm"), "must be above 0");
+      break;
     case FaultKind::loose_terminal:
       f.fault.value = m.number("ohm");
       if (f.fault.value <= 0) fail(m.get("ohm"), m.field("ohm"), "must be above 0");
@@ -549,9 +554,11 @@ ValueExpectation read_value_expectation(const YAML::Node& key, const YAML::Node&
   }
   if (!v.IsScalar()) fail(v, field, "expected [min, max], a number, true/false or a word");
   const std::string& s = v.Scalar();
-  if (v.Tag() == "!")
+  if (v.Tag() == "!") {
     e.word = s;  // quoted: a word even when it reads "on"
-  else if (s == "true" || s == "on")
+    return e;
+  }
+  if (s == "true" || s == "on")
     e.flag = true;
   else if (s == "false" || s == "off")
     e.flag = false;
