@@ -306,10 +306,8 @@ uint32_t slot_sequence(const std::array<uint8_t, kStoreSize>& flash, std::size_t
 }
 
 TEST(Bms, what_the_soc_model_learned_survives_a_restart_and_a_torn_save) {
-  std::array<uint8_t, kStoreSize> flash{};
-  flash.fill(kErasedByte);
-  MemoryMedium medium(flash, kSlotSize);
-  Store store(medium);
+  test::RamStore f;
+  Store& store = f.store;
   Bms fresh(lfp16());
   run(fresh, 0_ms, 200_ms, pack_at(3300_mV));
   const Microohms datasheet_r0 = fresh.snapshot().model_r0;
@@ -341,6 +339,7 @@ TEST(Bms, what_the_soc_model_learned_survives_a_restart_and_a_torn_save) {
   }
   // The power failed while the second save was written: its slot holds a torn record, and the
   // first one loads, with what the model knew then.
+  std::array<uint8_t, kStoreSize>& flash = f.flash;
   const std::size_t newest = slot_sequence(flash, 1) > slot_sequence(flash, 0) ? 1 : 0;
   const std::size_t tail = slot_offset(RecordId::counters, newest) + kHeaderSize + 200;
   std::fill(flash.begin() + static_cast<std::ptrdiff_t>(tail),
@@ -355,10 +354,8 @@ TEST(Bms, what_the_soc_model_learned_survives_a_restart_and_a_torn_save) {
 }
 
 TEST(Bms, a_version_1_counters_record_still_loads_and_the_model_starts_afresh) {
-  std::array<uint8_t, kStoreSize> flash{};
-  flash.fill(kErasedByte);
-  MemoryMedium medium(flash, kSlotSize);
-  Store store(medium);
+  test::RamStore f;
+  Store& store = f.store;
   Bms old(lfp16());
   learn_a_resistance(old);
   Counters v1 = old.counters();
