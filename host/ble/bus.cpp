@@ -229,14 +229,15 @@ Expected<bool> get_flag(sd_bus* bus, const std::string& path, const char* interf
 }
 
 Done check_adapter(const Objects& objects, const std::string& adapter) {
+  // bad_state: no use trying again until the user acts.
   auto a = objects.find(adapter_path(adapter));
   const auto powered = a == objects.end() ? nullptr : &a->second;
   if (powered == nullptr || powered->count(kAdapter1) == 0) {
-    return make_error(Errc::not_found, "bluetooth",
+    return make_error(Errc::bad_state, "bluetooth",
                       "BlueZ has no adapter " + adapter + " (see: bluetoothctl list)");
   }
   if (!flag_of(powered->at(kAdapter1), "Powered")) {
-    return make_error(Errc::not_found, "bluetooth",
+    return make_error(Errc::bad_state, "bluetooth",
                       "Bluetooth adapter " + adapter +
                           " is off (bluetoothctl power on, or rfkill unblock bluetooth)");
   }
