@@ -153,6 +153,14 @@ class Ble(unittest.TestCase):
         over_tcp = softbms("settings", "get", "cell_ovp", "-p", "tcp://127.0.0.1:%d" % self.run32.tcp_port("jk02"))
         self.assertIn("3610 mV", over_tcp.stdout)
 
+    def test_switch_and_log_over_ble(self):
+        softbms("switch", "charge", "off", "-p", "ble:" + BOARD_32S, "--yes")
+        self.assertFalse(self.run32.wait_for(lambda s: not s["charge_fet"], timeout=5)["charge_fet"])
+        softbms("switch", "charge", "on", "-p", "ble:" + BOARD_32S, "--yes")
+        self.assertTrue(self.run32.wait_for(lambda s: s["charge_fet"], timeout=5)["charge_fet"])
+        log = softbms("log", "-p", "ble:" + BOARD_32S).stdout
+        self.assertIn("boot", log)
+
     def test_a_wrong_address_names_what_is_wrong(self):
         r = subprocess.run([BIN, "status", "-p", "ble:C8:47:80:00:00"], capture_output=True, text=True, timeout=20)
         self.assertEqual(r.returncode, 2)

@@ -1,6 +1,13 @@
 #include "host/ble/bus.hpp"
 
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <cstring>
 
 #include "host/ble/address.hpp"
@@ -39,6 +46,14 @@ std::string error_name(const sd_bus_error& e) {
 
 namespace {
 
+template <typename T>
+int read_integer(sd_bus_message* m, char type, Value& out) {
+  T v = 0;
+  const int r = sd_bus_message_read_basic(m, type, &v);
+  if (r >= 0) out = int64_t{v};
+  return r;
+}
+
 // One variant at the read position, entered and left.
 int read_value(sd_bus_message* m, Value& out) {
   char type = 0;
@@ -57,25 +72,15 @@ int read_value(sd_bus_message* m, Value& out) {
     r = sd_bus_message_read_basic(m, 'b', &b);
     if (r >= 0) out = b != 0;
   } else if (sig == "n") {
-    int16_t v = 0;
-    r = sd_bus_message_read_basic(m, 'n', &v);
-    if (r >= 0) out = int64_t{v};
+    r = read_integer<int16_t>(m, 'n', out);
   } else if (sig == "q") {
-    uint16_t v = 0;
-    r = sd_bus_message_read_basic(m, 'q', &v);
-    if (r >= 0) out = int64_t{v};
+    r = read_integer<uint16_t>(m, 'q', out);
   } else if (sig == "i") {
-    int32_t v = 0;
-    r = sd_bus_message_read_basic(m, 'i', &v);
-    if (r >= 0) out = int64_t{v};
+    r = read_integer<int32_t>(m, 'i', out);
   } else if (sig == "u") {
-    uint32_t v = 0;
-    r = sd_bus_message_read_basic(m, 'u', &v);
-    if (r >= 0) out = int64_t{v};
+    r = read_integer<uint32_t>(m, 'u', out);
   } else if (sig == "y") {
-    uint8_t v = 0;
-    r = sd_bus_message_read_basic(m, 'y', &v);
-    if (r >= 0) out = int64_t{v};
+    r = read_integer<uint8_t>(m, 'y', out);
   } else if (sig == "as" || sig == "ao") {
     char** strv = nullptr;
     r = sd_bus_message_read_strv(m, &strv);
@@ -223,6 +228,54 @@ Expected<bool> get_flag(sd_bus* bus, const std::string& path, const char* interf
   return value != 0;
 }
 
+Done check_adapter(const Objects& objects, const std::string& adapter) {
+  // bad_state: no use trying again until the user acts.
+  auto a = objects.find(adapter_path(adapter));
+  const auto powered = a == objects.end() ? nullptr : &a->second;
+  if (powered == nullptr || powered->count(kAdapter1) == 0) {
+    return make_error(Errc::bad_state, "bluetooth",
+                      "BlueZ has no adapter " + adapter + " (see: bluetoothctl list)");
+  }
+  if (!flag_of(powered->at(kAdapter1), "Powered")) {
+    return make_error(Errc::bad_state, "bluetooth",
+                      "Bluetooth adapter " + adapter +
+                          " is off (bluetoothctl power on, or rfkill unblock bluetooth)");
+  }
+  return {};
+}
+
+Expected<ThreadFds> ThreadFds::make() {
+  ThreadFds f;
+  f.stop = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  std::array<int, 2> pair{};
+  if (!f.stop.valid() || ::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair.data()) != 0)
+    return make_error(Errc::no_space, "bluetooth", "cannot create the BLE thread's descriptors");
+  f.user = UniqueFd(pair[0]);
+  f.thread = UniqueFd(pair[1]);
+  make_nonblocking(pair[0]);
+  make_nonblocking(pair[1]);
+  return f;
+}
+
+ssize_t ThreadFds::wait(sd_bus* bus, std::span<uint8_t> into) const {
+  std::array<pollfd, 3> fds{{{sd_bus_get_fd(bus), static_cast<short>(sd_bus_get_events(bus)), 0},
+                             {thread.get(), POLLIN, 0},
+                             {stop.get(), POLLIN, 0}}};
+  if (::poll(fds.data(), fds.size(), poll_timeout(bus)) < 0 && errno != EINTR) return -1;
+  if (fds[2].revents != 0) return -1;
+  if (fds[1].revents == 0) return 0;
+  const ssize_t n = ::recv(thread.get(), into.data(), into.size(), MSG_DONTWAIT);
+  if (n == 0 || (fds[1].revents & (POLLHUP | POLLERR)) != 0) return -1;  // the caller closed
+  return n > 0 ? n : 0;
+}
+
+void ThreadFds::stop_and_join(std::thread& t) const {
+  if (!t.joinable()) return;
+  const uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = ::write(stop.get(), &one, sizeof one);
+  t.join();
+}
+
 bool ignorable(const Error& e, std::initializer_list<std::string_view> names) {
   return std::find(names.begin(), names.end(), e.part) != names.end();
 }
@@ -250,6 +303,15 @@ Done start_discovery(sd_bus* bus, const std::string& adapter) {
 void stop_discovery(sd_bus* bus, const std::string& adapter) {
   [[maybe_unused]] Done d =
       call_simple(bus, adapter_path(adapter), kAdapter1, "StopDiscovery", kShortCall);
+}
+
+int poll_timeout(sd_bus* bus) {
+  uint64_t usec = 0;
+  if (sd_bus_get_timeout(bus, &usec) <= 0 || usec == UINT64_MAX) return -1;
+  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+  return usec > static_cast<uint64_t>(now) ? static_cast<int>((usec - now) / 1000 + 1) : 0;
 }
 
 void idle(sd_bus* bus, Milliseconds time) {

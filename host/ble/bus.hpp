@@ -9,12 +9,15 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
 #include "core/base/units.hpp"
 #include "host/loop/error.hpp"
+#include "host/loop/unique_fd.hpp"
 
 namespace softbms::host::ble {
 
@@ -77,12 +80,31 @@ Done call_simple(sd_bus* bus, const std::string& path, const char* interface, co
 Expected<bool> get_flag(sd_bus* bus, const std::string& path, const char* interface,
                         const char* name);
 
+// The adapter is in BlueZ's objects and powered; else an error saying what to do.
+Done check_adapter(const Objects& objects, const std::string& adapter);
+
+// The descriptors of a BLE thread: a SOCK_SEQPACKET pair (the caller's end, the thread's end,
+// both non-blocking) and an eventfd that tells the thread to stop.
+struct ThreadFds {
+  UniqueFd user;
+  UniqueFd thread;
+  UniqueFd stop;
+  static Expected<ThreadFds> make();
+  // The thread's wait: for the bus, a message from the caller, or the stop. The message's size
+  // (read into `into`), 0 when only the bus woke, -1 to end (stop asked, the caller closed).
+  [[nodiscard]] ssize_t wait(sd_bus* bus, std::span<uint8_t> into) const;
+  // Wakes the thread through `stop` and joins it.
+  void stop_and_join(std::thread& t) const;
+};
+
 // Whether a failed call_simple() was refused with one of these D-Bus error names.
 bool ignorable(const Error& e, std::initializer_list<std::string_view> names);
 
 // Adapter1.SetDiscoveryFilter (LE only) and StartDiscovery; discovery already on is fine.
 Done start_discovery(sd_bus* bus, const std::string& adapter);
 void stop_discovery(sd_bus* bus, const std::string& adapter);
+// The poll(2) timeout in ms until the bus next needs processing (-1: none).
+int poll_timeout(sd_bus* bus);
 // Dispatches what arrives on the bus for `time` (signals nobody waits for are dropped).
 void idle(sd_bus* bus, Milliseconds time);
 

@@ -1,13 +1,10 @@
 #include "host/ble/central.hpp"
 
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 
 #include "host/ble/notify_assembler.hpp"
 #include "host/loop/event_loop.hpp"
@@ -61,7 +58,7 @@ Central::Central(const BleAddress& address, CentralOptions options, Bus bus)
       // link.
       assembler_([this](std::span<const uint8_t> msg) {
         [[maybe_unused]] ssize_t n =
-            ::send(thread_end_.get(), msg.data(), msg.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+            ::send(fds_.thread.get(), msg.data(), msg.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
       }) {}
 
 std::string Central::describe() const {
@@ -76,17 +73,7 @@ Expected<GattLink> Central::attach() {
   sd_bus* bus = bus_.get();
   auto objects = managed_objects(bus);
   if (!objects) return objects.error();
-  const std::string adapter = adapter_path(options_.adapter);
-  auto a = objects.value().find(adapter);
-  if (a == objects.value().end() || a->second.count(kAdapter1) == 0) {
-    return make_error(Errc::not_found, "bluetooth",
-                      "BlueZ has no adapter " + options_.adapter + " (see: bluetoothctl list)");
-  }
-  if (!flag_of(a->second[kAdapter1], "Powered")) {
-    return make_error(Errc::not_found, "bluetooth",
-                      "Bluetooth adapter " + options_.adapter +
-                          " is off (bluetoothctl power on, or rfkill unblock bluetooth)");
-  }
+  if (Done d = check_adapter(objects.value(), options_.adapter); !d) return d.error();
   if (objects.value().count(device_path_) == 0) {
     if (Done d = discover(bus, options_.adapter, device_path_, options_.discover); !d)
       return d.error();
@@ -107,7 +94,7 @@ Expected<GattLink> Central::attach() {
       return make_error(Errc::not_found, "bluetooth",
                         describe() + ": connected, but its services were not resolved in time");
     }
-    if (wait_for_stop(stop_.get(), kPollStep))
+    if (wait_for_stop(fds_.stop.get(), kPollStep))
       return make_error(Errc::bad_state, "bluetooth", "stopped");
   }
   objects = managed_objects(bus);
@@ -147,15 +134,9 @@ Expected<std::unique_ptr<Central>> Central::connect(const BleAddress& address,
   auto bus = open_system_bus();
   if (!bus) return bus.error();
   std::unique_ptr<Central> c(new Central(address, std::move(options), std::move(bus).value()));
-  c->stop_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-  std::array<int, 2> pair{};
-  if (!c->stop_.valid() ||
-      ::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair.data()) != 0)
-    return make_error(Errc::no_space, "bluetooth", "cannot create the BLE thread's descriptors");
-  c->user_end_ = UniqueFd(pair[0]);
-  c->thread_end_ = UniqueFd(pair[1]);
-  make_nonblocking(pair[0]);
-  make_nonblocking(pair[1]);
+  auto fds = ThreadFds::make();
+  if (!fds) return fds.error();
+  c->fds_ = std::move(fds).value();
   // Real links often fail the first time (the board was busy, an advertisement was missed).
   Milliseconds backoff = c->options_.first_backoff;
   for (int attempt = 1;; ++attempt) {
@@ -168,7 +149,7 @@ Expected<std::unique_ptr<Central>> Central::connect(const BleAddress& address,
       return g.error();
     c->tell("connect failed (" + g.error().message + "); trying again in " +
             std::to_string(backoff.count()) + " ms");
-    wait_for_stop(c->stop_.get(), backoff);
+    wait_for_stop(c->fds_.stop.get(), backoff);
     backoff = std::min(backoff * 2, c->options_.max_backoff);
   }
   c->linked_ = true;
@@ -179,11 +160,7 @@ Expected<std::unique_ptr<Central>> Central::connect(const BleAddress& address,
 }
 
 Central::~Central() {
-  if (thread_.joinable()) {
-    const uint64_t one = 1;
-    [[maybe_unused]] ssize_t n = ::write(stop_.get(), &one, sizeof one);
-    thread_.join();
-  }
+  fds_.stop_and_join(thread_);
 }
 
 void Central::on_link_lost(const std::string& why) {
@@ -268,7 +245,7 @@ void Central::run() {
     }
     if (!linked_) {
       assembler_.reset();
-      if (wait_for_stop(stop_.get(), backoff)) break;
+      if (wait_for_stop(fds_.stop.get(), backoff)) break;
       auto g = attach();
       if (g) {
         gatt_ = std::move(g).value();
@@ -283,30 +260,9 @@ void Central::run() {
       }
       continue;
     }
-    uint64_t usec = 0;
-    int timeout = -1;
-    if (sd_bus_get_timeout(bus, &usec) > 0 && usec != UINT64_MAX) {
-      const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
-                           std::chrono::steady_clock::now().time_since_epoch())
-                           .count();
-      timeout = usec > static_cast<uint64_t>(now) ? static_cast<int>((usec - now) / 1000 + 1) : 0;
-    }
-    std::array<pollfd, 3> fds{{{sd_bus_get_fd(bus), static_cast<short>(sd_bus_get_events(bus)), 0},
-                               {thread_end_.get(), POLLIN, 0},
-                               {stop_.get(), POLLIN, 0}}};
-    if (::poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) break;
-    if (fds[2].revents != 0) break;
-    if (fds[1].revents != 0) {
-      const ssize_t n = ::recv(thread_end_.get(), buf.data(), buf.size(), MSG_DONTWAIT);
-      if (n == 0 || (fds[1].revents & (POLLHUP | POLLERR)) != 0) break;  // the caller closed
-      if (n > 0 && linked_) send_to_board(std::span(buf.data(), static_cast<std::size_t>(n)));
-    }
-  }
-  if (linked_) {
-    // Free the board for the next client: JK boards take one connection at a time.
-    [[maybe_unused]] Done a =
-        call_simple(bus, gatt_.notify_path, kGattCharacteristic1, "StopNotify", kShortCall);
-    [[maybe_unused]] Done b = call_simple(bus, device_path_, kDevice1, "Disconnect", kShortCall);
+    const ssize_t n = fds_.wait(bus, buf);
+    if (n < 0) break;
+    if (n > 0 && linked_) send_to_board(std::span(buf.data(), static_cast<std::size_t>(n)));
   }
 }
 

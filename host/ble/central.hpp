@@ -50,7 +50,7 @@ class Central {
   Central& operator=(const Central&) = delete;
 
   // The caller's end of the message pair (SOCK_SEQPACKET, non-blocking). Taken once.
-  UniqueFd take_fd() { return std::move(user_end_); }
+  UniqueFd take_fd() { return std::move(fds_.user); }
   [[nodiscard]] std::string describe() const;
   // How many times the link was made (1 after connect()).
   [[nodiscard]] int connections() const { return connections_.load(); }
@@ -72,9 +72,7 @@ class Central {
   GattLink gatt_;
   NotifyAssembler assembler_;
   bool linked_ = false;
-  UniqueFd user_end_;
-  UniqueFd thread_end_;
-  UniqueFd stop_;
+  ThreadFds fds_;
   std::atomic<int> connections_{0};
   std::thread thread_;
 };

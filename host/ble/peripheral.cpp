@@ -1,12 +1,8 @@
 #include "host/ble/peripheral.hpp"
 
-#include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <array>
-#include <chrono>
 
 #include "host/ble/address.hpp"
 #include "host/loop/event_loop.hpp"
@@ -20,15 +16,6 @@ constexpr const char* kServicePath = "/org/softbms/ble/service0";
 constexpr const char* kCharPath = "/org/softbms/ble/service0/char0";
 constexpr const char* kAdvertPath = "/org/softbms/ble/advert0";
 constexpr std::size_t kMaxMessage = 1024;
-
-int poll_timeout(sd_bus* bus) {
-  uint64_t usec = 0;
-  if (sd_bus_get_timeout(bus, &usec) <= 0 || usec == UINT64_MAX) return -1;
-  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
-                       std::chrono::steady_clock::now().time_since_epoch())
-                       .count();
-  return usec > static_cast<uint64_t>(now) ? static_cast<int>((usec - now) / 1000 + 1) : 0;
-}
 
 }  // namespace
 
@@ -84,7 +71,7 @@ struct PeripheralVtables {
     // The bytes go to the endpoint as they came; its frame assembler finds the commands.
     if (size > 0) {
       [[maybe_unused]] ssize_t n =
-          ::send(self(p).thread_end_.get(), data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+          ::send(self(p).fds_.thread.get(), data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
     }
     return sd_bus_reply_method_return(m, "");
   }
@@ -228,15 +215,9 @@ Expected<std::unique_ptr<Peripheral>> Peripheral::open(PeripheralOptions options
   auto bus = open_system_bus();
   if (!bus) return bus.error();
   std::unique_ptr<Peripheral> p(new Peripheral(std::move(options), std::move(bus).value()));
-  p->stop_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-  std::array<int, 2> pair{};
-  if (!p->stop_.valid() ||
-      ::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair.data()) != 0)
-    return make_error(Errc::no_space, "bluetooth", "cannot create the BLE thread's descriptors");
-  p->user_end_ = UniqueFd(pair[0]);
-  p->thread_end_ = UniqueFd(pair[1]);
-  make_nonblocking(pair[0]);
-  make_nonblocking(pair[1]);
+  auto fds = ThreadFds::make();
+  if (!fds) return fds.error();
+  p->fds_ = std::move(fds).value();
   if (Done d = p->export_objects(); !d) return d.error();
   // BlueZ reads the objects back (GetManagedObjects, the advertisement's properties) before it
   // answers, so the bus is served while waiting.
@@ -253,11 +234,7 @@ Expected<std::unique_ptr<Peripheral>> Peripheral::open(PeripheralOptions options
 }
 
 Peripheral::~Peripheral() {
-  if (thread_.joinable()) {
-    const uint64_t one = 1;
-    [[maybe_unused]] ssize_t n = ::write(stop_.get(), &one, sizeof one);
-    thread_.join();
-  }
+  fds_.stop_and_join(thread_);
 }
 
 void Peripheral::notify(std::span<const uint8_t> bytes) {
@@ -275,16 +252,9 @@ void Peripheral::run() {
   for (;;) {
     while (sd_bus_process(bus, nullptr) > 0) {
     }
-    std::array<pollfd, 3> fds{{{sd_bus_get_fd(bus), static_cast<short>(sd_bus_get_events(bus)), 0},
-                               {thread_end_.get(), POLLIN, 0},
-                               {stop_.get(), POLLIN, 0}}};
-    if (::poll(fds.data(), fds.size(), poll_timeout(bus)) < 0 && errno != EINTR) break;
-    if (fds[2].revents != 0) break;
-    if (fds[1].revents != 0) {
-      const ssize_t n = ::recv(thread_end_.get(), buf.data(), buf.size(), MSG_DONTWAIT);
-      if (n == 0 || (fds[1].revents & (POLLHUP | POLLERR)) != 0) break;
-      if (n > 0) notify(std::span(buf.data(), static_cast<std::size_t>(n)));
-    }
+    const ssize_t n = fds_.wait(bus, buf);
+    if (n < 0) break;
+    if (n > 0) notify(std::span(buf.data(), static_cast<std::size_t>(n)));
     if (sd_bus_is_open(bus) <= 0) {
       tell("the system bus went away");
       break;

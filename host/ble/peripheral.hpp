@@ -37,7 +37,7 @@ class Peripheral {
   Peripheral& operator=(const Peripheral&) = delete;
 
   // The caller's end of the message pair (SOCK_SEQPACKET, non-blocking). Taken once.
-  UniqueFd take_fd() { return std::move(user_end_); }
+  UniqueFd take_fd() { return std::move(fds_.user); }
   [[nodiscard]] std::string describe() const;
 
  private:
@@ -58,9 +58,7 @@ class Peripheral {
   bool notifying_ = false;
   int registered_ = 0;   // replies of RegisterApplication and RegisterAdvertisement
   std::string failure_;  // the first registration error
-  UniqueFd user_end_;
-  UniqueFd thread_end_;
-  UniqueFd stop_;
+  ThreadFds fds_;
   std::thread thread_;
 };
 

@@ -21,16 +21,7 @@ Expected<std::vector<Seen>> scan(const ScanOptions& options) {
   const std::string adapter = adapter_path(options.adapter);
   auto before = managed_objects(b);
   if (!before) return before.error();
-  auto a = before.value().find(adapter);
-  if (a == before.value().end() || a->second.count(kAdapter1) == 0) {
-    return make_error(Errc::not_found, "bluetooth",
-                      "BlueZ has no adapter " + options.adapter + " (see: bluetoothctl list)");
-  }
-  if (!flag_of(a->second[kAdapter1], "Powered")) {
-    return make_error(Errc::not_found, "bluetooth",
-                      "Bluetooth adapter " + options.adapter +
-                          " is off (bluetoothctl power on, or rfkill unblock bluetooth)");
-  }
+  if (Done d = check_adapter(before.value(), options.adapter); !d) return d.error();
   if (Done d = start_discovery(b, options.adapter); !d) return d.error();
   idle(b, options.duration);
   // BlueZ keeps devices from earlier scans; only those with an RSSI were heard in this one,

@@ -178,3 +178,25 @@ TEST(ClientWire, protocol_names_round_trip) {
 
 }  // namespace
 }  // namespace softbms::host::client
+
+namespace softbms::host::client {
+namespace {
+
+// Every captured BLE cell-info frame gets the layout its source names: the one thing a user of
+// other tools most often chooses wrong.
+TEST(ClientWire, ble_cell_info_layout_matches_every_labelled_capture) {
+  int checked = 0;
+  for (const auto& v : protocols::jk::testing::vectors()) {
+    if (!v.says("protocol: BLE") || !v.says("cell-info(0x02)") || v.bytes.size() < 300) continue;
+    const auto want = v.says("JK04")       ? protocols::jk::Layout::jk04
+                      : v.says("JK02_24S") ? protocols::jk::Layout::jk02_24s
+                      : v.says("JK02_32S") ? protocols::jk::Layout::jk02_32s
+                                           : ble_cell_info_layout(v.bytes);
+    EXPECT_EQ(layout_name(ble_cell_info_layout(v.bytes)), layout_name(want)) << v.comment;
+    ++checked;
+  }
+  EXPECT_GE(checked, 10);
+}
+
+}  // namespace
+}  // namespace softbms::host::client

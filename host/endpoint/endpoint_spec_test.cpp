@@ -138,5 +138,17 @@ TEST(EndpointSpec, protocol_table_knows_the_jk_and_inverter_protocols_and_their_
   EXPECT_EQ(find_protocol("modbus"), nullptr);
 }
 
+TEST(EndpointSpec, ble_serves_jk02_only_on_a_named_adapter) {
+  auto e = parse_endpoint("jk02:ble");
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ(e.value().transport.kind, TransportKind::ble);
+  EXPECT_EQ(e.value().transport.interface, "hci0");
+  EXPECT_EQ(format_endpoint(e.value()), "jk02:ble:hci0,policy=read-only");
+  EXPECT_EQ(parse_endpoint(format_endpoint(e.value())).value(), e.value());
+  EXPECT_EQ(parse_endpoint("jk02:ble:hci1").value().transport.interface, "hci1");
+  EXPECT_EQ(parse_endpoint("jk-pb:ble").error().part, "transport");
+  EXPECT_EQ(parse_endpoint("jk02:ble:wlan0").error().part, "adapter");
+}
+
 }  // namespace
 }  // namespace softbms::host
