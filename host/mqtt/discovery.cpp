@@ -97,6 +97,7 @@ nlohmann::json discovery_payload(const DiscoveryContext& ctx, const Entity& e) {
   add_if(j, "state_class", e.state_class);
   add_if(j, "entity_category", e.category);
   if (e.precision >= 0) j["suggested_display_precision"] = e.precision;
+  if (!e.options.empty()) j["options"] = e.options;
   if (!e.enabled_by_default) j["enabled_by_default"] = false;
   if (e.source == StateSource::state) j["expire_after"] = expire_after_s(ctx.config);
   if (e.param) add_command_keys(ctx, e, j);

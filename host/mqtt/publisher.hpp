@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -32,6 +33,9 @@ class Publisher {
   // Connects in the background (and reconnects after a broker restart). Errc::bad_state when
   // the client could not be created or started; broker trouble shows in connected().
   Status start();
+  // Where warnings go (another publisher on this pack's availability topic); called on the
+  // MQTT network thread. Set before start().
+  void on_notice(std::function<void(const std::string&)> notice) { notice_ = std::move(notice); }
   // Hands over the newest values. The state and settings are published when state_interval
   // has passed since the last publication, right after a command, or on the first call.
   // now: monotonic time for the interval; unix_ms: the "ts" in the payload.
@@ -52,6 +56,8 @@ class Publisher {
 
   DiscoveryContext ctx_;
   CommandSink sink_;
+  std::function<void(const std::string&)> notice_;
+  bool first_connect_ = true;  // the availability topic is checked for another holder once
   mosquitto* client_ = nullptr;
   std::atomic<bool> connected_{false};
   bool loop_started_ = false;
@@ -64,6 +70,8 @@ class Publisher {
   Milliseconds last_publish_{};
   bool publish_now_ = true;
   bool need_announce_ = true;
+  bool resend_settings_ = true;  // publish the settings even when unchanged
+  std::string last_settings_;    // the settings payload last published
   uint32_t announced_cells_ = 0;
   uint8_t announced_temps_ = 0;
 };
