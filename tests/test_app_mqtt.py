@@ -10,64 +10,12 @@ import json
 import os
 import signal
 import sys
-import threading
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from app_support import Broker, Softbms  # noqa: E402
-
-try:
-    import paho.mqtt.client as mqtt
-except ImportError:  # CMake may pick a python3 (pyenv, venv) that does not see Debian's packages
-    sys.path.append("/usr/lib/python3/dist-packages")
-    import paho.mqtt.client as mqtt
+from app_support import Broker, HomeAssistant, Softbms  # noqa: E402
 
 BINARY = sys.argv.pop(1) if len(sys.argv) > 1 else "build/release/app/softbms"
-
-
-class HomeAssistant:
-    """Subscribes to everything and keeps each topic's messages."""
-
-    def __init__(self, port):
-        self.lock = threading.Condition()
-        self.messages = {}
-        try:
-            self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION1, "test-ha")
-        except AttributeError:  # paho-mqtt 1.x
-            self.client = mqtt.Client("test-ha")
-        self.client.on_message = self.on_message
-        self.client.connect("127.0.0.1", port)
-        self.client.subscribe([("homeassistant/#", 1), ("site/#", 1)])
-        self.client.loop_start()
-
-    def on_message(self, _client, _userdata, msg):
-        with self.lock:
-            self.messages.setdefault(msg.topic, []).append(msg.payload.decode())
-            self.lock.notify_all()
-
-    def wait(self, topic, predicate=lambda p: True, timeout=30, after=0):
-        deadline = time.time() + timeout
-        with self.lock:
-            while True:
-                for p in self.messages.get(topic, [])[after:]:
-                    if predicate(p):
-                        return p
-                left = deadline - time.time()
-                if left <= 0:
-                    raise AssertionError(f"nothing matching on {topic}; got {self.messages.get(topic, [])[-3:]}")
-                self.lock.wait(left)
-
-    def count(self, topic):
-        with self.lock:
-            return len(self.messages.get(topic, []))
-
-    def publish(self, topic, payload, retain=False):
-        self.client.publish(topic, payload, qos=1, retain=retain).wait_for_publish()
-
-    def stop(self):
-        self.client.loop_stop()
-        self.client.disconnect()
 
 
 def run(broker, base, serial, commands=None):
@@ -83,7 +31,7 @@ class AppMqttTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.broker = Broker()
-        cls.ha = HomeAssistant(cls.broker.port)
+        cls.ha = HomeAssistant(cls.broker.port, ["homeassistant/#", "site/#"])
 
     @classmethod
     def tearDownClass(cls):

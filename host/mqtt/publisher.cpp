@@ -33,7 +33,13 @@ Publisher::~Publisher() {
 
 Status Publisher::start() {
   const MqttConfig& c = ctx_.config;
-  const std::string id = c.client_id.empty() ? "softbms-" + sanitize_id(c.pack) : c.client_id;
+  // The serial keeps two instances that share a topic (one --name twice) from taking each
+  // other's connection over and over under one client id.
+  const std::string serial(ctx_.device.serial_number.view());
+  const std::string id = !c.client_id.empty() ? c.client_id
+                         : serial.empty() || serial == c.pack
+                             ? "softbms-" + sanitize_id(c.pack)
+                             : "softbms-" + sanitize_id(c.pack) + "-" + sanitize_id(serial);
   client_ = mosquitto_new(id.c_str(), true, this);
   if (client_ == nullptr) return Status(Errc::bad_state);
   const std::string offline = "offline";
