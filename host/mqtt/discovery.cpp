@@ -61,6 +61,7 @@ DiscoveryContext discovery_context(const MqttConfig& config, const core::DeviceI
 
 std::string device_id(const DiscoveryContext& ctx) {
   const auto serial = ctx.device.serial_number.view();
+  if (!ctx.config.device_key.empty()) return "jkbms_" + sanitize_id(ctx.config.device_key);
   return "jkbms_" + sanitize_id(serial.empty() ? std::string_view(ctx.config.pack) : serial);
 }
 

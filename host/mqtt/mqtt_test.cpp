@@ -361,5 +361,17 @@ TEST(MqttDiscovery, number_entities_use_the_models_ranges) {
   EXPECT_EQ(find(list, "mos_otpr", Component::number), nullptr) << "a factory value";
 }
 
+// The packs of a parallel bank share the master's device info: each is its own device by key.
+TEST(MqttDiscovery, packs_of_a_bank_are_devices_of_their_own) {
+  DiscoveryContext a = context();
+  DiscoveryContext b = context();
+  a.config.device_key = "4012345678_0";
+  b.config.device_key = "4012345678_1";
+  EXPECT_EQ(device_id(context()), "jkbms_4012345678");
+  EXPECT_EQ(device_id(a), "jkbms_4012345678_0");
+  const Entity volt = read_entities(pack16()).front();
+  EXPECT_NE(unique_id(a, volt), unique_id(b, volt));
+}
+
 }  // namespace
 }  // namespace softbms::host::mqtt

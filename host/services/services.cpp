@@ -269,6 +269,7 @@ Done Services::start_mqtt() {
     const std::string master(backends_[0]->device().serial_number.view());
     const std::string bank = options_.mqtt.name.empty() ? master : options_.mqtt.name;
     c.pack = mqtt::sanitize_id(backends_.size() > 1 ? bank + "_" + info.id : own);
+    if (backends_.size() > 1) c.device_key = master + "_" + info.id;
     c.pack_name = options_.mqtt.name.empty() ? info.name + " " + own
                   : backends_.size() > 1     ? options_.mqtt.name + " " + info.name
                                              : options_.mqtt.name;
