@@ -100,6 +100,7 @@ bool mqtt(const Args& args, std::string_view command, sv::ServiceOptions& o, Io 
     o.mqtt.commands = classes.value();
   }
   if (auto u = args.option("mqtt-user")) o.mqtt.username = std::string(*u);
+  if (auto name = args.option("name")) o.mqtt.name = std::string(*name);
   if (const char* pw = std::getenv("SOFTBMS_MQTT_PASSWORD")) o.mqtt.password = pw;
   if (auto i = args.option("mqtt-interval")) {
     double s = 0;

@@ -7,6 +7,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -148,3 +149,52 @@ class Broker:
         self.proc.terminate()
         self.proc.wait(timeout=5)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class HomeAssistant:
+    """Subscribes to everything and keeps each topic's messages."""
+
+    def __init__(self, port, topics):
+        try:
+            import paho.mqtt.client as mqtt
+        except ImportError:  # CMake may pick a python3 (pyenv, venv) that does not see Debian's
+            sys.path.append("/usr/lib/python3/dist-packages")
+            import paho.mqtt.client as mqtt
+        self.lock = threading.Condition()
+        self.messages = {}
+        try:
+            self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION1, "test-ha")
+        except AttributeError:  # paho-mqtt 1.x
+            self.client = mqtt.Client("test-ha")
+        self.client.on_message = self.on_message
+        self.client.connect("127.0.0.1", port)
+        self.client.subscribe([(t, 1) for t in topics])
+        self.client.loop_start()
+
+    def on_message(self, _client, _userdata, msg):
+        with self.lock:
+            self.messages.setdefault(msg.topic, []).append(msg.payload.decode())
+            self.lock.notify_all()
+
+    def wait(self, topic, predicate=lambda p: True, timeout=30, after=0):
+        deadline = time.time() + timeout
+        with self.lock:
+            while True:
+                for p in self.messages.get(topic, [])[after:]:
+                    if predicate(p):
+                        return p
+                left = deadline - time.time()
+                if left <= 0:
+                    raise AssertionError(f"nothing matching on {topic}; got {self.messages.get(topic, [])[-3:]}")
+                self.lock.wait(left)
+
+    def count(self, topic):
+        with self.lock:
+            return len(self.messages.get(topic, []))
+
+    def publish(self, topic, payload, retain=False):
+        self.client.publish(topic, payload, qos=1, retain=retain).wait_for_publish()
+
+    def stop(self):
+        self.client.loop_stop()
+        self.client.disconnect()

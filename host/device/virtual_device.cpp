@@ -139,6 +139,21 @@ Done VirtualDevice::load_and_build() {
   if (r.passwords.ok()) (void)b.restore_passwords(stored->passwords().record());
   core::DeviceInfo device =
       r.device.ok() ? stored->device() : core::default_device_info(settings.model_id());
+  // Every state dir gets its own serial, made once and stored with the device record: with the
+  // one default serial two virtual packs were one device in Home Assistant (docs/app.md).
+  // A state dir that stored that shared default gets its own serial too.
+  const bool new_serial =
+      !config_.identity.serial &&
+      (!r.device.ok() || device.serial_number.view() ==
+                             core::default_device_info(settings.model_id()).serial_number.view());
+  if (new_serial) {
+    std::array<uint8_t, 4> random{};
+    if (Done e = fill_entropy(random); !e) return e.error();
+    std::array<char, 16> serial{};
+    std::snprintf(serial.data(), serial.size(), "SB%02X%02X%02X%02X", random[0], random[1],
+                  random[2], random[3]);
+    device.serial_number.assign(serial.data());
+  }
   apply_identity(config_.identity, device);
   b.restore_device(device);
   b.note_store_damage(damaged);  // boot() logs it; the Snapshot shows it
@@ -153,7 +168,8 @@ Done VirtualDevice::load_and_build() {
   // store_damaged events stay in the log. A failure is told and retried at the next save.
   static_assert(core::kDirtySettings == 1u << static_cast<unsigned>(core::RecordId::settings) &&
                 core::kDirtyDevice == 1u << static_cast<unsigned>(core::RecordId::device_info));
-  static_cast<void>(save(static_cast<uint8_t>(b.dirty() | damaged)));
+  static_cast<void>(
+      save(static_cast<uint8_t>(b.dirty() | damaged | (new_serial ? core::kDirtyDevice : 0))));
   anchor_wall_ = loop_.now();
   anchor_core_ = sim_->now();
   return {};

@@ -15,12 +15,17 @@ core::Authority authority_of(CommandClass c) {
 }
 
 // Home Assistant sends ON/OFF; people at a shell type on/off/1/0 as the CLI accepts them.
+// A number comes in the entity's unit (3.65 for a cell_ovp in V): scaled to the stored unit,
+// refused when it is finer than the stored unit.
 Result<int32_t> parse_value(const Entity& e, std::string_view payload) {
   if (e.component == Component::switch_) {
     if (payload == "ON") return 1;
     if (payload == "OFF") return 0;
+    return parse_display(*e.param, payload);
   }
-  return parse_display(*e.param, payload);
+  const TypedValue v = parse_typed(*e.param, std::string(payload) + std::string(e.unit));
+  if (!v.raw) return Status(Errc::bad_value, static_cast<uint16_t>(*e.param));
+  return *v.raw;
 }
 
 }  // namespace

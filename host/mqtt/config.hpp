@@ -27,6 +27,9 @@ struct MqttConfig {
   std::string base = "jkbms";
   std::string pack = "pack1";  // [A-Za-z0-9_-]; other characters become '_'
   std::string pack_name;       // what Home Assistant shows; empty = pack
+  // The device's id in Home Assistant (jkbms_<device_key>); empty = the serial number. Packs of
+  // a parallel bank share the master's device info, so each gets its own key.
+  std::string device_key;
   std::string discovery_prefix = "homeassistant";
   bool discovery = true;
   Milliseconds state_interval{5000};

@@ -61,6 +61,7 @@ DiscoveryContext discovery_context(const MqttConfig& config, const core::DeviceI
 
 std::string device_id(const DiscoveryContext& ctx) {
   const auto serial = ctx.device.serial_number.view();
+  if (!ctx.config.device_key.empty()) return "jkbms_" + sanitize_id(ctx.config.device_key);
   return "jkbms_" + sanitize_id(serial.empty() ? std::string_view(ctx.config.pack) : serial);
 }
 
@@ -99,6 +100,7 @@ nlohmann::json discovery_payload(const DiscoveryContext& ctx, const Entity& e) {
   add_if(j, "state_class", e.state_class);
   add_if(j, "entity_category", e.category);
   if (e.precision >= 0) j["suggested_display_precision"] = e.precision;
+  if (!e.options.empty()) j["options"] = e.options;
   if (!e.enabled_by_default) j["enabled_by_default"] = false;
   if (e.source == StateSource::state) j["expire_after"] = expire_after_s(ctx.config);
   if (e.param) add_command_keys(ctx, e, j);

@@ -4,6 +4,7 @@
 
 #include "core/io/alarm.hpp"
 #include "core/settings/validate.hpp"
+#include "host/text/snapshot_json.hpp"
 
 namespace softbms::host::mqtt {
 namespace {
@@ -52,8 +53,9 @@ constexpr std::array kSensors = {
   SensorRow{"max_cell_voltage", "voltage", "V", kMeas, 3, "value_json.cell_max"},
   SensorRow{"average_cell_voltage", "voltage", "V", kMeas, 3, "value_json.cell_avg"},
   SensorRow{"delta_cell_voltage", "voltage", "V", kMeas, 3, "value_json.cell_delta"},
-  SensorRow{"min_voltage_cell", "", "", kMeas, 0, "value_json.cell_min_index"},
-  SensorRow{"max_voltage_cell", "", "", kMeas, 0, "value_json.cell_max_index"},
+  // Cell numbers: labels, not quantities, so no state_class (no statistics of "cell 7").
+  SensorRow{"min_voltage_cell", "", "", "", 0, "value_json.cell_min_index"},
+  SensorRow{"max_voltage_cell", "", "", "", 0, "value_json.cell_max_index"},
   SensorRow{"balancing_current", "current", "A", kMeas, 2, "value_json.balance_current"},
   SensorRow{"heating_current", "current", "A", kMeas, 2, "value_json.heater_current"},
   SensorRow{"charge_voltage_limit", "voltage", "V", kMeas, 2, "value_json.charge_voltage_limit"},
@@ -62,7 +64,7 @@ constexpr std::array kSensors = {
   SensorRow{"emergency_time_countdown", "duration", "s", kMeas, 0, "value_json.emergency_remaining_s"},
   SensorRow{"smart_sleep_countdown", "duration", "s", kMeas, 0, "value_json.sleep_countdown_s"},
   SensorRow{"errors", "", "", "", -1, "value_json.errors"},
-  SensorRow{"charge_status", "", "", "", -1, "value_json.charge_stage"},
+  SensorRow{"charge_status", "enum", "", "", -1, "value_json.charge_stage"},
   SensorRow{"errors_bitmask", "", "", "", 0, "value_json.alarm_bits", "diagnostic", false},
 };
 
@@ -72,11 +74,14 @@ struct BinaryRow {
   std::string_view device_class;
   std::string_view expr;
 };
+// charging / discharging are the FETs (esphome-jk-bms's keys): a FET that is on lets current
+// flow, it does not say current flows, so no battery_charging or power class; the heater is
+// "running" when on (HA's "heat" would show a heater that is on as "Hot").
 constexpr std::array kBinary = {
-  BinaryRow{"charging", "battery_charging", "value_json.charge_fet"},
+  BinaryRow{"charging", "", "value_json.charge_fet"},
   BinaryRow{"discharging", "", "value_json.discharge_fet"},
   BinaryRow{"balancing", "running", "value_json.balancing != 'off'"},
-  BinaryRow{"heating", "heat", "value_json.heater"},
+  BinaryRow{"heating", "running", "value_json.heater"},
   BinaryRow{"dry_contact_1", "", "value_json.dry_contact1"},
   BinaryRow{"dry_contact_2", "", "value_json.dry_contact2"},
   BinaryRow{"alarm", "problem", "value_json.alarm_bits > 0"},
@@ -136,26 +141,29 @@ constexpr std::array kAliases = {
   Alias{Param::emergency_minutes, "emergency_duration"},
 };
 
-// Home Assistant's device class and unit for a number, by the table's unit.
+// Home Assistant's device class and unit for a number, by the table's unit. scale: stored
+// units per shown unit. Voltages, currents and capacities in V, A and Ah with 0.001 steps, as
+// esphome-jk-bms shows them under the same keys, so automations carry over.
 struct UnitMap {
   core::Unit unit;
   std::string_view device_class;
   std::string_view symbol;
+  int32_t scale;
 };
 constexpr std::array kNumberUnits = {
-  UnitMap{core::Unit::mV, "voltage", "mV"},
-  UnitMap{core::Unit::mA, "current", "mA"},
-  UnitMap{core::Unit::s, "duration", "s"},
-  UnitMap{core::Unit::ms, "duration", "ms"},
-  UnitMap{core::Unit::us, "", "µs"},
-  UnitMap{core::Unit::deci_celsius, "temperature", "°C"},
-  UnitMap{core::Unit::mAh, "", "mAh"},
-  UnitMap{core::Unit::h, "duration", "h"},
-  UnitMap{core::Unit::min, "duration", "min"},
-  UnitMap{core::Unit::deci_hour, "duration", "h"},
-  UnitMap{core::Unit::percent, "", "%"},
-  UnitMap{core::Unit::mohm, "", "mΩ"},
-  UnitMap{core::Unit::count, "", ""},
+  UnitMap{core::Unit::mV, "voltage", "V", 1000},
+  UnitMap{core::Unit::mA, "current", "A", 1000},
+  UnitMap{core::Unit::s, "duration", "s", 1},
+  UnitMap{core::Unit::ms, "duration", "ms", 1},
+  UnitMap{core::Unit::us, "", "µs", 1},
+  UnitMap{core::Unit::deci_celsius, "temperature", "°C", 10},
+  UnitMap{core::Unit::mAh, "", "Ah", 1000},
+  UnitMap{core::Unit::h, "duration", "h", 1},
+  UnitMap{core::Unit::min, "duration", "min", 1},
+  UnitMap{core::Unit::deci_hour, "duration", "h", 10},
+  UnitMap{core::Unit::percent, "", "%", 1},
+  UnitMap{core::Unit::mohm, "", "mΩ", 1},
+  UnitMap{core::Unit::count, "", "", 1},
 };
 // clang-format on
 
@@ -238,6 +246,7 @@ void add_alarm_bits(std::vector<Entity>& out) {
     const std::string mask = std::to_string(core::alarm_mask(a.bit));
     out.push_back(binary("alarm_" + std::string(a.name), "problem",
                          "(value_json.alarm_bits | int) // " + mask + " % 2 == 1"));
+    out.back().name = std::string(a.words);  // JK's words; the key keeps the short name
     out.back().enabled_by_default = false;
   }
 }
@@ -269,15 +278,20 @@ Entity command_entity(const core::ParamInfo& row, const core::Settings& settings
     return e;
   }
   const UnitMap& u = *number_unit(row.unit);
-  const double div = core::unit_info(row.unit).display_divisor;
-  const core::Range r = core::allowed_range(row.id, settings);
+  const core::Range r = core::allowed_range(row.id, settings);  // the model's range
   e.component = Component::number;
   e.category = "config";
   e.device_class = u.device_class;
   e.unit = u.symbol;
-  e.min = r.min / div;
-  e.max = r.max / div;
-  e.step = 1 / div;
+  e.scale = u.scale;
+  e.min = static_cast<double>(r.min) / u.scale;
+  e.max = static_cast<double>(r.max) / u.scale;
+  e.step = 1.0 / u.scale;
+  // The settings topic holds display values (settings_json); shown in the entity's unit.
+  const int32_t div = core::unit_info(row.unit).display_divisor;
+  if (u.scale != div)
+    e.value_template =
+        tpl("value_json." + std::string(row.name) + " / " + std::to_string(u.scale / div));
   return e;
 }
 
@@ -296,7 +310,11 @@ CommandClass command_class(const Entity& e) {
 
 std::vector<Entity> read_entities(const core::Snapshot& s) {
   std::vector<Entity> out;
-  for (const auto& r : kSensors) out.push_back(sensor(r));
+  for (const auto& r : kSensors) {
+    out.push_back(sensor(r));
+    if (r.device_class == "enum")
+      out.back().options.assign(kChargeStageNames.begin(), kChargeStageNames.end());
+  }
   add_cells(s, out);
   add_temperatures(s, out);
   for (const auto& b : kBinary) out.push_back(binary(std::string(b.key), b.device_class, b.expr));

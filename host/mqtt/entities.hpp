@@ -39,6 +39,8 @@ struct Entity {
   double min = 0;
   double max = 0;
   double step = 1;
+  int32_t scale = 1;  // numbers: stored units per unit shown (1000 for a mV setting in V)
+  std::vector<std::string> options;  // an enum sensor's values
 };
 
 // What command class may change this entity (none for sensors).

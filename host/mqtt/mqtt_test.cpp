@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "core/io/alarm.hpp"
@@ -75,6 +76,16 @@ TEST(MqttEntities, every_name_slugs_to_its_esphome_key_and_keys_are_unique) {
   const auto all = announced_entities(pack16(), lfp16(), {true, true});
   std::set<std::string> ids;
   for (const auto& e : all) {
+    // Alarm bits are named in JK's words; their keys (and entity ids) keep the short names.
+    if (e.key.starts_with("alarm_")) {
+      const auto* a =
+          std::find_if(core::kAlarms.begin(), core::kAlarms.end(),
+                       [&](const auto& row) { return "alarm_" + std::string(row.name) == e.key; });
+      if (a != core::kAlarms.end()) {
+        EXPECT_EQ(e.name, a->words) << e.key;
+        continue;
+      }
+    }
     EXPECT_EQ(slug(e.name), e.key) << e.name;
     EXPECT_TRUE(ids.insert(std::string(component_name(e.component)) + "/" + e.key).second) << e.key;
   }
@@ -202,10 +213,13 @@ TEST(MqttDiscovery, numbers_use_the_table_unit_and_the_model_range) {
   ASSERT_TRUE(ovp);
   const core::Range r = core::allowed_range(core::Param::cell_ovp, settings);
   const auto j = discovery_payload(context({.switches = false, .settings = true}), *ovp);
-  EXPECT_EQ(j["unit_of_measurement"], "mV");
+  // esphome-jk-bms's unit for this key: volts in 1 mV steps.
+  EXPECT_EQ(j["unit_of_measurement"], "V");
   EXPECT_EQ(j["device_class"], "voltage");
-  EXPECT_EQ(j["min"], r.min);
-  EXPECT_EQ(j["max"], r.max);
+  EXPECT_DOUBLE_EQ(j["min"].get<double>(), r.min / 1000.0);
+  EXPECT_DOUBLE_EQ(j["max"].get<double>(), r.max / 1000.0);
+  EXPECT_DOUBLE_EQ(j["step"].get<double>(), 0.001);
+  EXPECT_EQ(j["value_template"], "{{ value_json.cell_ovp / 1000 }}");
   EXPECT_EQ(j["entity_category"], "config");
   const auto otp = find_command_entity(settings, "charge_overtemperature_protection");
   ASSERT_TRUE(otp);
@@ -263,7 +277,7 @@ TEST(MqttCommands, switch_class_does_not_open_settings) {
 
 TEST(MqttCommands, settings_command_parses_the_displayed_unit) {
   const auto ovp =
-      decode_command(lfp16(), {.settings = true}, "cell_voltage_overvoltage_protection", "3550");
+      decode_command(lfp16(), {.settings = true}, "cell_voltage_overvoltage_protection", "3.55");
   ASSERT_TRUE(ovp.ok());
   EXPECT_EQ(ovp.value().param, core::Param::cell_ovp);
   EXPECT_EQ(ovp.value().value, 3550);
@@ -372,13 +386,26 @@ TEST(MqttDiscovery, number_entities_use_the_models_ranges) {
   const auto list = command_entities(b2a);
   const Entity* ocp = find(list, "max_charge_current", Component::number);
   ASSERT_NE(ocp, nullptr);
-  EXPECT_EQ(ocp->min, 10000);
-  EXPECT_EQ(ocp->max, 200000);
+  EXPECT_DOUBLE_EQ(ocp->min, 10.0);  // A, as esphome-jk-bms shows max_charge_current
+  EXPECT_DOUBLE_EQ(ocp->max, 200.0);
+  EXPECT_EQ(ocp->unit, "A");
   const Entity* cells = find(list, "cell_count", Component::number);
   ASSERT_NE(cells, nullptr);
   EXPECT_EQ(cells->min, 4);
   EXPECT_EQ(cells->max, 8);
   EXPECT_EQ(find(list, "mos_otpr", Component::number), nullptr) << "a factory value";
+}
+
+// The packs of a parallel bank share the master's device info: each is its own device by key.
+TEST(MqttDiscovery, packs_of_a_bank_are_devices_of_their_own) {
+  DiscoveryContext a = context();
+  DiscoveryContext b = context();
+  a.config.device_key = "4012345678_0";
+  b.config.device_key = "4012345678_1";
+  EXPECT_EQ(device_id(context()), "jkbms_4012345678");
+  EXPECT_EQ(device_id(a), "jkbms_4012345678_0");
+  const Entity volt = read_entities(pack16()).front();
+  EXPECT_NE(unique_id(a, volt), unique_id(b, volt));
 }
 
 }  // namespace

@@ -39,7 +39,13 @@ Publisher::~Publisher() {
 
 Status Publisher::start() {
   const MqttConfig& c = ctx_.config;
-  const std::string id = c.client_id.empty() ? "softbms-" + sanitize_id(c.pack) : c.client_id;
+  // The serial keeps two instances that share a topic (one --name twice) from taking each
+  // other's connection over and over under one client id.
+  const std::string serial(ctx_.device.serial_number.view());
+  const std::string id = !c.client_id.empty() ? c.client_id
+                         : serial.empty() || serial == c.pack
+                             ? "softbms-" + sanitize_id(c.pack)
+                             : "softbms-" + sanitize_id(c.pack) + "-" + sanitize_id(serial);
   client_ = mosquitto_new(id.c_str(), true, this);
   if (client_ == nullptr) return Status(Errc::bad_state);
   const std::string offline = "offline";
@@ -207,6 +213,16 @@ void Publisher::on_message(mosquitto* /*m*/, void* self, const mosquitto_message
     if (payload == "online") p->announce();
     return;
   }
+  // A retained "online" that was there before ours: another live publisher uses this pack's
+  // topics (a second instance with the same --name, or the same serial).
+  if (topic == p->ctx_.topics.availability) {
+    if (msg->retain && payload == "online" && p->notice_)
+      p->notice_("mqtt: another publisher holds " + p->ctx_.topics.availability +
+                 " (it says online): two packs on one topic overwrite each other in Home "
+                 "Assistant; give each its own --name");
+    mosquitto_unsubscribe(p->client_, nullptr, p->ctx_.topics.availability.c_str());
+    return;
+  }
   if (const auto key = command_key(p->ctx_.topics, topic)) p->command(*key, payload);
 }
 
@@ -217,6 +233,10 @@ void Publisher::connected_now() {
   }
   connected_ = true;
   recovered();
+  // Subscribed before "online" is published: the broker first hands over what is retained.
+  if (first_connect_)
+    mosquitto_subscribe(client_, nullptr, ctx_.topics.availability.c_str(), kQosDiscovery);
+  first_connect_ = false;
   publish({ctx_.topics.availability, "online", true}, kQosDiscovery);
   if (const int l = link_; l >= 0)
     publish({ctx_.topics.link, l == 1 ? "ON" : "OFF", true}, kQosDiscovery);
@@ -231,10 +251,15 @@ void Publisher::command(const std::string& key, std::string_view payload) {
     std::lock_guard lock(mutex_);
     settings = settings_;
   }
-  publish(handle_command(ctx_.topics, settings, ctx_.config.commands, key, payload, sink_),
-          kQosDiscovery);
+  const Message result =
+      handle_command(ctx_.topics, settings, ctx_.config.commands, key, payload, sink_);
+  publish(result, kQosDiscovery);
+  const auto verdict = nlohmann::json::parse(result.payload, nullptr, false);
   std::lock_guard lock(mutex_);
   publish_now_ = true;  // show the change on the next update rather than an interval later
+  // A refused value: the board's value goes out again, so Home Assistant's entity, which shows
+  // what it sent, returns to what the board holds.
+  if (!verdict.is_object() || !verdict.value("ok", false)) resend_settings_ = true;
 }
 
 // Discovery, then the current values so entities do not start as "unknown".
@@ -249,6 +274,7 @@ void Publisher::announce() {
     announced_cells_ = s.cell_present_mask;
     announced_temps_ = s.temp_present_mask;
     need_announce_ = false;
+    resend_settings_ = true;  // a new subscriber, or a broker that lost its retained messages
   }
   if (ctx_.config.discovery) {
     for (const auto& m : discovery_messages(ctx_, s, settings)) publish(m, kQosDiscovery);
@@ -256,15 +282,20 @@ void Publisher::announce() {
   publish_values();
 }
 
+// The state every time; the retained settings only when they changed (or must be told again).
 void Publisher::publish_values() {
   Message state;
   Message settings;
+  bool send_settings = false;
   {
     std::lock_guard lock(mutex_);
     state = {ctx_.topics.state, state_payload(snapshot_, unix_ms_).dump(), false};
     settings = {ctx_.topics.settings, settings_json(settings_).dump(), true};
+    send_settings = resend_settings_ || settings.payload != last_settings_;
+    resend_settings_ = false;
+    last_settings_ = settings.payload;
   }
-  publish(settings, kQosDiscovery);
+  if (send_settings) publish(settings, kQosDiscovery);
   publish(state, kQosState);
 }
 

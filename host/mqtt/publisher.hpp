@@ -40,6 +40,8 @@ class Publisher {
   // Connects in the background (and reconnects after a broker restart). Errc::bad_state when
   // the client could not be created or started; broker trouble shows in connected().
   Status start();
+  // Where notices go (connection trouble and recovery, told once each; another publisher on
+  // this pack's availability topic); called on the MQTT network thread. Set before start().
   void set_notice(Notice notice) { notice_ = std::move(notice); }
   // Hands over the newest values. The state and settings are published when state_interval
   // has passed since the last publication, right after a command, or on the first call.
@@ -70,6 +72,7 @@ class Publisher {
 
   DiscoveryContext ctx_;
   CommandSink sink_;
+  bool first_connect_ = true;  // the availability topic is checked for another holder once
   mosquitto* client_ = nullptr;
   std::atomic<bool> connected_{false};
   Notice notice_;
@@ -90,6 +93,8 @@ class Publisher {
   Milliseconds last_publish_{};
   bool publish_now_ = true;
   bool need_announce_ = true;
+  bool resend_settings_ = true;  // publish the settings even when unchanged
+  std::string last_settings_;    // the settings payload last published
   uint32_t announced_cells_ = 0;
   uint8_t announced_temps_ = 0;
 };

@@ -266,8 +266,18 @@ Done Services::start_mqtt() {
     c.tls = options_.mqtt.tls;
     c.ca_file = options_.mqtt.ca_file;
     c.base = options_.mqtt.base;
-    c.pack = info.id;
-    c.pack_name = info.name;
+    // Topics by --name or the serial, so two instances on one broker never share a topic; with
+    // parallel packs each one's own id follows.
+    const std::string serial(b.device().serial_number.view());
+    const std::string own =
+        options_.mqtt.name.empty() ? (serial.empty() ? info.id : serial) : options_.mqtt.name;
+    const std::string master(backends_[0]->device().serial_number.view());
+    const std::string bank = options_.mqtt.name.empty() ? master : options_.mqtt.name;
+    c.pack = mqtt::sanitize_id(backends_.size() > 1 ? bank + "_" + info.id : own);
+    if (backends_.size() > 1) c.device_key = master + "_" + info.id;
+    c.pack_name = options_.mqtt.name.empty() ? info.name + " " + own
+                  : backends_.size() > 1     ? options_.mqtt.name + " " + info.name
+                                             : options_.mqtt.name;
     c.state_interval = options_.mqtt.state_interval;
     c.commands = options_.mqtt.commands;
     c.configuration_url = web_ ? dashboard_url() : "";

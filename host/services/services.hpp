@@ -45,6 +45,9 @@ struct MqttOptions {
   std::string password;
   mqtt::CommandClasses commands{};  // none unless asked for
   Milliseconds state_interval{5000};
+  // --name: the pack's id in the topics and the device name in Home Assistant. Empty: the
+  // device's serial number is the id (each state dir has its own, docs/app.md).
+  std::string name;
 };
 
 struct ServiceOptions {

@@ -16,7 +16,6 @@ double celsius(DeciCelsius t) { return scaled(t.count(), 10.0); }
 double amp_hours(MilliampHours q) { return scaled(q.count(), 1000.0); }
 
 constexpr const char* kBalanceStates[] = {"off", "charging_cell", "discharging_cell"};
-constexpr const char* kChargeStages[] = {"bulk", "absorption", "float"};
 constexpr const char* kPowerStates[] = {"on", "sleeping", "shut_down"};
 constexpr const char* kTimers[] = {"discharge_ocp", "discharge_scp", "charge_ocp", "charge_scp", "uvp", "ovp"};
 
@@ -114,7 +113,7 @@ nlohmann::json snapshot_json(const core::Snapshot& s) {
       {"sleep_countdown_s", s.sleep_countdown.count()},
       {"emergency_remaining_s", s.emergency_remaining.count()},
       {"charger_present", s.charger_present},
-      {"charge_stage", kChargeStages[static_cast<int>(s.charge_stage)]},
+      {"charge_stage", kChargeStageNames[static_cast<std::size_t>(s.charge_stage)]},
       {"capacity_learning", s.capacity_learning},
       {"charge_voltage_limit", volts(s.charge_voltage_limit)},
       {"charge_current_limit", amps(s.charge_current_limit)},
