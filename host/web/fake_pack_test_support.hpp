@@ -106,9 +106,11 @@ class FakePack : public PackAccess {
   }
 
   core::Snapshot& raw_snapshot() { return snapshot_; }
+  LinkState link() override { return link_state; }
 
   int64_t now_ms = 0;  // the board's own clock, for the password lockout
   bool emergency = false;
+  LinkState link_state;  // live unless a test makes it a real board's
   std::vector<core::Command> commands;
   std::vector<core::SettingsChange> changes;
 
