@@ -150,6 +150,10 @@ class MonitorHeals(unittest.TestCase):
         wait_until(lambda: self.link()["link"]["up"], timeout=BACKOFF_MOST_S + 8, step=0.2,
                    what="the monitor to find the board again")
         self.assertLess(time.time() - back, BACKOFF_MOST_S + 8)
+        # (the lines may reach the pipe's reader a moment after the API says up)
+        wait_until(lambda: count(self.monitor, r": answering again \(jk02\), offline for \d+ s") == 2,
+                   timeout=5, what="the second 'answering again' line")
+        time.sleep(2)
         self.assertEqual(count(self.monitor, r": offline since \d\d:\d\d:\d\d UTC: "), 1, self.monitor.lines)
         self.assertEqual(count(self.monitor, r": answering again \(jk02\), offline for \d+ s"), 2, self.monitor.lines)
 
@@ -210,7 +214,8 @@ class MqttHeals(unittest.TestCase):
             self.assertTrue(run.wait_line(r"  mqtt cannot connect: Connection refused$"))
             broker.proc = start_mosquitto(conf, broker.port)
             wait_until(lambda: metric(run.url, "jkbms_mqtt_connected") == 1, timeout=40, what="metric 1 again")
-            self.assertEqual(count(run, r"^softbms run: mqtt: 127\.0\.0\.1:%d: connected$" % broker.port), 2)
+            wait_until(lambda: count(run, r"^softbms run: mqtt: 127\.0\.0\.1:%d: connected$" % broker.port) == 2,
+                       timeout=5, what="the second 'connected' line")
             self.assertEqual(count(run, r"^softbms run: mqtt: "), 3, run.lines)
         finally:
             run.stop()

@@ -139,7 +139,8 @@ void Bms::short_circuit(Milliseconds now) {
 }
 
 Outputs Bms::step(Milliseconds now, const Measurements& raw) {
-  const Measured m = measure_.update(raw, settings_);
+  Measured m = measure_.update(raw, settings_);
+  m.precharge = out_.precharge;
   // On a board whose button is its ON/OFF switch a press is no emergency request.
   const bool button_role_wake = model(settings_.model_id()).button == ButtonRole::wake;
   const Emergency::Change ec =

@@ -48,6 +48,9 @@ struct Measured {
   bool button = false;
   bool charge_fet_readback = false;
   bool discharge_fet_readback = false;
+  // The last tick switched the precharge resistor in: discharge current flows around the open
+  // discharge FET, so a current with both FETs off is no sign of a bad sensor (set by the Bms).
+  bool precharge = false;
 };
 
 }  // namespace softbms::core

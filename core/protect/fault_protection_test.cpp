@@ -102,6 +102,21 @@ TEST(CurrentSensor, exactly_2_a_or_any_fet_on_is_no_fault) {
   EXPECT_FALSE(b.alarm(AlarmBit::current_sensor));
 }
 
+// Campaign seed 12, run 2657 (tests/campaign/run2657_current_sensor_releases.yaml): precharging
+// into a shorted load drew more than 2 A through the resistor with both FETs off, the alarm never
+// released. The precharge current is real: no evidence against the sensor.
+TEST(CurrentSensor, precharge_current_with_both_fets_off_is_no_fault) {
+  Bench b;
+  b.m.charge_fet_readback = b.m.discharge_fet_readback = false;
+  b.m.precharge = true;
+  b.m.current = -6000_mA;
+  b.run_for(20'000_ms);
+  EXPECT_FALSE(b.alarm(AlarmBit::current_sensor));
+  b.m.precharge = false;  // the same reading without the resistor switched in is a fault
+  b.run_for(5100_ms);
+  EXPECT_TRUE(b.alarm(AlarmBit::current_sensor));
+}
+
 TEST(CurrentSensor, releases_after_5_s_of_a_plausible_reading) {
   Bench b;
   b.m.charge_fet_readback = b.m.discharge_fet_readback = false;

@@ -32,9 +32,10 @@ constexpr std::array<Reader, kWatchCount> kReaders = {
   [](const Measured& m) {
     return valid(m.cells_present > m.cells_expected ? m.cells_present - m.cells_expected
                                                     : m.cells_expected - m.cells_present); },
-  // A FET that reads back on lets current flow, so only the both-off case proves anything.
+  // A FET that reads back on lets current flow, so only the both-off case proves anything;
+  // so does the precharge resistor (campaign seed 12, run 2657: precharge into a short).
   [](const Measured& m) {
-    const bool both_off = !m.charge_fet_readback && !m.discharge_fet_readback;
+    const bool both_off = !m.charge_fet_readback && !m.discharge_fet_readback && !m.precharge;
     return valid(both_off ? abs(m.current).count() : 0); },
   [](const Measured& m) { return valid(count_bits(m.temp_fault_mask)); },
   [](const Measured& m) { return valid(count_bits(m.wire_alarm_mask)); },

@@ -28,7 +28,10 @@ Publisher::~Publisher() {
   if (client_ != nullptr) {
     const bool was_connected = connected_;
     if (was_connected) publish({ctx_.topics.availability, "offline", true}, kQosDiscovery);
-    stopping_ = true;
+    {
+      std::lock_guard lock(wait_mu_);  // so a thread about to wait sees it
+      stopping_ = true;
+    }
     mosquitto_disconnect(client_);  // the thread sends what is queued, then the goodbye
     wait_cv_.notify_all();
     if (thread_.joinable()) thread_.join();

@@ -121,10 +121,12 @@ class FakePack : public PackAccess {
   }
 
   core::Snapshot& raw_snapshot() { return snapshot_; }
+  LinkState link() override { return link_state; }
 
   int64_t now_ms = 0;  // the board's own clock, for the password lockout
   bool emergency = false;
   Status owner_status = ok_status();  // the answer to the owner's commands (calibrate, ...)
+  LinkState link_state;  // live unless a test makes it a real board's
   std::vector<core::Command> commands;
   std::vector<core::SettingsChange> changes;
 

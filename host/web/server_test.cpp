@@ -107,6 +107,32 @@ TEST_F(ServerTest, snapshot_reports_volts_amps_cells_and_alarms_as_words) {
   EXPECT_EQ(client->Get("/api/packs/9/snapshot")->status, 404);
 }
 
+TEST_F(ServerTest, a_virtual_pack_is_live_and_a_real_board_shows_the_age_of_its_values) {
+  const json live = get_json("/api/packs/1/snapshot")["link"];
+  EXPECT_TRUE(live["live"].get<bool>());
+  EXPECT_TRUE(live["up"].get<bool>());
+  EXPECT_EQ(live["age_s"].get<double>(), 0.0);
+  EXPECT_TRUE(live["offline_since"].is_null());
+  // A board read 42.5 s ago that stopped answering 40 s ago.
+  pack.link_state =
+      LinkState{false,           false,           kStart - 42'500,
+                kStart - 60'000, kStart - 40'000, "connect 127.0.0.1:7001: Connection refused"};
+  const json gone = get_json("/api/packs/1/snapshot")["link"];
+  EXPECT_FALSE(gone["live"].get<bool>());
+  EXPECT_FALSE(gone["up"].get<bool>());
+  EXPECT_DOUBLE_EQ(gone["age_s"].get<double>(), 42.5);
+  EXPECT_DOUBLE_EQ(gone["settings_age_s"].get<double>(), 60.0);
+  EXPECT_DOUBLE_EQ(gone["sample_time"].get<double>(), static_cast<double>(kStart - 42'500) / 1000);
+  EXPECT_DOUBLE_EQ(gone["offline_since"].get<double>(),
+                   static_cast<double>(kStart - 40'000) / 1000);
+  EXPECT_EQ(gone["error"], "connect 127.0.0.1:7001: Connection refused");
+  // Never read at all: no times, no ages.
+  pack.link_state = LinkState{false, false, 0, 0, kStart - 1'000, "no answer"};
+  const json never = get_json("/api/packs/1/snapshot")["link"];
+  EXPECT_TRUE(never["sample_time"].is_null());
+  EXPECT_TRUE(never["age_s"].is_null());
+}
+
 TEST_F(ServerTest, pack_list_names_model_chemistry_and_cells) {
   const json j = get_json("/api/packs");
   ASSERT_EQ(j["packs"].size(), 2U);

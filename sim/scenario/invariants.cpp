@@ -197,6 +197,7 @@ void InvariantChecker::restored(Milliseconds now, const core::Settings& s,
   powered_ = true;
   for (Streak& st : streaks_) st.on = false;
   failed_fets_ = {};
+  stuck_seen_ = {};
   have_last_settings_ = false;
   constexpr std::size_t settings_row = row_of_kind(InvariantKind::settings_survive_cut);
   if (!(s == acknowledged_)) {
@@ -245,26 +246,34 @@ void InvariantChecker::after_tick(Milliseconds now, const core::Snapshot& s,
   }
   last_settings_ = settings;
   have_last_settings_ = true;
-  note_failed_fets(s, world);
+  note_failed_fets(now, s, world);
   for (std::size_t i = 0; i < kInvariantCount; ++i) check_row(i, now, s, settings, world, truth);
   previous_ = s;
   have_previous_ = true;
 }
 
-// The kind of failure behind a MOSFET-fault alarm comes from the world, not from the core: the
-// FET's stuck state when the alarm rose, kept while it stays up (the core latches it until the
-// FET is seen working). An alarm raised with no FET stuck (a failed current sensor's reading
-// looks like a shorted FET's current) counts as stuck on, the kind that opens nothing.
-void InvariantChecker::note_failed_fets(const core::Snapshot& s, const WorldState& world) {
+// The kind of failure behind a MOSFET-fault alarm comes from the world, not from the core: how
+// the FET was stuck most recently within the evidence window before the alarm rose (the core
+// needs kFetFaultDelay of evidence and reads the FETs a tick late, so a short fault may be gone
+// by the time the alarm rises: campaign seed 12, run 2285), kept while the alarm stays up (the
+// core latches it until the FET is seen working). An alarm with no stuck FET in the window (a
+// failed current sensor's reading looks like a shorted FET's current) counts as stuck on, the
+// kind that opens nothing.
+void InvariantChecker::note_failed_fets(Milliseconds now, const core::Snapshot& s,
+                                        const WorldState& world) {
   const std::array<std::pair<AlarmBit, Stuck>, 2> fets = {
       {{AlarmBit::charge_mos_fault, world.charge_fet},
        {AlarmBit::discharge_mos_fault, world.discharge_fet}}};
+  const Milliseconds window = core::kFetFaultDelay + period_ * 2;
   for (std::size_t f = 0; f < fets.size(); ++f) {
+    if (fets[f].second != Stuck::no) stuck_seen_[f] = {fets[f].second, now};
     core::FetFault& kind = failed_fets_[f];
     if (!alarm_up(s, fets[f].first)) {
       kind = core::FetFault::none;
     } else if (kind == core::FetFault::none) {
-      kind = fets[f].second == Stuck::off ? core::FetFault::stuck_off : core::FetFault::stuck_on;
+      const bool recent = stuck_seen_[f].at.has_value() && now - *stuck_seen_[f].at <= window;
+      kind = recent && stuck_seen_[f].how == Stuck::off ? core::FetFault::stuck_off
+                                                        : core::FetFault::stuck_on;
     }
   }
 }

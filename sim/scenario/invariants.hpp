@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -133,7 +134,7 @@ class InvariantChecker {
                            const PlantTruth& truth);
   void check_fets(std::size_t i, Milliseconds now, const core::Snapshot& s,
                   const core::Settings& settings);
-  void note_failed_fets(const core::Snapshot& s, const WorldState& world);
+  void note_failed_fets(Milliseconds now, const core::Snapshot& s, const WorldState& world);
   void check_soc(std::size_t i, Milliseconds now, const core::Snapshot& s);
   void check_counters(std::size_t i, Milliseconds now, const core::Snapshot& s);
   // Extends or starts streak i; true when it has lasted longer than its allowance + 1 tick.
@@ -145,6 +146,11 @@ class InvariantChecker {
   std::array<bool, kInvariantCount> failed_{};
   std::array<Milliseconds, kInvariantCount> fault_seen_{};  // last time the row's fault was active
   std::array<core::FetFault, 2> failed_fets_{};  // what each MOSFET-fault alarm stands for
+  struct StuckSeen {
+    Stuck how = Stuck::no;
+    std::optional<Milliseconds> at;  // the last tick the world had the FET stuck
+  };
+  std::array<StuckSeen, 2> stuck_seen_{};
   std::vector<Violation> first_;
   uint64_t count_ = 0;
   bool powered_ = true;
