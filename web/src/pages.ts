@@ -360,7 +360,7 @@ export async function historyPage(app: App, view: HTMLElement, span = 3600): Pro
     download(`softbms-pack${app.pack}-${new Date(from * 1000).toISOString().slice(0, 16)}.csv`, historyCsv(t, columns)));
   view.replaceChildren(h('div', { class: 'presets' }, ...ranges, csv),
     h('p', { class: 'label', id: 'history-range' },
-      `${localTime(from)} to ${localTime(to)}: ${t.length} point${t.length === 1 ? "" : "s"}${span > 86400 ? `, averages of ${span > 7 * 86400 ? 15 : 1} min from the stored history` : ''}`));
+      `${localTime(from)} to ${localTime(to)}: ${t.length} point${t.length === 1 ? '' : 's'}${span > 86400 ? `, averages of ${span > 7 * 86400 ? 15 : 1} min from the stored history` : ''}`));
   const win: TimeWindow = { from, to, span };
   for (const c of CHARTS) {
     const box = h('div', { class: 'chart', id: `chart-${c.id}` });
