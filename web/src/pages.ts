@@ -114,7 +114,8 @@ export function statusPage(app: App, view: HTMLElement): void {
       ...temps.map(([k, v]) => field(k === 'mos' ? 'MOS temperature' : `Battery ${k.toUpperCase()}`, formatValue(v, 1, '°C'))),
       field('Heater', fet(s.heater)),
       field('Emergency', s.emergency_remaining_s > 0 ? formatDuration(s.emergency_remaining_s) : 'off')),
-    estimatorCard(s),
+    // A real board (softbms monitor) has no softbms estimator: it reports no learned capacity.
+    ...(s.model_capacity_ah > 0 ? [estimatorCard(s)] : []),
     h('section', { class: 'card' }, h('h3', {}, 'Alarms'), alarmList(app, s.alarms)),
   );
   if (app.parallel && app.aggregate) view.append(bankCard(app.aggregate));
