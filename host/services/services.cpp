@@ -56,10 +56,10 @@ constexpr ChartSeries kChartSeries[] = {
 // The table for [from, now]: raw up to a day, 1 min up to a week (10 080 rows), then 15 min
 // (30 days = 2 880 rows, still more than the 1 000 points a chart asks for).
 history::Resolution resolution_for(int64_t from_ms, int64_t now_ms) {
-  constexpr int64_t kHour = 3'600'000;
+  constexpr int64_t kDay = 86'400'000;
   const int64_t age = now_ms - from_ms;
-  if (age <= 24 * kHour) return history::Resolution::raw;
-  if (age <= 7 * 24 * kHour) return history::Resolution::minute;
+  if (age <= kDay) return history::Resolution::raw;
+  if (age <= 7 * kDay) return history::Resolution::minute;
   return history::Resolution::quarter_hour;
 }
 

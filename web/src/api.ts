@@ -1,4 +1,5 @@
 // The softbms JSON API (docs/web.md). Writes carry the CSRF token the login returned.
+import type { LinkInfo } from './format';
 
 let csrfToken = '';
 
@@ -92,6 +93,8 @@ export interface Snapshot {
   soc_model_permille: number;
   model_resistance_mohm: number;
   model_capacity_ah: number;
+  model_soh?: number; // the estimator's SOH in %, where the core reports it
+  link?: LinkInfo; // how old a real board's values are (softbms monitor)
   runtime_s: number;
   cells: { index: number; voltage: number; wire_resistance_ohm: number; wire_alarm: boolean }[];
   cell_avg: number;

@@ -8,6 +8,7 @@ import {
   currentDirection,
   formatDuration,
   formatValue,
+  freshness,
   historyCsv,
   localTime,
   timeAxisLabels,
@@ -124,5 +125,26 @@ describe('historyCsv', () => {
     expect(csv).toBe('time,unix_s,power [W],charge_fet\n' +
       '2024-05-01T12:00:00Z,1714564800,120.5,1\n' +
       '2024-05-01T12:00:10Z,1714564810,,0\n');
+  });
+});
+
+describe('freshness', () => {
+  const t = new Date(2024, 4, 1, 13, 5, 0).getTime() / 1000;
+  const board = { live: false, up: true, sample_time: t - 3, age_s: 3, offline_since: null, error: null };
+  it('ages a virtual pack by the time since the browser got it', () => {
+    expect(freshness({ dataTime: t, sinceReceived: 1, streamUp: true }, 'en-US')).toEqual({ text: 'Data of 13:05:00 (just now)', stale: false });
+    expect(freshness({ link: { ...board, live: true }, dataTime: t, sinceReceived: 14, streamUp: true }, 'en-US'))
+      .toEqual({ text: 'Data of 13:05:00 (14 s ago)', stale: true });
+  });
+  it("shows when a real board was read, and that it is away since when and why", () => {
+    expect(freshness({ link: board, dataTime: t, sinceReceived: 2, streamUp: true }, 'en-US'))
+      .toEqual({ text: 'Board read at 13:04:57 (5 s ago)', stale: false });
+    const away = { ...board, up: false, age_s: 40, offline_since: t - 30, error: 'connect 10.0.0.7:8899: Connection refused' };
+    expect(freshness({ link: away, dataTime: t, sinceReceived: 0, streamUp: true }, 'en-US')).toEqual({
+      text: 'Board offline since 13:04:30: connect 10.0.0.7:8899: Connection refused; values of 13:04:57 (40 s ago)', stale: true });
+  });
+  it('says so when the dashboard lost softbms itself', () => {
+    expect(freshness({ link: board, dataTime: t, sinceReceived: 65, streamUp: false }, 'en-US'))
+      .toEqual({ text: 'No connection to softbms: data of 13:05:00 (65 s ago)', stale: true });
   });
 });

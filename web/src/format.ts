@@ -140,3 +140,35 @@ export function historyCsv(t: number[], columns: CsvColumn[]): string {
   });
   return lines.join('\n') + '\n';
 }
+
+/** How fresh a real board's values are (the snapshot's `link`, docs/web.md); absent for a virtual pack. */
+export interface LinkInfo {
+  live: boolean;
+  up: boolean;
+  sample_time: number | null;
+  age_s: number | null;
+  offline_since: number | null;
+  error: string | null;
+}
+
+/**
+ * The status page's line about the age of its values, and whether to show it in red. Ages add
+ * the time since the browser received the snapshot, so a stalled stream ages them too and the
+ * browser's clock never has to agree with the server's.
+ */
+export function freshness(o: { link?: LinkInfo; dataTime: number; sinceReceived: number; streamUp: boolean },
+  locale?: string): { text: string; stale: boolean } {
+  const at = (t: number | null) => (t === null ? '—' : localTime(t, locale, false));
+  const l = o.link;
+  if (!o.streamUp)
+    return { text: `No connection to softbms: data of ${at(o.dataTime)} (${ageText(o.sinceReceived)})`, stale: true };
+  if (l && !l.live) {
+    const age = ageText((l.age_s ?? 0) + o.sinceReceived);
+    if (!l.up) {
+      const why = l.error ? `: ${l.error}` : '';
+      return { text: `Board offline since ${at(l.offline_since)}${why}; values of ${at(l.sample_time)} (${age})`, stale: true };
+    }
+    return { text: `Board read at ${at(l.sample_time)} (${age})`, stale: (l.age_s ?? 0) + o.sinceReceived > 10 };
+  }
+  return { text: `Data of ${at(o.dataTime)} (${ageText(o.sinceReceived)})`, stale: o.sinceReceived > 10 };
+}

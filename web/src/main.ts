@@ -81,6 +81,7 @@ function connectStream(): void {
     app.snapshots = data.packs;
     app.aggregate = data.aggregate;
     app.dataTime = data.time;
+    app.receivedAt = Date.now() / 1000;
     app.linkUp = true;
     if (route() in live) render();
   };

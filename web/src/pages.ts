@@ -10,9 +10,9 @@ import {
   cellViews,
   changedFields,
   currentDirection,
-  ageText,
   formatDuration,
   formatValue,
+  freshness,
   historyCsv,
   localTime,
   timeAxisLabels,
@@ -28,7 +28,8 @@ export interface App {
   snapshots: Record<string, Snapshot>;
   aggregate?: Record<string, unknown>;
   packs?: PackSummary[];
-  dataTime?: number; // Unix s of the last streamed snapshot
+  dataTime?: number; // Unix s of the last streamed snapshot (the server's clock)
+  receivedAt?: number; // Unix s when the browser received it (the browser's clock)
   linkUp?: boolean; // the stream to softbms is open
 }
 
@@ -68,14 +69,15 @@ function fetField(label: string, on: boolean, id: string): HTMLElement {
   return f;
 }
 
-/** "Data 14:05:09 (3 s ago)", or "Offline since 14:05:09" once the stream to softbms is lost. */
+/** The age of the values shown (format.ts, freshness), redrawn every second. */
 export function updateAge(app: App): void {
   const el = document.getElementById('data-age');
-  if (!el || app.dataTime === undefined) return;
-  const age = Date.now() / 1000 - app.dataTime;
-  const at = localTime(app.dataTime, undefined, false);
-  el.textContent = app.linkUp === false ? `Offline since ${at} (${ageText(age)})` : `Data of ${at} (${ageText(age)})`;
-  el.classList.toggle('stale', app.linkUp === false || age > 10);
+  if (!el || app.dataTime === undefined || app.receivedAt === undefined) return;
+  const f = freshness({
+    link: app.snapshots[app.pack]?.link, dataTime: app.dataTime,
+    sinceReceived: Date.now() / 1000 - app.receivedAt, streamUp: app.linkUp !== false });
+  el.textContent = f.text;
+  el.classList.toggle('stale', f.stale);
 }
 
 export function statusPage(app: App, view: HTMLElement): void {
@@ -112,7 +114,8 @@ export function statusPage(app: App, view: HTMLElement): void {
       ...temps.map(([k, v]) => field(k === 'mos' ? 'MOS temperature' : `Battery ${k.toUpperCase()}`, formatValue(v, 1, '°C'))),
       field('Heater', fet(s.heater)),
       field('Emergency', s.emergency_remaining_s > 0 ? formatDuration(s.emergency_remaining_s) : 'off')),
-    estimatorCard(s),
+    // A real board (softbms monitor) has no softbms estimator: it reports no learned capacity.
+    ...(s.model_capacity_ah > 0 ? [estimatorCard(s)] : []),
     h('section', { class: 'card' }, h('h3', {}, 'Alarms'), alarmList(app, s.alarms)),
   );
   if (app.parallel && app.aggregate) view.append(bankCard(app.aggregate));
@@ -132,7 +135,8 @@ function estimatorCard(s: Snapshot): HTMLElement {
     field('Model SOC', permille(s.soc_model_permille), 'pack-soc-model'),
     field('Learned resistance', formatValue(s.model_resistance_mohm, 1, 'mΩ'), 'pack-model-resistance'),
     field('Learned capacity', formatValue(s.model_capacity_ah, 1, 'Ah'), 'pack-model-capacity'),
-    field('SOH', formatValue(s.soh, 0, '%'), 'pack-soh'));
+    field('SOH', formatValue(s.soh, 0, '%'), 'pack-soh'),
+    ...(s.model_soh !== undefined ? [field('Model SOH', formatValue(s.model_soh, 1, '%'), 'pack-model-soh')] : []));
 }
 
 function bankCard(a: Record<string, unknown>): HTMLElement {
@@ -360,7 +364,7 @@ export async function historyPage(app: App, view: HTMLElement, span = 3600): Pro
     download(`softbms-pack${app.pack}-${new Date(from * 1000).toISOString().slice(0, 16)}.csv`, historyCsv(t, columns)));
   view.replaceChildren(h('div', { class: 'presets' }, ...ranges, csv),
     h('p', { class: 'label', id: 'history-range' },
-      `${localTime(from)} to ${localTime(to)}: ${t.length} points${span > 86400 ? `, averages of ${span > 7 * 86400 ? 15 : 1} min from the stored history` : ''}`));
+      `${localTime(from)} to ${localTime(to)}: ${t.length} point${t.length === 1 ? '' : 's'}${span > 86400 ? `, averages of ${span > 7 * 86400 ? 15 : 1} min from the stored history` : ''}`));
   const win: TimeWindow = { from, to, span };
   for (const c of CHARTS) {
     const box = h('div', { class: 'chart', id: `chart-${c.id}` });
