@@ -4,6 +4,7 @@
 // softbms campaign merge DIR... [--json]
 // Random scenarios on the closed loop with the safety invariants checked after every tick
 // (docs/reliability.md).
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <filesystem>
@@ -127,7 +128,7 @@ int cmd_campaign_merge(const Args& args, Io io) {
 int cmd_campaign(const Args& args, Io io) {
   if (args.flag("list-invariants")) return list_invariants(io);
   camp::Options o;
-  uint64_t jobs = 1;
+  uint64_t jobs = std::max(1U, std::thread::hardware_concurrency());  // every core by default
   uint64_t show = 0;
   if (!count_option(args, "runs", o.runs, io) || !count_option(args, "seed", o.seed, io) ||
       !count_option(args, "jobs", jobs, io) || !shard_option(args, o, io) ||

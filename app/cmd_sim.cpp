@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ostream>
 
+#include <unistd.h>
+
 #include "app/cli.hpp"
 #include "sim/scenario/outputs.hpp"
 #include "sim/scenario/runner.hpp"
@@ -53,6 +55,32 @@ void print_report(const nlohmann::json& s, double wall_s, std::ostream& os) {
      << " %, estimated " << s["soc"]["final_estimated"] << " %\n"
      << "energy: in " << s["energy"]["in_wh"] << " Wh, out " << s["energy"]["out_wh"]
      << " Wh; balancer moved " << s["balancer"]["moved_ah"] << " Ah\n";
+  const auto& a = s["ageing"];
+  if (!a["on"].get<bool>()) return;
+  os << "ageing: capacity " << a["true"]["capacity_pct"] << " % of new (smallest cell "
+     << a["true"]["min_capacity_ah"] << " Ah), resistance " << a["true"]["resistance_pct"]
+     << " %; the board learned " << a["board"]["model_capacity_ah"] << " Ah, SOH "
+     << a["board"]["soh_pct"] << " %\n";
+  for (std::size_t k = 0; k < a["cells"].size(); ++k) {
+    const auto& c = a["cells"][k];
+    os << "  cell " << k + 1 << ": " << c["capacity_ah"] << " Ah (" << c["capacity_pct"] << " %), "
+       << c["resistance_mohm"] << " mOhm (" << c["resistance_pct"] << " %), " << c["fec"]
+       << " cycles\n";
+  }
+}
+
+// A long run tells a terminal where it is and how long it still needs (never a pipe or --json).
+sim::Progress progress_line(bool live, std::chrono::steady_clock::time_point start) {
+  if (!live || isatty(STDERR_FILENO) == 0) return {};
+  return [start](double done_s, double total_s) {
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (done_s <= 0.0 || total_s <= 0.0 || wall < 1.0) return;
+    const double left = wall * (total_s - done_s) / done_s;
+    std::fprintf(stderr, "\r  simulated %.1f of %.1f days (%.0f %%), %.0f s left   ",
+                 done_s / 86400.0, total_s / 86400.0, 100.0 * done_s / total_s, left);
+    std::fflush(stderr);
+  };
 }
 
 }  // namespace
@@ -80,7 +108,9 @@ int cmd_sim(const Args& args, Io io) {
     scenario.pack.seed = value;
   }
   const auto start = std::chrono::steady_clock::now();
-  const sim::RunResult run = sim::run_scenario(scenario, loaded.settings);
+  const sim::Progress progress = progress_line(!args.flag("json"), start);
+  const sim::RunResult run = sim::run_scenario(scenario, loaded.settings, progress);
+  if (progress) std::fprintf(stderr, "\r\033[K");
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   nlohmann::json summary = sim::summary_json(scenario, run);

@@ -17,7 +17,15 @@ constexpr double kRefCapacityAh = 280.0;
 constexpr double kRefAmbientWPerK = 0.5;
 constexpr double kRefNeighbourWPerK = 2.0;
 
-enum RngStream : uint64_t { kStreamCells = 1 };
+enum RngStream : uint64_t { kStreamCells = 1, kStreamAgeing = 4 };
+
+// Ageing bookkeeping: the cells are sampled once a minute, calendar ageing is applied once an
+// hour with the hour's mean temperature and SOC; a half cycle ends where the SOC turns by more
+// than 2 % (or after one full equivalent cycle without a turn).
+constexpr double kAgeingSampleS = 60.0;
+constexpr double kCalendarStepS = 3600.0;
+constexpr double kTurnHysteresis = 0.02;
+constexpr double kActiveCurrentC = 0.01;  // below C/100 a cell is at rest for its C-rate
 
 double sign_of(double i) {
   return static_cast<double>((i > kCurrentEpsilonA) - (i < -kCurrentEpsilonA));
@@ -83,6 +91,101 @@ Pack::Pack(const PackConfig& config)
     refresh_temperature_factors(k);
     relocate_ocv(k);
   }
+
+  if (config.ageing) ageing_model_ = ageing_model_for(config.chemistry);
+  age_.assign(size, CellAge{});
+  q_new_ah_ = capacity_ah_;
+  r_new_ = r0_;
+  for (auto* v : {&ageing_rate_, &sum_temp_, &sum_soc_, &sum_ocv_, &turn_soc_, &extreme_soc_,
+                  &turn_ah_, &turn_active_s_, &turn_v2_, &turn_temp_}) {
+    v->assign(size, 0.0);
+  }
+  direction_.assign(size, 0);
+  turn_samples_.assign(size, 0);
+  Rng ageing_rng(config.seed, kStreamAgeing);
+  for (std::size_t k = 0; k < size; ++k) {
+    ageing_rate_[k] =
+        config.ageing_speed * std::max(0.0, 1.0 + ageing_rng.spread(config.ageing_spread));
+    turn_soc_[k] = extreme_soc_[k] = z_[k];
+  }
+}
+
+// Once a minute: each cell's temperature, SOC and OCV for the calendar step, and its SOC for the
+// turning points of the cycles.
+void Pack::sample_ageing() {
+  ++calendar_samples_;
+  for (int k = 0; k < n_; ++k) {
+    const double z = z_[k];
+    const double ocv = ocv_.at(z);
+    sum_temp_[k] += temp_pad_[k + 1];
+    sum_soc_[k] += z;
+    sum_ocv_[k] += ocv;
+    turn_v2_[k] += ocv * ocv;
+    turn_temp_[k] += temp_pad_[k + 1];
+    ++turn_samples_[k];
+    int& dir = direction_[k];
+    double& ext = extreme_soc_[k];
+    if (dir == 0) {
+      if (std::fabs(z - turn_soc_[k]) > kTurnHysteresis) {
+        dir = z > turn_soc_[k] ? 1 : -1;
+        ext = z;
+      }
+    } else if ((z - ext) * dir > 0.0) {
+      ext = z;
+    } else if ((ext - z) * dir > kTurnHysteresis) {
+      end_half_cycle(k, std::fabs(ext - turn_soc_[k]));
+      turn_soc_[k] = ext;
+      dir = -dir;
+      ext = z;
+    }
+    if (abs_ah_ - turn_ah_[k] > 2.0 * q_new_ah_[k]) {  // a full cycle's throughput, no turn
+      end_half_cycle(k, std::fabs(ext - turn_soc_[k]));
+      turn_soc_[k] = ext = z;
+      dir = 0;
+    }
+  }
+  if (calendar_pending_s_ < kCalendarStepS) return;
+  const double inv = 1.0 / calendar_samples_;
+  for (int k = 0; k < n_; ++k) {
+    const CalendarStress stress{calendar_pending_s_, sum_temp_[k] * inv, sum_soc_[k] * inv,
+                                sum_ocv_[k] * inv};
+    age_calendar(ageing_model_, stress, ageing_rate_[k], age_[k]);
+    sum_temp_[k] = sum_soc_[k] = sum_ocv_[k] = 0.0;
+    apply_age(k);
+  }
+  calendar_pending_s_ = 0.0;
+  calendar_samples_ = 0;
+}
+
+void Pack::end_half_cycle(int k, double depth) {
+  const double ah = abs_ah_ - turn_ah_[k];
+  const double active_h = (active_s_ - turn_active_s_[k]) / 3600.0;
+  const double n = std::max(turn_samples_[k], 1);
+  CycleStress stress;
+  stress.depth = depth;
+  stress.throughput_ah = ah;
+  stress.c_rate = active_h > 0.0 ? ah / active_h / q_new_ah_[k] : 0.0;
+  stress.mean_v = std::sqrt(turn_v2_[k] / n);
+  stress.temp_c = turn_temp_[k] / n;
+  age_cycle(ageing_model_, stress, q_new_ah_[k], ageing_rate_[k], age_[k]);
+  turn_ah_[k] = abs_ah_;
+  turn_active_s_[k] = active_s_;
+  turn_v2_[k] = turn_temp_[k] = 0.0;
+  turn_samples_[k] = 0;
+  apply_age(k);
+}
+
+// The cell's capacity and resistances follow its age; its SOC stays (the charge in it shrinks
+// with the capacity it can hold).
+void Pack::apply_age(int k) {
+  const double q = q_new_ah_[k] * std::max(age_[k].capacity_factor(), 0.05);
+  const double r = r_new_[k] / r0_[k] * age_[k].resistance_factor();
+  capacity_ah_[k] = q;
+  inv_q_as_[k] = 1.0 / (3600.0 * q);
+  r1_[k] *= r;
+  r2_[k] *= r;
+  r0_[k] *= r;
+  emf_fresh_ = false;
 }
 
 void Pack::relocate_ocv(int k) {
@@ -213,6 +316,17 @@ void Pack::advance(const StringInput& in, double dt_s) {
   for (std::size_t j = 0; j < n_extra; ++j) advance_extra(saved[j], c, in, dt_s);
   series_ah_ += in.series_current_a * dt_s / 3600.0;
   leak_pending_s_ += dt_s;
+  if (ageing_model_ != AgeingModelKind::none) {
+    const double amps = std::fabs(in.series_current_a);
+    abs_ah_ += amps * dt_s / 3600.0;
+    if (amps > kActiveCurrentC * q_new_ah_[0]) active_s_ += dt_s;
+    calendar_pending_s_ += dt_s;
+    ageing_sample_pending_s_ += dt_s;
+    if (ageing_sample_pending_s_ >= kAgeingSampleS) {
+      ageing_sample_pending_s_ = 0.0;
+      sample_ageing();
+    }
+  }
   thermal_pending_s_ += dt_s;
   if (thermal_pending_s_ >= thermal_step_s_) advance_thermal(in.ambient_c);
   update_emf();

@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "sim/ageing.hpp"
 #include "sim/chemistry.hpp"
 #include "sim/pack_config.hpp"
 
@@ -63,6 +64,17 @@ class Pack {
   [[nodiscard]] double voltage_without_extra_v(int cell, double series_current_a) const;
   [[nodiscard]] double hysteresis_v(int cell) const;
   [[nodiscard]] double r0_ohm(int cell) const { return r0_[cell] * r_now_[cell]; }
+  // R0 + R1 + R2 at 25 °C (the DC resistance a long pulse sees), aged.
+  [[nodiscard]] double dc_resistance_25c_ohm(int cell) const {
+    return r0_[cell] + r1_[cell] + r2_[cell];
+  }
+  // Ageing so far (all zero while PackConfig::ageing is off) and the capacity the cell had new.
+  [[nodiscard]] const CellAge& age(int cell) const { return age_[cell]; }
+  [[nodiscard]] double new_capacity_ah(int cell) const { return q_new_ah_[cell]; }
+  [[nodiscard]] double new_dc_resistance_25c_ohm(int cell) const {
+    return r_new_[cell] * (model_.r0_mohm_ah + model_.r1_mohm_ah + model_.r2_mohm_ah) /
+           model_.r0_mohm_ah;
+  }
   // Every cell's voltage in one pass (voltage_v, or voltage_without_extra_v when with_extra is
   // false): the sensors read all cells each step. out must hold cells() values (else untouched).
   void voltages_v(double series_current_a, bool with_extra, std::span<double> out) const;
@@ -109,6 +121,9 @@ class Pack {
   void update_emf();
   void relocate_ocv(int k);
   void flush_leaks();
+  void sample_ageing();
+  void end_half_cycle(int k, double depth);
+  void apply_age(int k);
   void refresh_temperature_factors(int k);
   [[nodiscard]] double emf_now_v(int k) const;  // computed from the state
   [[nodiscard]] double emf_v(int k) const { return emf_fresh_ ? emf_cache_v_[k] : emf_now_v(k); }
@@ -136,6 +151,19 @@ class Pack {
   double thermal_step_s_ = 1.0;
   double thermal_pending_s_ = 0.0;
   double leak_pending_s_ = 0.0;  // time since leak_ah_ was last brought up to date
+  // Ageing: the model, each cell's rate, its age, its new capacity and R0; the stresses since
+  // the last calendar step (sums of samples) and since the last turning point of its SOC.
+  AgeingModelKind ageing_model_ = AgeingModelKind::none;
+  double ageing_sample_pending_s_ = 0.0;
+  double calendar_pending_s_ = 0.0;
+  int calendar_samples_ = 0;
+  double abs_ah_ = 0.0;    // |series current| integrated
+  double active_s_ = 0.0;  // time with current flowing
+  std::vector<double> ageing_rate_, q_new_ah_, r_new_;
+  std::vector<CellAge> age_;
+  std::vector<double> sum_temp_, sum_soc_, sum_ocv_;
+  std::vector<double> turn_soc_, extreme_soc_, turn_ah_, turn_active_s_, turn_v2_, turn_temp_;
+  std::vector<int> direction_, turn_samples_;
   // The OCV segment each cell's SOC is in: [begin, end), OCV = v0 + slope * (z - z0).
   std::vector<double> seg_begin_, seg_end_, seg_z0_, seg_v0_, seg_slope_;
   // Functions of each cell's temperature, refreshed after every thermal update.

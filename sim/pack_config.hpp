@@ -102,6 +102,13 @@ struct PackConfig {
   // The cells' thermal network is updated once per thermal_step_s with each cell's mean heat
   // (0: every step). Its time constant is about 20 minutes (docs/simulator.md).
   double thermal_step_s = 1.0;
+
+  // Ageing (docs/simulator.md, "Ageing"): off by default so that short runs start from new cells
+  // and stay comparable. ageing_spread: one sigma of each cell's ageing rate (relative, cut at
+  // 3 sigma); ageing_speed multiplies every rate (1 = the papers' rates).
+  bool ageing = false;
+  double ageing_spread = 0.1;
+  double ageing_speed = 1.0;
 };
 
 // Checks ranges: cells 1..32, capacity > 0, SOC 0..1, battery sensors 0..5, spreads >= 0,

@@ -197,8 +197,9 @@ bool has_power_cut(const Scenario& sc) {
 
 class Runner {
  public:
-  Runner(const Scenario& sc, const core::Settings& settings)
-      : sc_(sc),
+  Runner(const Scenario& sc, const core::Settings& settings, const Progress& progress)
+      : progress_(progress),
+        sc_(sc),
         initial_settings_(settings),
         loop_(scenario_pack(sc, settings), World{}, settings, Milliseconds(msec(sc.period_s))) {
     set_initial_socs(sc.pack, loop_.plant().pack());
@@ -223,6 +224,12 @@ class Runner {
     for (int k = 1; k < pack.cells(); ++k)
       out_.capacity_ah_true = std::min(out_.capacity_ah_true, pack.capacity_ah(k));
     define_columns();
+  }
+
+  [[nodiscard]] double total_seconds() const {
+    double total = 0.0;
+    for (const auto& s : sc_.steps) total += s.duration_s ? *s.duration_s : s.max_s;
+    return total;
   }
 
   RunResult run() {
@@ -340,6 +347,7 @@ class Runner {
 
   void tick() {
     loop_.tick();
+    if (progress_ && (loop_.ticks() & kProgressTicks) == 0) progress_(secs(loop_.now()), total_s_);
     feed_inverter();
     collect_events();
     if (store_) save(loop_.bms().dirty());
@@ -537,13 +545,23 @@ class Runner {
     out_.final_settings = loop_.bms().settings();
     out_.totals = loop_.plant().totals();
     out_.true_soc_final = mean_soc_percent(loop_.plant().pack());
+    const Pack& pack = loop_.plant().pack();
+    out_.ageing = sc_.pack.ageing;
+    for (int k = 0; k < pack.cells(); ++k) {
+      out_.cells_end.push_back({pack.capacity_ah(k), pack.new_capacity_ah(k),
+                                pack.dc_resistance_25c_ohm(k), pack.new_dc_resistance_25c_ohm(k),
+                                pack.age(k).fec, pack.soc(k)});
+    }
     if (checker_) {
       out_.violations = checker_->violations();
       out_.violation_count = checker_->violation_count();
     }
   }
 
+  static constexpr uint64_t kProgressTicks = 0xFFFF;
+  const Progress& progress_;
   const Scenario& sc_;
+  double total_s_ = total_seconds();
   core::Settings initial_settings_;
   ClosedLoop loop_;
   std::unique_ptr<InvariantChecker> checker_;
@@ -589,11 +607,15 @@ PackConfig scenario_pack(const Scenario& sc, const core::Settings& settings) {
   if (p.balancer_max_a) cfg.balancer_max_a = *p.balancer_max_a;
   if (p.load_capacitance_mf) cfg.load_capacitance_mf = *p.load_capacitance_mf;
   if (p.wired_cells) cfg.cells = *p.wired_cells;  // the setting stays pack.cells
+  cfg.ageing = p.ageing;
+  if (p.ageing_sigma) cfg.ageing_spread = *p.ageing_sigma;
+  if (p.ageing_speed) cfg.ageing_speed = *p.ageing_speed;
   return cfg;
 }
 
-RunResult run_scenario(const Scenario& scenario, const core::Settings& settings) {
-  Runner runner(scenario, settings);
+RunResult run_scenario(const Scenario& scenario, const core::Settings& settings,
+                       const Progress& progress) {
+  Runner runner(scenario, settings, progress);
   return runner.run();
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,17 @@ struct InverterTotals {
   double grid_export_wh = 0.0;
 };
 
+// One cell at the end of a run: its capacity and DC resistance (R0 + R1 + R2 at 25 °C) now and
+// new, the full equivalent cycles it went through, its true SOC.
+struct CellEnd {
+  double capacity_ah = 0.0;
+  double new_capacity_ah = 0.0;
+  double resistance_ohm = 0.0;
+  double new_resistance_ohm = 0.0;
+  double fec = 0.0;
+  double soc = 0.0;
+};
+
 struct RunResult {
   uint64_t seed = 0;
   double duration_s = 0.0;
@@ -96,13 +108,20 @@ struct RunResult {
   std::vector<Violation> violations;
   uint64_t violation_count = 0;
   int power_cuts = 0;
+  bool ageing = false;
+  std::vector<CellEnd> cells_end;
 };
 
 // The core's charge control as an inverter receives it (volts and amps, enable flags).
 InverterLimits inverter_limits_of(const core::ChargeResult& r);
 
+// Called now and then during a run (about every 2^16 ticks) with the simulated time so far and
+// the scenario's whole length (until: steps count with their limit).
+using Progress = std::function<void(double simulated_s, double total_s)>;
+
 // settings: as parse_scenario made them. The scenario's pack.seed is used.
-RunResult run_scenario(const Scenario& scenario, const core::Settings& settings);
+RunResult run_scenario(const Scenario& scenario, const core::Settings& settings,
+                       const Progress& progress = {});
 
 // The plant's configuration for a scenario (pack_for plus the scenario's pack fields).
 PackConfig scenario_pack(const Scenario& scenario, const core::Settings& settings);

@@ -41,6 +41,10 @@ struct PackSpec {
   std::optional<double> load_capacitance_mf;  // an inverter's input capacitors on P+/P-
   // Cells actually wired to the board when it differs from `cells` (the cell_count setting).
   std::optional<int> wired_cells;
+  // Cell ageing (docs/simulator.md, "Ageing"): off unless the scenario asks; the spread of the
+  // cells' ageing rates (one sigma) and a factor on every rate, when given.
+  bool ageing = false;
+  std::optional<double> ageing_sigma, ageing_speed;
 };
 
 struct SettingOverride {
@@ -98,7 +102,7 @@ struct ProfileSpec {
 struct ActionSpec {
   core::Command command;
   bool button = false;  // not a command: the board's button is pressed (held kButtonPressS)
-  std::string text;  // as written, for the event log
+  std::string text;     // as written, for the event log
   int line = 0;
 };
 

@@ -114,11 +114,30 @@ void read_spread(const Map& pack, PackSpec& p) {
   if (s.has("resistance_pct")) p.resistance_sigma = s.number("resistance_pct") / 100.0;
 }
 
+// `ageing: on` or `ageing: {spread_pct: 10, speed: 1}` (a map turns it on too).
+void read_ageing(const Map& pack, PackSpec& p) {
+  if (!pack.has("ageing")) return;
+  if (!pack.get("ageing").IsMap()) {
+    p.ageing = pack.flag("ageing");
+    return;
+  }
+  const Map a(pack.get("ageing"), pack.field("ageing"), {"spread_pct", "speed"});
+  p.ageing = true;
+  if (a.has("spread_pct")) {
+    p.ageing_sigma = a.number("spread_pct") / 100.0;
+    if (*p.ageing_sigma < 0) fail(a.get("spread_pct"), a.field("spread_pct"), "must be 0 or above");
+  }
+  if (a.has("speed")) {
+    p.ageing_speed = a.number("speed");
+    if (*p.ageing_speed < 0) fail(a.get("speed"), a.field("speed"), "must be 0 or above");
+  }
+}
+
 PackSpec read_pack(const YAML::Node& node) {
   const Map m(node, "pack",
               {"model", "chemistry", "cells", "capacity_ah", "soc", "seed", "temp_c", "spread_mv",
                "cell_soc", "spread", "battery_sensors", "heater_w", "balancer_a",
-               "load_capacitance_mf", "wired_cells"});
+               "load_capacitance_mf", "wired_cells", "ageing"});
   PackSpec p;
   if (m.has("model")) {
     const auto id = core::model_from_name(m.text("model"));
@@ -158,6 +177,7 @@ PackSpec read_pack(const YAML::Node& node) {
     if (*p.wired_cells < 1 || *p.wired_cells > kMaxSimCells)
       fail(m.get("wired_cells"), m.field("wired_cells"), "1..32 cells");
   }
+  read_ageing(m, p);
   if (p.load_capacitance_mf && *p.load_capacitance_mf < 0)
     fail(m.get("load_capacitance_mf"), m.field("load_capacitance_mf"), "must be 0 or above");
   if (p.capacity_ah <= 0) fail(m.get("capacity_ah"), m.field("capacity_ah"), "must be above 0");
@@ -636,8 +656,8 @@ std::optional<double> parse_duration_s(std::string_view text) {
     std::string_view word;
     double seconds;
   };
-  constexpr Suffix kSuffixes[] = {
-      {"ms", 0.001}, {"min", 60.0}, {"s", 1.0}, {"h", 3600.0}, {"d", 86400.0}};
+  constexpr Suffix kSuffixes[] = {{"ms", 0.001},  {"min", 60.0},         {"s", 1.0}, {"h", 3600.0},
+                                  {"d", 86400.0}, {"y", 365.0 * 86400.0}};  // a year of 365 days
   double scale = 1.0;
   for (const auto& s : kSuffixes) {
     if (text.ends_with(s.word)) {

@@ -23,6 +23,7 @@ TEST(ScenarioFile, durations_read_in_every_unit) {
   EXPECT_EQ(parse_duration_s("30min"), 1800.0);
   EXPECT_EQ(parse_duration_s("100ms"), 0.1);
   EXPECT_EQ(parse_duration_s("2d"), 172800.0);
+  EXPECT_EQ(parse_duration_s("10y"), 3650.0 * 86400.0);
   EXPECT_EQ(parse_duration_s("45"), 45.0);
   EXPECT_FALSE(parse_duration_s("1 hour"));
   EXPECT_FALSE(parse_duration_s("h"));

@@ -175,6 +175,44 @@ std::string check_value(const ValueExpectation& e, const json& summary) {
   return {};
 }
 
+// Every cell at the end (capacity and resistance, now and new) and the pack's capacity as the
+// board learned it beside the truth: the usable capacity is the smallest cell's.
+json ageing_json(const RunResult& run) {
+  json cells = json::array();
+  double smallest = run.cells_end.empty() ? 0.0 : run.cells_end.front().capacity_ah;
+  double mean = 0.0;
+  double new_mean = 0.0;
+  double r_mean = 0.0;
+  double r_new_mean = 0.0;
+  for (const CellEnd& c : run.cells_end) {
+    cells.push_back({{"capacity_ah", r3(c.capacity_ah)},
+                     {"capacity_pct", r3(100.0 * c.capacity_ah / c.new_capacity_ah)},
+                     {"resistance_mohm", r3(c.resistance_ohm * 1000.0)},
+                     {"resistance_pct", r3(100.0 * c.resistance_ohm / c.new_resistance_ohm)},
+                     {"fec", r3(c.fec)},
+                     {"soc", r3(100.0 * c.soc)}});
+    smallest = std::min(smallest, c.capacity_ah);
+    const double n = static_cast<double>(run.cells_end.size());
+    mean += c.capacity_ah / n;
+    new_mean += c.new_capacity_ah / n;
+    r_mean += c.resistance_ohm / n;
+    r_new_mean += c.new_resistance_ohm / n;
+  }
+  const double capacity_pct = new_mean > 0.0 ? 100.0 * mean / new_mean : 0.0;
+  const core::Snapshot& snap = run.final_snapshot;
+  return {{"on", run.ageing},
+          {"cells", cells},
+          {"true",
+           {{"min_capacity_ah", r3(smallest)},
+            {"mean_capacity_ah", r3(mean)},
+            {"capacity_pct", r3(capacity_pct)},
+            {"resistance_pct", r3(r_new_mean > 0.0 ? 100.0 * r_mean / r_new_mean : 0.0)}}},
+          {"board",
+           {{"model_capacity_ah", r3(static_cast<double>(snap.model_capacity.count()) / 1000.0)},
+            {"full_capacity_ah", r3(static_cast<double>(snap.full_capacity.count()) / 1000.0)},
+            {"soh_pct", snap.soh_percent}}}};
+}
+
 }  // namespace
 
 json value_at(const json& root, const std::string& path) {
@@ -234,6 +272,7 @@ json summary_json(const Scenario& sc, const RunResult& run) {
                          {"violations", violations}};
   }
   out["power_cuts"] = run.power_cuts;
+  out["ageing"] = ageing_json(run);
   return out;
 }
 
