@@ -1,8 +1,8 @@
 // Plant speed. The reference: a bare two-RC cell step (OCV lookup, two RC branches, coulomb
 // count) over struct-of-arrays, the least any cell model of this kind does per cell and step.
-// Against it, in the same run: Pack::advance alone, Pack::advance plus the voltage refresh (the
-// OCV lookups the bare kernel also does), and a whole plant step with the power-path solve and
-// the sensors. docs/performance.md compares them.
+// Against it, in the same run: Pack::advance (which leaves every cell's EMF computed, the OCV
+// lookups the bare kernel also does) and a whole plant step with the power-path solve and the
+// sensors. docs/performance.md compares them.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -96,23 +96,6 @@ void BM_PackCellSteps(benchmark::State& state) {
   cell_step_counters(state, config.cells);
 }
 BENCHMARK(BM_PackCellSteps)->Arg(16)->Arg(32);
-
-// Pack::advance and the voltage refresh: the same work as the bare kernel (which computes the
-// terminal voltage) plus heat, hysteresis, temperature and leakage.
-void BM_PackCellStepsWithVoltages(benchmark::State& state) {
-  PackConfig config;
-  config.cells = static_cast<int>(state.range(0));
-  Pack pack(config);
-  int64_t steps = 0;
-  for (auto _ : state) {
-    const double current = alternating_current(steps++);
-    pack.advance({current, 25.0, 0.0}, 0.1);
-    pack.refresh_voltages();
-    benchmark::DoNotOptimize(pack.voltage_v(0, current));
-  }
-  cell_step_counters(state, config.cells);
-}
-BENCHMARK(BM_PackCellStepsWithVoltages)->Arg(16)->Arg(32);
 
 void BM_PlantStep(benchmark::State& state) {
   PackConfig config;
