@@ -334,39 +334,43 @@ std::string Services::metrics_text() const {
   return metrics::prometheus_text(all);
 }
 
-std::optional<std::vector<web::HistorySample>> Services::stored_history(const std::string& pack,
-                                                                        int64_t from_ms,
-                                                                        int64_t to_ms) const {
+std::optional<history::Table> Services::chart_table(const std::string& pack, int64_t from_ms,
+                                                    int64_t to_ms,
+                                                    std::vector<std::string> series) const {
   if (!history_) return std::nullopt;
   history::Query q;
   q.pack = pack;
   q.from_ms = from_ms;
   q.to_ms = to_ms;
-  for (const auto& s : kChartSeries) q.series.emplace_back(s.name);
+  q.series = std::move(series);
   q.resolution = resolution_for(from_ms, unix_now_ms());
   auto table = history_->query(q);
   if (!table.ok()) return std::nullopt;
-  return samples_of(table.value());
+  return std::move(table).value();
+}
+
+std::optional<std::vector<web::HistorySample>> Services::stored_history(const std::string& pack,
+                                                                        int64_t from_ms,
+                                                                        int64_t to_ms) const {
+  std::vector<std::string> series;
+  for (const auto& s : kChartSeries) series.emplace_back(s.name);
+  const auto table = chart_table(pack, from_ms, to_ms, std::move(series));
+  if (!table) return std::nullopt;
+  return samples_of(*table);
 }
 
 std::optional<web::CellHistory> Services::stored_cell_history(const std::string& pack,
                                                               int64_t from_ms,
                                                               int64_t to_ms) const {
-  if (!history_) return std::nullopt;
-  history::Query q;
-  q.pack = pack;
-  q.from_ms = from_ms;
-  q.to_ms = to_ms;
-  for (std::size_t k = 1; k <= core::kMaxCells; ++k)
-    q.series.push_back("cell_" + std::to_string(k));
-  q.resolution = resolution_for(from_ms, unix_now_ms());
-  auto table = history_->query(q);
-  if (!table.ok()) return std::nullopt;
+  std::vector<std::string> series;
+  for (std::size_t k = 1; k <= core::kMaxCells; ++k) series.push_back("cell_" + std::to_string(k));
+  const auto table = chart_table(pack, from_ms, to_ms, std::move(series));
+  if (!table) return std::nullopt;
   // Each cell's average is its first column (1 m and 15 m add _min and _max after it).
-  const std::size_t stride = table.value().columns.size() / core::kMaxCells;
+  const std::size_t stride = table->columns.size() / core::kMaxCells;
   web::CellHistory out;
   out.cells.resize(core::kMaxCells);
-  for (const history::Row& row : table.value().rows) {
+  for (const history::Row& row : table->rows) {
     out.t_ms.push_back(row.t_ms);
     for (std::size_t k = 0; k < core::kMaxCells; ++k) {
       const auto& v = row.values[k * stride];

@@ -109,6 +109,9 @@ class Services {
   std::optional<std::vector<web::HistorySample>> stored_history(const std::string& pack,
                                                                 int64_t from_ms,
                                                                 int64_t to_ms) const;
+  // The stored table of these series for [from, to] at the resolution the span needs.
+  std::optional<history::Table> chart_table(const std::string& pack, int64_t from_ms, int64_t to_ms,
+                                            std::vector<std::string> series) const;
   std::optional<web::CellHistory> stored_cell_history(const std::string& pack, int64_t from_ms,
                                                       int64_t to_ms) const;
   void log_command(const std::string& pack, const core::Command& c, Status result) const;
