@@ -64,6 +64,21 @@ class BrowserTest(unittest.TestCase):
         finally:
             self.assertEqual(app.stop(), 0)
 
+    def test_monitor_shows_the_board_offline_since(self):
+        port = free_port()
+        board = Softbms(BINARY, ["run", "--state-dir", "{tmp}/state", "--http", "off", "--history", "off",
+                                 "--quiet", "--endpoint", f"jk02:tcp:127.0.0.1:{port}"],
+                        wait_for=r"^  jk02 +tcp server")
+        monitor = Softbms(BINARY, ["monitor", "-p", f"tcp://127.0.0.1:{port}", "--interval", "0.5",
+                                   "--http", "127.0.0.1:0", "--history", "off", "--state-dir", "{tmp}/monitor"])
+        shot = os.path.join(ARTIFACTS, "monitor-offline-phone.png")
+        try:
+            run = self.node_test(monitor, "monitor.test.mjs", str(board.proc.pid), shot)
+            self.assertIn("ok - board gone", run.stdout)
+        finally:
+            board.stop()
+            self.assertEqual(monitor.stop(), 0)
+
     def test_login_setting_and_charging_off_in_chromium(self):
         shot = os.path.join(ARTIFACTS, "dashboard.png")
         if os.path.exists(shot):
