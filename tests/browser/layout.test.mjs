@@ -163,7 +163,7 @@ try {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#history-csv')]);
   const csv = readFileSync(await download.path(), 'utf8').split('\n');
   assert.match(csv[0], /^time,unix_s,power \[W\],current \[A\],voltage \[V\],soc \[%\],cell_min \[V\],cell_max \[V\],cell_delta \[V\],/);
-  assert.ok(csv.length > 3 && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z,\d+(\.\d+)?,-?\d/.test(csv[1]), `CSV rows: ${csv.slice(0, 3)}`);
+  assert.ok(csv.length >= 3 && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z,\d+(\.\d+)?,-?\d/.test(csv[1]), `CSV rows: ${csv.slice(0, 3)}`);
   steps.push(`history: 24 h legend time "${axis.slice(0, 30)}", 7 d and 30 d ranges, CSV of ${csv.length - 2} rows: ${csv[0].slice(0, 60)}…`);
 
   if (serverPid) {
