@@ -57,7 +57,7 @@ class BrowserTest(unittest.TestCase):
             self.assertIn("ok - 1280x800: no page overflows", run.stdout)
             self.assertIn("ok - softbms running again", run.stdout)
             shots = sorted(glob.glob(os.path.join(ARTIFACTS, "dashboard-*.png")))
-            self.assertEqual(len(shots), 12, shots)  # 6 pages x 2 sizes
+            self.assertEqual(len(shots), 14, shots)  # 7 pages x 2 sizes
             for shot in shots:
                 self.assertGreater(os.path.getsize(shot), 5_000, shot)
             print("screenshots saved:", ", ".join(os.path.basename(s) for s in shots))

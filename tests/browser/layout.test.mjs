@@ -32,7 +32,23 @@ const PAGES = [
   ['events', '#events'],
   ['settings', '#settings-form .param'],
   ['control', '#switch-charge'],
+  ['device', '#device-info'],
 ];
+
+async function api(path, body) {
+  const r = await fetch(new URL(path, base), body === undefined ? {} : {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: r.status, json: await r.json().catch(() => ({})) };
+}
+
+// Clicks a button of the owner's commands and waits for the words it answers with.
+async function act(page, button, expected) {
+  await page.click(button);
+  return waitFor(`${button} to answer`, async () => {
+    const text = await page.locator(`${button}-status`).textContent();
+    return { ok: expected.test(text ?? ''), text };
+  });
+}
 
 // The page's width against the window's, and the elements that reach past the window's edge.
 async function overflow(page) {
@@ -79,6 +95,28 @@ try {
     return { ok: /^Saved: .*charge_otp/.test(t ?? ''), text: t };
   });
   steps.push('settings grouped as in the JK app, cell OVP shown as 3.6 V, charge OTP 20 °C saved');
+
+  // Calibration as in the JK app's parameter page: a meter reading 1 % above the board's.
+  const volts = (await api('/api/packs/1/snapshot')).json.voltage;
+  await page.locator('#calibrate-voltage').fill((volts * 1.01).toFixed(2));
+  const cal = await act(page, '#calibrate-voltage-set', /^Calibrated: factor 1\.0(0[5-9]|1[0-5])\d$/);
+  const factor = (await api('/api/packs/1/settings')).json.voltage_calibration;
+  assert.ok(factor > 1_005_000 && factor < 1_015_000, `voltage_calibration ${factor} ppm`);
+  // With the charge MOSFET off no current flows: the board refuses, and the page says why.
+  await page.locator('#calibrate-current').fill('5');
+  const refused = await act(page, '#calibrate-current-set', /^Refused: current_a: calibrate while at least 1 A flows/);
+  steps.push(`calibration: pack ${volts} V -> "${cal.text}" (${factor} ppm); current "${refused.text.slice(0, 60)}…"`);
+
+  await page.goto(new URL('/#/device', base).href);
+  await page.locator('#device-info').waitFor();
+  const model = (await api('/api/packs/1/device')).json.model;
+  assert.equal(await page.locator('#device-model').textContent(), model);
+  await page.locator('#device-name').fill('Garage1');
+  await act(page, '#device-name-set', /^Named Garage1$/);
+  assert.equal((await api('/api/packs/1/device')).json.device_name, 'Garage1');
+  await page.locator('#confirm-reset-counters').check();
+  await act(page, '#reset-counters', /^Counters reset$/);
+  steps.push(`device page: ${model}, named Garage1 (stored), counters reset`);
 
   await page.goto(new URL('/#/status', base).href);
   const alarm = await waitFor('the alarm banner and the charge MOS off', async () => {
@@ -165,6 +203,18 @@ try {
   assert.match(csv[0], /^time,unix_s,power \[W\],current \[A\],voltage \[V\],soc \[%\],cell_min \[V\],cell_max \[V\],cell_delta \[V\],/);
   assert.ok(csv.length >= 3 && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z,\d+(\.\d+)?,-?\d/.test(csv[1]), `CSV rows: ${csv.slice(0, 3)}`);
   steps.push(`history: 24 h legend time "${axis.slice(0, 30)}", 7 d and 30 d ranges, CSV of ${csv.length - 2} rows: ${csv[0].slice(0, 60)}…`);
+
+  // Passwords last: a mistyped repetition is caught in the page, then the change is stored and
+  // the new password logs in.
+  await page.goto(new URL('/#/device', base).href);
+  await page.locator('#password-old').fill('123456');
+  await page.locator('#password-new').fill('abcd1234');
+  await page.locator('#password-repeat').fill('abcd1235');
+  await act(page, '#password-set', /^Refused: The new password and its repetition differ$/);
+  await page.locator('#password-repeat').fill('abcd1234');
+  await act(page, '#password-set', /^The settings password is changed$/);
+  assert.equal((await api('/api/login', { password: 'abcd1234' })).status, 200);
+  steps.push('settings password changed on the device page; the new one logs in');
 
   if (serverPid) {
     await page.goto(new URL('/#/status', base).href);

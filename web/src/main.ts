@@ -1,6 +1,7 @@
 // The dashboard shell: pack choice, login, hash routes, and the live snapshot stream.
 import './style.css';
 import { get, login, logout, session, type PackSummary, type Snapshot } from './api';
+import { devicePage } from './device_page';
 import type { AlarmInfo } from './format';
 import { cellsPage, controlPage, eventsPage, historyPage, settingsPage, statusPage, updateAge, type App } from './pages';
 
@@ -21,6 +22,7 @@ const loaded: Record<string, (a: App, v: HTMLElement) => Promise<void>> = {
   control: (a, v) => controlPage(a, v, render),
   history: (a, v) => historyPage(a, v),
   events: eventsPage,
+  device: (a, v) => devicePage(a.pack, a.loggedIn, v),
 };
 
 function route(): string {

@@ -18,6 +18,7 @@ import {
   timeAxisLabels,
   type AlarmInfo,
 } from './format';
+import { calibrationCard } from './device_page';
 import { displayUnit, fromDisplay, groupParams, paramLabel, rangeText, readOnlyWhy, toDisplay } from './settings_view';
 
 export interface App {
@@ -269,7 +270,8 @@ export async function settingsPage(app: App, view: HTMLElement): Promise<void> {
     h('p', {}, app.loggedIn ? 'Change values and save. Values are checked as a whole; a refused save changes nothing.'
                             : 'Log in with the settings password to change settings.'),
     h('p', { class: 'label' }, `Ranges are those of ${model ?? 'this board'}; voltages in V, currents in A as in the JK app.`),
-    h('div', { class: 'presets' }, ...presets), form, h('div', { class: 'actions sticky' }, save, status));
+    h('div', { class: 'presets' }, ...presets), calibrationCard(app.pack, app.loggedIn), form,
+    h('div', { class: 'actions sticky' }, save, status));
 }
 
 // The outcome of the last control action. The page is rebuilt after every action (to show the
