@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   for (const auto& word : words) {
     for (const auto& p : core::kParams) {
       const auto typed = host::parse_typed(p.id, word);
-      if (typed.raw != typed.error.empty()) __builtin_trap();
+      if (typed.raw.has_value() != typed.error.empty()) __builtin_trap();
       const auto raw = host::parse_display(p.id, word);
       if (!raw.ok()) continue;
       const auto back = host::parse_display(p.id, host::format_display(p.id, raw.value()));
