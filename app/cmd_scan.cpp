@@ -4,6 +4,8 @@
 #include <iomanip>
 #include <ostream>
 
+#include <nlohmann/json.hpp>
+
 #include "app/cli.hpp"
 #include "host/ble/scan.hpp"
 
@@ -14,21 +16,6 @@ constexpr std::string_view kUsageText =
     "usage: softbms scan [--adapter hci0] [--seconds 5] [--all] [-o table|json]\n"
     "  lists the JK boards in Bluetooth range (name, address, RSSI); --all lists every BLE\n"
     "  device heard. Use the address as: softbms status -p ble:ADDRESS\n";
-
-std::string json_text(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 }  // namespace
 
@@ -48,10 +35,7 @@ int cmd_scan(const Args& args, Io io) {
     }
     o.duration = Milliseconds(int64_t{v} * 1000);
   }
-  std::string_view format = args.option("output").value_or("table");
-  for (std::size_t i = 0; i + 1 < args.words.size(); ++i) {
-    if (args.words[i] == "-o") format = args.words[i + 1];
-  }
+  const std::string_view format = args.option("output").value_or("table");
   if (format != "table" && format != "json") {
     io.err << "softbms: -o must be table or json\n" << kUsageText;
     return kUsage;
@@ -67,14 +51,14 @@ int cmd_scan(const Args& args, Io io) {
     if (all || s.jk) shown.push_back(s);
   }
   if (format == "json") {
-    io.out << "[";
-    for (std::size_t i = 0; i < shown.size(); ++i) {
-      const auto& s = shown[i];
-      io.out << (i ? ",\n " : "") << "{\"address\": " << json_text(s.address)
-             << ", \"name\": " << json_text(s.name) << ", \"rssi_dbm\": " << s.rssi.value_or(0)
-             << ", \"jk\": " << (s.jk ? "true" : "false") << "}";
-    }
-    io.out << "]\n";
+    // Names come off the air: anything that is not UTF-8 is replaced, never passed through.
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& s : shown)
+      list.push_back({{"address", s.address},
+                      {"name", s.name},
+                      {"rssi_dbm", s.rssi.value_or(0)},
+                      {"jk", s.jk}});
+    io.out << list.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kOk;
   }
   if (shown.empty()) {
