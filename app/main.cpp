@@ -81,8 +81,10 @@ constexpr O kRunOptions[] = {
     {"--sw-version", "S", "software version string"},
     {"--serial", "S", "serial number (default: one made for the state dir at its creation)"},
     {"--status-file", "PATH", "write the status JSON there, atomically"},
-    {"--status-every", "S", "seconds between status lines when not on a terminal"},
     {"--save-every", "S", "seconds between saves of the counters"},
+};
+constexpr O kStatusLine[] = {
+    {"--status-every", "S", "seconds between status lines when not on a terminal, default 10"},
     {"--quiet", "", "no status line"},
 };
 constexpr O kParallel[] = {
@@ -92,17 +94,16 @@ constexpr O kParallel[] = {
     {"--keepalive-ms", "MS", "inverter keepalive timeout, 500..600000"},
     {"--fail-safe", "MODE", "stop-charge (default), stop-both or none"},
 };
-constexpr OptionGroup kRunGroups[] = {{"Device", kRunOptions},
-                                      {"Pack", kPack},
-                                      {"State", kStateDir},
-                                      {"Parallel and inverter", kParallel},
-                                      {"Serving", kServing}};
+constexpr OptionGroup kRunGroups[] = {
+    {"Device", kRunOptions}, {"Status line", kStatusLine},         {"Pack", kPack},
+    {"State", kStateDir},    {"Parallel and inverter", kParallel}, {"Serving", kServing}};
 
 constexpr O kMonitorOptions[] = {
     {"--interval", "S", "seconds between status reads, 0.5..3600, default 2"},
 };
 constexpr OptionGroup kMonitorGroups[] = {{"Board", kBoardLink},
                                           {"Polling", kMonitorOptions},
+                                          {"Status line", kStatusLine},
                                           {"State", kStateDir},
                                           {"Serving", kServing}};
 
@@ -170,8 +171,10 @@ constexpr O kCalibrate[] = {
     {"--voltage", "V", "the pack voltage a meter reads (V); the board scales its cells to it"},
     {"--current", "A", "the current a meter reads (A, at least 1 A); the board scales its shunt"},
 };
-constexpr OptionGroup kCalibrateGroups[] = {
-    {"Board", kBoardLink}, {"Calibration", kCalibrate}, {"Output", kClientOutput}, {"Write", kWrite}};
+constexpr OptionGroup kCalibrateGroups[] = {{"Board", kBoardLink},
+                                            {"Calibration", kCalibrate},
+                                            {"Output", kClientOutput},
+                                            {"Write", kWrite}};
 
 constexpr P kSettingNames[] = {{"SETTING", "names (softbms settings --list), all when none", true}};
 constexpr P kSettingValue[] = {
