@@ -29,14 +29,6 @@ namespace {
 namespace cl = host::client;
 namespace sv = host::services;
 
-constexpr std::string_view kUsageText =
-    "usage: softbms monitor -p PORT [--protocol auto|jk-pb|jk-4e57|jk02] [-a ADDR] [--baud B]\n"
-    "                       [--model M] [--chemistry C] [--interval S] [--name NAME | "
-    "--state-dir DIR]\n"
-    "                       [--status-every S] [--quiet]\n"
-    "  PORT: a serial device, a pty or tcp://HOST:PORT; --interval: seconds between status "
-    "reads (default 2)\n";
-
 struct Board {
   std::string port;
   cl::ClientOptions client;
@@ -221,13 +213,11 @@ int serve(Board& b, cl::BoardLink& link, host::StateDir& dir, sv::ServiceOptions
 int cmd_monitor(const Args& args, Io io) {
   Board b;
   if (!parse_link(args, b, io) || !parse_board(args, b, io)) {
-    io.err << kUsageText << kServiceUsage;
-    return kUsage;
+    return usage_hint(io, "monitor");
   }
   auto serving = service_options(args, "monitor", b.state_dir, io);
   if (!serving) {
-    io.err << kUsageText << kServiceUsage;
-    return kUsage;
+    return usage_hint(io, "monitor");
   }
   auto dir = host::StateDir::open(b.state_dir);
   if (!dir) {

@@ -22,22 +22,6 @@
 namespace softbms::app {
 namespace {
 
-constexpr std::string_view kUsageText =
-    "usage: softbms run [--endpoint PROTOCOL:TRANSPORT[,policy=P][,addr=N]]... [--address N]\n"
-    "                   [--state-dir DIR | --name NAME] [--speed N] [--model M] [--chemistry C]\n"
-    "                   [--cells N] [--capacity-ah AH] [--soc PCT] [--seed N] [--load-a A] "
-    "[--charge-a A]\n"
-    "                   [--ambient C] [--identity-model S] [--hw-version S] [--sw-version S] "
-    "[--serial S]\n"
-    "                   [--status-file PATH] [--status-every S] [--save-every S] [--quiet]\n"
-    "                   [--packs N [--master-port serial:DEV|pty:PATH] [--pack-offline "
-    "ADDR@FROM[-TO]]...]\n"
-    "                   [--keepalive-ms MS] [--fail-safe stop-charge|stop-both|none]\n"
-    "  PROTOCOL: jk-pb (Modbus RTU + trigger dump), jk-4e57, jk02 (55AA over a byte stream),\n"
-    "            pylon-can, victron-can (CAN to an inverter), pylon-485 (Pylontech RS485)\n"
-    "  TRANSPORT: pty:PATH | serial:DEVICE[:BAUD] | tcp:HOST:PORT | slcan:pty:PATH |\n"
-    "             slcan:serial:DEV | socketcan:IFACE   (see docs/run.md, docs/inverters.md)\n";
-
 struct Parsed {
   host::DeviceConfig config;
   StatusLineOptions status;
@@ -235,8 +219,7 @@ int cmd_run(const Args& args, Io io) {
   auto parsed = parse(args, io);
   auto serving = parsed ? service_options(args, "run", parsed->config.state_dir, io) : std::nullopt;
   if (!parsed || !serving) {
-    io.err << kUsageText << kServiceUsage;
-    return kUsage;
+    return usage_hint(io, "run");
   }
   serving->parallel = parsed->config.parallel.packs > 1;
   host::EventLoop loop;
