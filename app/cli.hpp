@@ -59,6 +59,12 @@ int cmd_log(const Args& args, Io io);
 int cmd_settings_get(const Args& args, Io io);
 int cmd_settings_set(const Args& args, Io io);
 int cmd_scan(const Args& args, Io io);
-int cmd_calibrate(const Args& args, Io io);  // app/cmd_client.cpp, issue 11
+int cmd_calibrate(const Args& args, Io io);       // app/cmd_client.cpp, issue 11
+int cmd_reset_counters(const Args& args, Io io);  // app/cmd_owner.cpp
+int cmd_device_name(const Args& args, Io io);
+
+// The device name a board reports in its device-info frame, over its JK line (-p PORT and the
+// client options), printed on io.out. Returns the exit code.
+int read_device_name(const Args& args, Io io);
 
 }  // namespace softbms::app

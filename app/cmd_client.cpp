@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/cli.hpp"
+#include "app/web_client.hpp"
 #include "host/client/client.hpp"
 #include "host/client/format.hpp"
 #include "host/mqtt/entities.hpp"
@@ -242,6 +243,15 @@ int cmd_cells(const Args& args, Io io) {
   return kOk;
 }
 
+int read_device_name(const Args& args, Io io) {
+  Session s;
+  if (int rc = open_session(args, io, s); rc >= 0) return rc;
+  auto about = s.client->about();
+  if (!about) return failed(io, about.error());
+  io.out << about.value().device_name.view() << "\n";
+  return kOk;
+}
+
 int cmd_log(const Args& args, Io io) {
   Session s;
   if (int rc = open_session(args, io, s); rc >= 0) return rc;
@@ -350,6 +360,8 @@ int cmd_calibrate(const Args& args, Io io) {
     return usage_error(
         io,
         "a calibration needs --yes to send it (or --dry-run to see the bytes); nothing was sent");
+  if (is_web_port(args.option("port").value_or("")))
+    return calibrate_web(args, io, voltage, *value);
   Session s;
   if (int rc = open_session(args, io, s); rc >= 0) return rc;
   auto now = cl::read_board(*s.client, s.overrides);

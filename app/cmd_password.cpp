@@ -1,15 +1,15 @@
-// softbms password --settings: changes the settings password kept in a state directory (the one
-// the dashboard login checks), so the dashboard may listen on a non-loopback address. The
-// passwords are read from stdin (without echo on a terminal), never from the command line,
-// where other users could see them in the process list. See docs/app.md.
-#include <termios.h>
-#include <unistd.h>
-
+// softbms password --settings|--connection: changes a password kept in a state directory (the
+// settings password is the one the dashboard login checks, so the dashboard may listen on a
+// non-loopback address), or, with -p http://HOST:PORT, the one of a running `softbms run`
+// through its dashboard's API. The passwords are read from stdin (without echo on a terminal),
+// never from the command line, where other users could see them in the process list. No JK wire
+// protocol carries a password. See docs/cli.md and docs/app.md.
 #include <iostream>
 #include <string>
 
 #include "app/cli.hpp"
 #include "app/options.hpp"
+#include "app/web_client.hpp"
 #include "core/bms/persistence.hpp"
 #include "host/device/virtual_device.hpp"
 #include "host/state/state_dir.hpp"
@@ -18,39 +18,20 @@ namespace softbms::app {
 namespace {
 
 constexpr std::string_view kUsageText =
-    "usage: softbms password --settings [--state-dir DIR | --name NAME]\n"
-    "  asks for the current password (factory default 123456) and the new one twice on stdin;\n"
-    "  the state dir is the one of `softbms run` (or `softbms monitor`, name monitor) and must\n"
-    "  not be in use\n";
+    "usage: softbms password (--settings | --connection) [--state-dir DIR | --name NAME]\n"
+    "       softbms password (--settings | --connection) -p http://HOST:PORT [--pack ID]\n"
+    "  asks for the current password (factory defaults: settings 123456, connection 1234) and\n"
+    "  the new one twice on stdin; the state dir is the one of `softbms run` (or `softbms\n"
+    "  monitor`, name monitor) and must not be in use; -p reaches a running softbms run (the\n"
+    "  connection password needs its settings password too: SOFTBMS_PASSWORD or stdin)\n";
 
-// One line from stdin; on a terminal the typed characters are not shown.
-std::optional<std::string> ask(Io io, std::string_view prompt) {
-  const bool tty = ::isatty(STDIN_FILENO) == 1;
-  termios saved{};
-  if (tty) {
-    io.err << prompt << std::flush;
-    ::tcgetattr(STDIN_FILENO, &saved);
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  }
-  std::string line;
-  const bool got = static_cast<bool>(std::getline(std::cin, line));
-  if (tty) {
-    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-    io.err << "\n";
-  }
-  if (!got) return std::nullopt;
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
-}
-
-core::Command password_command(std::string_view old_pw, std::string_view new_pw) {
+core::Command password_command(core::PasswordKind kind, std::string_view old_pw,
+                               std::string_view new_pw) {
   core::Command c;
   c.kind = core::CommandKind::change_password;
   c.origin = core::Origin::cli;
   c.authority = core::Authority::switches;  // the old password is the proof
-  c.password = core::PasswordKind::settings;
+  c.password = kind;
   c.old_text.assign(old_pw);
   c.text.assign(new_pw);
   return c;
@@ -66,7 +47,8 @@ std::string dir_of(const Args& args, Io io) {
   return d.value();
 }
 
-int change(const std::string& dir, Io io) {
+int change(const std::string& dir, core::PasswordKind kind, Io io) {
+  const std::string which = kind == core::PasswordKind::settings ? "settings" : "connection";
   auto state = host::StateDir::open(dir);
   if (!state) {
     io.err << "softbms password: " << state.error().message << "\n";
@@ -93,9 +75,9 @@ int change(const std::string& dir, Io io) {
   clock.value = static_cast<int32_t>(host::wall_rtc_s());
   (void)bms.apply(clock, Milliseconds(0));  // the event log entry gets today's date
 
-  const auto old_pw = ask(io, "current settings password: ");
-  const auto new_pw = ask(io, "new settings password: ");
-  const auto again = ask(io, "new settings password again: ");
+  const auto old_pw = ask_line(io, "current " + which + " password: ");
+  const auto new_pw = ask_line(io, "new " + which + " password: ");
+  const auto again = ask_line(io, "new " + which + " password again: ");
   if (!old_pw || !new_pw || !again) {
     io.err << "softbms password: expected three lines: the current password, the new one twice\n";
     return kUsage;
@@ -104,7 +86,7 @@ int change(const std::string& dir, Io io) {
     io.err << "softbms password: the two new passwords differ; nothing changed\n";
     return kRejected;
   }
-  const Status st = bms.apply(password_command(*old_pw, *new_pw), Milliseconds(0));
+  const Status st = bms.apply(password_command(kind, *old_pw, *new_pw), Milliseconds(0));
   if (!st.ok()) {
     io.err << "softbms password: "
            << (st.code() == Errc::wrong_password
@@ -120,20 +102,32 @@ int change(const std::string& dir, Io io) {
     io.err << "softbms password: saving to " << state.value().file("store.bin") << " failed\n";
     return kFailure;
   }
-  io.out << "settings password changed in " << dir << "\n";
+  io.out << which << " password changed in " << dir << "\n";
   return kOk;
 }
 
 }  // namespace
 
 int cmd_password(const Args& args, Io io) {
-  if (!args.flag("settings")) {
-    io.err << "softbms password: say which password: --settings\n" << kUsageText;
+  const bool settings = args.flag("settings");
+  if (settings == args.flag("connection")) {
+    io.err << "softbms password: say which password: --settings or --connection\n" << kUsageText;
     return kUsage;
+  }
+  if (auto port = args.option("port")) {
+    if (args.option("state-dir") || args.option("name")) {
+      io.err << "softbms password: -p and --state-dir/--name exclude each other\n";
+      return kUsage;
+    }
+    if (is_web_port(*port)) return password_web(args, io, settings);
+    io.err << "softbms password: rejected: JK's wire protocols (jk-pb Modbus, jk-4e57, jk02) "
+              "carry no password (the app checks it itself; docs/cli.md); nothing was sent. On "
+              "softbms run use its dashboard address: -p http://HOST:PORT\n";
+    return kRejected;
   }
   const std::string dir = dir_of(args, io);
   if (dir.empty()) return kFailure;
-  return change(dir, io);
+  return change(dir, settings ? core::PasswordKind::settings : core::PasswordKind::connection, io);
 }
 
 }  // namespace softbms::app

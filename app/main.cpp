@@ -28,7 +28,12 @@ constexpr O kClientOutput[] = {
 constexpr O kWrite[] = {
     {"--yes", "", "send the write"},
     {"--dry-run", "", "show the change and the bytes, send nothing"},
-    {"--password", "PW", "accepted, not sent: no JK wire protocol carries it (docs/cli.md)"},
+    {"--password", "PW",
+     "the settings password for -p http:// (others see it in the process list: prefer "
+     "SOFTBMS_PASSWORD or the prompt); not sent over JK's wire, which carries none"},
+};
+constexpr O kDashboard[] = {
+    {"--pack", "ID", "with -p http://HOST:PORT (softbms run's dashboard): the pack, default 1"},
 };
 constexpr O kPack[] = {
     {"--model", "M", "the board's model (softbms models), default JK-PB2A16S20P"},
@@ -113,8 +118,16 @@ constexpr OptionGroup kSettingsGroups[] = {
 constexpr OptionGroup kPresetGroups[] = {{"Output", kJson}, {"Pack", kPack}};
 constexpr OptionGroup kJsonGroup[] = {{"Output", kJson}};
 
-constexpr O kPassword[] = {{"--settings", "", "the settings password (the dashboard's login)"}};
-constexpr OptionGroup kPasswordGroups[] = {{"Password", kPassword}, {"State", kStateDir}};
+constexpr O kPassword[] = {
+    {"--settings", "", "the settings password (the dashboard's login)"},
+    {"--connection", "", "the connection (Bluetooth pairing) password"},
+};
+constexpr O kPasswordTarget[] = {
+    {"-p,--port", "URL", "a running softbms run: its dashboard http://HOST:PORT"},
+    {"--pack", "ID", "the pack, default 1"},
+};
+constexpr OptionGroup kPasswordGroups[] = {
+    {"Password", kPassword}, {"State", kStateDir}, {"softbms run", kPasswordTarget}};
 
 constexpr O kSim[] = {
     {"--out", "DIR", "write the time series, events and summary there"},
@@ -174,13 +187,18 @@ constexpr O kCalibrate[] = {
 constexpr OptionGroup kCalibrateGroups[] = {{"Board", kBoardLink},
                                             {"Calibration", kCalibrate},
                                             {"Output", kClientOutput},
-                                            {"Write", kWrite}};
+                                            {"Write", kWrite},
+                                            {"softbms run", kDashboard}};
+constexpr OptionGroup kOwnerGroups[] = {
+    {"Board", kBoardLink}, {"Write", kWrite}, {"softbms run", kDashboard}};
 
 constexpr P kSettingNames[] = {{"SETTING", "names (softbms settings --list), all when none", true}};
 constexpr P kSettingValue[] = {
     {"SETTING", "a name from softbms settings --list, or its MQTT entity key"},
     {"VALUE", "with or without its unit: 3.65V, 3650mV, 3.65 (V), 10A, 30s, -5°C, on"}};
 constexpr P kSwitchWords[] = {{"SWITCH", "charge, discharge or balance"}, {"STATE", "on or off"}};
+constexpr P kDeviceName[] = {
+    {"NAME", "1 to 16 letters and digits (A-Z, a-z, 0-9); none: print the name"}};
 constexpr P kScenario[] = {{"SCENARIO", "a scenario file (docs/scenarios.md)"}};
 constexpr P kShardDirs[] = {{"DIR", "the --out directories of the shards", true}};
 
@@ -225,8 +243,12 @@ constexpr std::array kCommands = {
                 kSettingsGroups,
                 {},
                 kSettingsSub},
-    CommandSpec{"calibrate", "voltage or current calibration of a board", cmd_calibrate,
-                kCalibrateGroups},
+    CommandSpec{"calibrate", "voltage or current calibration of a board or softbms run",
+                cmd_calibrate, kCalibrateGroups},
+    CommandSpec{"reset-counters", "cycles, cycle capacity and energy counters to zero",
+                cmd_reset_counters, kOwnerGroups},
+    CommandSpec{"device-name", "read (over any link) or set (softbms run) the device name",
+                cmd_device_name, kOwnerGroups, kDeviceName},
     CommandSpec{"scan",
                 "the JK boards in Bluetooth range: name, address, RSSI",
                 cmd_scan,
@@ -243,8 +265,8 @@ constexpr std::array kCommands = {
                 kRunFooter},
     CommandSpec{"monitor", "a real board served like run: dashboard, /metrics, MQTT, history",
                 cmd_monitor, kMonitorGroups},
-    CommandSpec{"password", "change the settings password of a state dir", cmd_password,
-                kPasswordGroups},
+    CommandSpec{"password", "change the settings or connection password (state dir or run)",
+                cmd_password, kPasswordGroups},
     CommandSpec{"sim", "run a scenario on the simulated pack", cmd_sim, kSimGroups, kScenario},
     CommandSpec{"estimate",
                 "SOC of a logged pack, offline",

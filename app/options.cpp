@@ -1,6 +1,10 @@
 #include "app/options.hpp"
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <charconv>
+#include <iostream>
 #include <ostream>
 
 #include "core/settings/validate.hpp"
@@ -14,6 +18,27 @@ std::string pad(std::string_view s, std::size_t width) {
   for (unsigned char ch : s) shown += (ch & 0xC0) != 0x80 ? 1 : 0;
   if (shown < width) out.append(width - shown, ' ');
   return out;
+}
+
+std::optional<std::string> ask_line(Io io, std::string_view prompt) {
+  const bool tty = ::isatty(STDIN_FILENO) == 1;
+  termios saved{};
+  if (tty) {
+    io.err << prompt << std::flush;
+    ::tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    io.err << "\n";
+  }
+  if (!got) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
 }
 
 std::optional<core::Settings> settings_from_options(const Args& args, Io io) {

@@ -14,6 +14,10 @@ namespace softbms::app {
 // writes the reason to io.err and returns nothing.
 std::optional<core::Settings> settings_from_options(const Args& args, Io io);
 
+// One line from stdin; on a terminal the prompt goes to io.err and the typed characters are not
+// shown (for passwords). nullopt at the end of input.
+std::optional<std::string> ask_line(Io io, std::string_view prompt);
+
 // Left-aligned text columns.
 std::string pad(std::string_view s, std::size_t width);
 

@@ -172,7 +172,17 @@ Outputs Bms::step(Milliseconds now, const Measurements& raw) {
   alarm_outputs_.update(now, alarms(), settings_);
   alarm_outputs_.apply(out_);
   publish(now, m, balance);
+  last_raw_ = raw;
+  last_balance_ = balance;
+  stepped_ = true;
   return out_;
+}
+
+void Bms::refresh() {
+  if (!stepped_) return;  // no reading yet: the first tick publishes everything
+  Measured m = measure_.update(last_raw_, settings_);
+  m.precharge = out_.precharge;
+  publish(snap_.uptime, m, last_balance_);
 }
 
 void Bms::run_functions(Milliseconds now, const Measured& m) {
@@ -325,6 +335,7 @@ Status Bms::apply(const Command& c, Milliseconds now) {
     Status st = authorized(c.authority, row.needs) ? (this->*row.run)(c, now) : Status(Errc::not_authorized);
     if (!st.ok()) ++rejected_;
     snap_.rejected_commands = rejected_;
+    if (st.ok()) refresh();
     return st;
   }
   ++rejected_;
@@ -335,6 +346,7 @@ Status Bms::apply(const SettingsChange& change, Milliseconds now) {
   const Status st = change_settings(change, now);
   if (!st.ok()) ++rejected_;
   snap_.rejected_commands = rejected_;
+  if (st.ok()) refresh();
   return st;
 }
 

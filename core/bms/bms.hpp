@@ -145,6 +145,10 @@ class Bms {
   void decide_outputs(Milliseconds now, const Measured& m, const BalanceReport& balance);
   [[nodiscard]] bool close_discharge(Milliseconds now, bool wanted);
   void publish(Milliseconds now, const Measured& m, const BalanceReport& balance);
+  // After an applied command or settings change: the Snapshot again from the last tick's raw
+  // readings with the new settings, factors and counters, so a read right after the
+  // acknowledge shows the command's effect instead of the tick before it.
+  void refresh();
   [[nodiscard]] uint32_t rtc(Milliseconds now) const;
 
   Settings settings_;
@@ -166,6 +170,9 @@ class Bms {
 
   Outputs out_{};
   Snapshot snap_{};
+  Measurements last_raw_{};       // the last tick's input, for refresh()
+  BalanceReport last_balance_{};  // and its balancer report
+  bool stepped_ = false;
   Milliseconds last_counter_save_{};
   int64_t rtc_base_s_ = 0;  // rtc at uptime 0
   PowerState power_ = PowerState::on;

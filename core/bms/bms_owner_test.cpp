@@ -63,9 +63,14 @@ TEST(BmsOwner, voltage_calibration_by_one_and_a_half_percent) {
   EXPECT_EQ(last_event(bms).arg, 0);
   EXPECT_EQ(last_event(bms).value, 1'015'000);
   EXPECT_EQ(last_event(bms).origin, static_cast<uint8_t>(Origin::cli));
-  t = run(bms, t, 200_ms, pack_at(3300_mV));
+  // The Snapshot shows the new factor at once (a read right after the acknowledge), from the
+  // same raw reading: no tick in between.
+  EXPECT_EQ(bms.snapshot().uptime, t - test::kTick);
   EXPECT_NEAR(bms.snapshot().pack_voltage.count(), 53592, 16);
   EXPECT_NEAR(bms.snapshot().cell[0].count(), 3349, 1);  // every cell scales with it
+  EXPECT_EQ(bms.snapshot().voltage_calibration_ppm, 1'015'000);
+  t = run(bms, t, 200_ms, pack_at(3300_mV));
+  EXPECT_NEAR(bms.snapshot().pack_voltage.count(), 53592, 16);
   ASSERT_TRUE(bms.apply(command(CommandKind::calibrate_voltage, 52800), t).ok());
   EXPECT_EQ(bms.settings().raw(Param::voltage_calibration), 1'000'000);
 }
@@ -116,6 +121,9 @@ TEST(BmsOwner, reset_counters_clears_cycles_and_energy_and_says_who) {
   EXPECT_NE(bms.dirty() & kDirtyCounters, 0);
   EXPECT_EQ(last_event(bms).type, EventType::counters_reset);
   EXPECT_EQ(last_event(bms).origin, static_cast<uint8_t>(Origin::cli));
+  // At once, before the next tick (what a read right after the acknowledge shows).
+  EXPECT_EQ(bms.snapshot().discharged_energy.count(), 0);
+  EXPECT_EQ(bms.snapshot().cycle_capacity.count(), 0);
   run(bms, t, 200_ms, pack_at(3300_mV));
   EXPECT_EQ(bms.snapshot().cycles, 0u);
   EXPECT_EQ(bms.snapshot().cycle_capacity.count(), 0);

@@ -4,6 +4,7 @@
 
 #include "core/io/alarm.hpp"
 #include "core/settings/validate.hpp"
+#include "host/text/param_text.hpp"
 #include "host/text/snapshot_json.hpp"
 
 namespace softbms::host::mqtt {
@@ -141,29 +142,23 @@ constexpr std::array kAliases = {
   Alias{Param::emergency_minutes, "emergency_duration"},
 };
 
-// Home Assistant's device class and unit for a number, by the table's unit. scale: stored
-// units per shown unit. Voltages, currents and capacities in V, A and Ah with 0.001 steps, as
-// esphome-jk-bms shows them under the same keys, so automations carry over.
-struct UnitMap {
+// Home Assistant's device class for a number, by the table's unit. The unit and its scale are
+// the JK app's (host::app_unit, the text table's): voltages, currents and capacities in V, A and
+// Ah with 0.001 steps, as esphome-jk-bms shows them under the same keys, so automations carry
+// over.
+struct UnitClass {
   core::Unit unit;
   std::string_view device_class;
-  std::string_view symbol;
-  int32_t scale;
 };
-constexpr std::array kNumberUnits = {
-  UnitMap{core::Unit::mV, "voltage", "V", 1000},
-  UnitMap{core::Unit::mA, "current", "A", 1000},
-  UnitMap{core::Unit::s, "duration", "s", 1},
-  UnitMap{core::Unit::ms, "duration", "ms", 1},
-  UnitMap{core::Unit::us, "", "µs", 1},
-  UnitMap{core::Unit::deci_celsius, "temperature", "°C", 10},
-  UnitMap{core::Unit::mAh, "", "Ah", 1000},
-  UnitMap{core::Unit::h, "duration", "h", 1},
-  UnitMap{core::Unit::min, "duration", "min", 1},
-  UnitMap{core::Unit::deci_hour, "duration", "h", 10},
-  UnitMap{core::Unit::percent, "", "%", 1},
-  UnitMap{core::Unit::mohm, "", "mΩ", 1},
-  UnitMap{core::Unit::count, "", "", 1},
+constexpr std::array kDeviceClasses = {
+  UnitClass{core::Unit::mV, "voltage"},
+  UnitClass{core::Unit::mA, "current"},
+  UnitClass{core::Unit::s, "duration"},
+  UnitClass{core::Unit::ms, "duration"},
+  UnitClass{core::Unit::deci_celsius, "temperature"},
+  UnitClass{core::Unit::h, "duration"},
+  UnitClass{core::Unit::min, "duration"},
+  UnitClass{core::Unit::deci_hour, "duration"},
 };
 // clang-format on
 
@@ -251,17 +246,17 @@ void add_alarm_bits(std::vector<Entity>& out) {
   }
 }
 
-const UnitMap* number_unit(core::Unit u) {
-  for (const auto& m : kNumberUnits) {
-    if (m.unit == u) return &m;
+std::string_view device_class_of(core::Unit u) {
+  for (const auto& m : kDeviceClasses) {
+    if (m.unit == u) return m.device_class;
   }
-  return nullptr;
+  return {};
 }
 
 // Parameters offered as numbers: not flags, choices, masks, calibration factors, the DIP
 // address or what JK fixes at the factory.
 bool is_number(const core::ParamInfo& row) {
-  return number_unit(row.unit) != nullptr && row.max != core::kNoLimit &&
+  return host::app_unit(row.unit).has_value() && row.max != core::kNoLimit &&
          row.id != Param::device_address && (row.flags & core::kFactoryFixed) == 0;
 }
 
@@ -277,21 +272,22 @@ Entity command_entity(const core::ParamInfo& row, const core::Settings& settings
     if ((row.flags & core::kSwitch) == 0) e.category = "config";
     return e;
   }
-  const UnitMap& u = *number_unit(row.unit);
+  const host::DisplayUnit u = *host::app_unit(row.unit);
+  const auto scale = static_cast<int32_t>(u.stored_per);
   const core::Range r = core::allowed_range(row.id, settings);  // the model's range
   e.component = Component::number;
   e.category = "config";
-  e.device_class = u.device_class;
+  e.device_class = device_class_of(row.unit);
   e.unit = u.symbol;
-  e.scale = u.scale;
-  e.min = static_cast<double>(r.min) / u.scale;
-  e.max = static_cast<double>(r.max) / u.scale;
-  e.step = 1.0 / u.scale;
+  e.scale = scale;
+  e.min = static_cast<double>(r.min) / scale;
+  e.max = static_cast<double>(r.max) / scale;
+  e.step = 1.0 / scale;
   // The settings topic holds display values (settings_json); shown in the entity's unit.
   const int32_t div = core::unit_info(row.unit).display_divisor;
-  if (u.scale != div)
+  if (scale != div)
     e.value_template =
-        tpl("value_json." + std::string(row.name) + " / " + std::to_string(u.scale / div));
+        tpl("value_json." + std::string(row.name) + " / " + std::to_string(scale / div));
   return e;
 }
 

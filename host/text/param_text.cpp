@@ -46,28 +46,30 @@ Result<int32_t> parse_display(Param p, std::string_view text) {
 namespace {
 
 // The units a value may be written in, per stored unit. `bare`: a number without a unit may
-// be in it: the table's own unit, and for mV, mA and mAh the JK app's V, A and Ah.
+// be in it: the table's own unit, and for mV, mA and mAh the JK app's V, A and Ah. `app`: the
+// unit the JK app shows such values in (one per stored unit; app_unit(), MQTT's numbers).
 struct UnitAlias {
   core::Unit unit;
   DisplayUnit shown;
   bool bare = false;
+  bool app = false;
 };
 // clang-format off
 constexpr UnitAlias kUnitAliases[] = {
-    {core::Unit::mV, {"mV", 1}, true},      {core::Unit::mV, {"V", 1000}, true},
-    {core::Unit::mA, {"mA", 1}, true},      {core::Unit::mA, {"A", 1000}, true},
-    {core::Unit::mAh, {"mAh", 1}, true},    {core::Unit::mAh, {"Ah", 1000}, true},
-    {core::Unit::s, {"s", 1}, true},        {core::Unit::s, {"min", 60}},
-    {core::Unit::s, {"h", 3600}},           {core::Unit::ms, {"ms", 1}, true},
-    {core::Unit::ms, {"s", 1000}},          {core::Unit::us, {"us", 1}, true},
-    {core::Unit::us, {"µs", 1}},            {core::Unit::us, {"ms", 1000}},
-    {core::Unit::deci_celsius, {"°C", 10}, true}, {core::Unit::deci_celsius, {"C", 10}},
-    {core::Unit::h, {"h", 1}, true},        {core::Unit::min, {"min", 1}, true},
-    {core::Unit::min, {"h", 60}},           {core::Unit::deci_hour, {"h", 10}, true},
-    {core::Unit::percent, {"%", 1}, true},  {core::Unit::mohm, {"mOhm", 1}, true},
-    {core::Unit::mohm, {"mΩ", 1}},          {core::Unit::mohm, {"Ohm", 1000}},
-    {core::Unit::mohm, {"Ω", 1000}},        {core::Unit::ppm, {"ppm", 1}, true},
-    {core::Unit::count, {"", 1}, true},     {core::Unit::choice, {"", 1}, true},
+    {core::Unit::mV, {"mV", 1}, true},            {core::Unit::mV, {"V", 1000}, true, true},
+    {core::Unit::mA, {"mA", 1}, true},            {core::Unit::mA, {"A", 1000}, true, true},
+    {core::Unit::mAh, {"mAh", 1}, true},          {core::Unit::mAh, {"Ah", 1000}, true, true},
+    {core::Unit::s, {"s", 1}, true, true},        {core::Unit::s, {"min", 60}},
+    {core::Unit::s, {"h", 3600}},                 {core::Unit::ms, {"ms", 1}, true, true},
+    {core::Unit::ms, {"s", 1000}},                {core::Unit::us, {"us", 1}, true},
+    {core::Unit::us, {"µs", 1}, false, true},     {core::Unit::us, {"ms", 1000}},
+    {core::Unit::deci_celsius, {"°C", 10}, true, true}, {core::Unit::deci_celsius, {"C", 10}},
+    {core::Unit::h, {"h", 1}, true, true},        {core::Unit::min, {"min", 1}, true, true},
+    {core::Unit::min, {"h", 60}},                 {core::Unit::deci_hour, {"h", 10}, true, true},
+    {core::Unit::percent, {"%", 1}, true, true},  {core::Unit::mohm, {"mOhm", 1}, true},
+    {core::Unit::mohm, {"mΩ", 1}, false, true},   {core::Unit::mohm, {"Ohm", 1000}},
+    {core::Unit::mohm, {"Ω", 1000}},              {core::Unit::ppm, {"ppm", 1}, true},
+    {core::Unit::count, {"", 1}, true, true},     {core::Unit::choice, {"", 1}, true},
 };
 // clang-format on
 
@@ -96,6 +98,13 @@ std::string range_in(Param p, DisplayUnit unit) {
 }
 
 }  // namespace
+
+std::optional<DisplayUnit> app_unit(core::Unit u) {
+  for (const auto& a : kUnitAliases) {
+    if (a.unit == u && a.app) return a.shown;
+  }
+  return std::nullopt;
+}
 
 DisplayUnit table_unit(Param p) {
   const core::UnitInfo& u = core::unit_info(info(p).unit);

@@ -29,6 +29,10 @@ struct DisplayUnit {
 };
 // The unit the settings table shows for the parameter (mV, °C, ...).
 DisplayUnit table_unit(core::Param p);
+// The unit the JK app shows values of a stored unit in (V for mV, A for mA, Ah for mAh, °C for
+// 0.1 °C, µs, mΩ ...): what Home Assistant's numbers use. nullopt for units it shows no number
+// in (ppm factors, choices, flags, masks).
+std::optional<DisplayUnit> app_unit(core::Unit u);
 // "3.65 V": a stored value in the given unit, with as many decimals as it needs.
 std::string format_in(core::Param p, int32_t raw, DisplayUnit unit);
 

@@ -15,7 +15,7 @@ struct BatteryIdentity {
   std::string_view manufacturer;        // CAN 0x35E; empty = the protocol's default name
   std::string_view product = "JK-PB";   // Victron 0x382, RS485 0x51 battery name
   std::string_view company = "JK BMS";  // RS485 0x51 manufacturer name
-  std::string_view serial = "";         // RS485 0x93
+  std::string_view serial;              // RS485 0x93 (empty: none)
   uint8_t module_count = 1;             // packs in parallel behind this master
   uint8_t fw_major = 1;                 // CAN 0x35F, RS485 0x51/0x96
   uint8_t fw_minor = 0;
