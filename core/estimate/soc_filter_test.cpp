@@ -42,23 +42,29 @@ double pulse_current(double t, double capacity_ah) {
   return 0.0;
 }
 
+// One update of a single-cell filter after `dt` seconds at `amps` (both ways: the cell moves
+// too); the filter's current reads offset_a more than the cell's.
+void step_both(TestCell& cell, SocFilter& f, double amps, double dt, float full_v, float empty_v,
+               double offset_a = 0.0) {
+  cell.step(amps, dt);
+  const float v[1] = {static_cast<float>(cell.voltage(amps))};
+  FilterStep s;
+  s.dt_s = static_cast<float>(dt);
+  s.charge_as = static_cast<float>((amps + offset_a) * dt);
+  s.current_a = static_cast<float>(amps + offset_a);
+  s.cell_v = v;
+  s.full_v = full_v;
+  s.empty_v = empty_v;
+  f.update(s);
+}
+
 // Runs cell and filter for seconds at 1 s steps; returns the largest |SOC error| in the last
 // `tail_s` seconds.
 double run(TestCell& cell, SocFilter& f, double seconds, double tail_s, double offset_a = 0.0,
            float full_v = 0.0F, float empty_v = 0.0F) {
   double worst = 0.0;
   for (double t = 0.0; t < seconds; t += 1.0) {
-    const double i = pulse_current(t, cell.capacity_ah);
-    cell.step(i, 1.0);
-    const float v[1] = {static_cast<float>(cell.voltage(i))};
-    FilterStep s;
-    s.dt_s = 1.0F;
-    s.charge_as = static_cast<float>(i + offset_a);
-    s.current_a = static_cast<float>(i + offset_a);
-    s.cell_v = v;
-    s.full_v = full_v;
-    s.empty_v = empty_v;
-    f.update(s);
+    step_both(cell, f, pulse_current(t, cell.capacity_ah), 1.0, full_v, empty_v, offset_a);
     if (t >= seconds - tail_s) worst = std::max(worst, std::fabs(f.pack_soc() - cell.soc));
   }
   return worst;
@@ -197,20 +203,6 @@ TEST(SocFilter, full_rule_needs_the_charge_to_have_ended_not_a_cv_overshoot) {
   EXPECT_GT(f.cell_soc(0), 0.98F);
 }
 
-// One update of a single-cell filter after `dt` seconds at `amps` (both ways: the cell moves too).
-void step_both(TestCell& cell, SocFilter& f, double amps, double dt, float full_v, float empty_v) {
-  cell.step(amps, dt);
-  const float v[1] = {static_cast<float>(cell.voltage(amps))};
-  FilterStep s;
-  s.dt_s = static_cast<float>(dt);
-  s.charge_as = static_cast<float>(amps * dt);
-  s.current_a = static_cast<float>(amps);
-  s.cell_v = v;
-  s.full_v = full_v;
-  s.empty_v = empty_v;
-  f.update(s);
-}
-
 TEST(SocFilter, learns_a_faded_capacity_from_the_charge_between_full_and_empty) {
   // An LFP cell of 0.8 Ah on a filter told 1 Ah, updated every 5 s (the board may run the
   // filter at a lower rate with the charge summed in between): full at rest, discharged at
@@ -237,6 +229,26 @@ TEST(SocFilter, learns_a_faded_capacity_from_the_charge_between_full_and_empty) 
   EXPECT_EQ(f.cell(0).capacity_measurements(), 2);
   EXPECT_NEAR(f.cell_capacity_ah(0), 0.8F, 0.024F);
   EXPECT_NEAR(f.summary().soh, 0.8F, 0.03F);
+}
+
+TEST(SocFilter, events_more_than_72_hours_apart_measure_no_capacity) {
+  // Full, then three days at 90 % with no event (an unknown current offset grows with the
+  // hours), then empty: the pair is too far apart to measure the capacity from.
+  TestCell cell;
+  cell.chem = Chemistry::lfp;
+  cell.capacity_ah = 0.8;
+  cell.soc = 1.0;
+  const float full_v = ocv_at(Chemistry::lfp, 0.995F).v;
+  const float empty_v = ocv_at(Chemistry::lfp, 0.02F).v;
+  SocFilter f;
+  f.start(Chemistry::lfp, 1.0F, 1, 0.9F, 0.1F);
+  for (int k = 0; k < 60; ++k) step_both(cell, f, 0.0, 5.0, full_v, empty_v);
+  while (cell.soc > 0.9) step_both(cell, f, -0.4, 5.0, full_v, empty_v);
+  for (int k = 0; k < 73 * 60; ++k) step_both(cell, f, 0.0, 60.0, full_v, empty_v);
+  while (cell.soc > 0.02) step_both(cell, f, -0.4, 5.0, full_v, empty_v);
+  for (int k = 0; k < 60; ++k) step_both(cell, f, 0.0, 5.0, full_v, empty_v);
+  EXPECT_EQ(f.cell(0).capacity_measurements(), 0);
+  EXPECT_NEAR(f.cell_capacity_ah(0), 1.0F, 1e-4F);
 }
 
 TEST(SocFilter, an_ordinary_reading_teaches_no_capacity) {
