@@ -353,7 +353,7 @@ int main(int argc, char** argv) {
       held_out ? "held-out seeds and random variants" : "tuning seeds, grid variants");
   std::printf("%-6s %-10s %4s | %-6s %-6s %-6s | %-6s %-6s %-6s | %s\n", "chem", "cycle", "runs",
               "RMSE", "worst", "max", "cc RMSE", "worst", "max",
-              "in 2sd | learned R/true, Q/true, bias mA (range)");
+              "in 2sd | met | learned R/true, Q/true, bias mA (range)");
   bool all_met = true;
   for (Chemistry chem : {Chemistry::lfp, Chemistry::li_ion}) {
     for (Cycle cycle : {Cycle::dst, Cycle::us06, Cycle::fuds, Cycle::home, Cycle::home_days}) {
@@ -366,6 +366,7 @@ int main(int argc, char** argv) {
       double within = 0;
       double mean_rmse = 0, worst_rmse = 0, worst_max = 0, mean_cc = 0, worst_cc = 0,
              worst_cc_max = 0;
+      int met = 0;  // runs with RMSE <= 1 % and max <= 3 %
       double r_lo = 1e9, r_hi = 0, q_lo = 1e9, q_hi = 0, b_lo = 1e9, b_hi = -1e9;
       uint64_t seed = seed_base;
       for (const Variant& v : vs) {
@@ -383,6 +384,7 @@ int main(int argc, char** argv) {
         mean_rmse += r.rmse_model / static_cast<double>(vs.size());
         mean_cc += r.rmse_cc / static_cast<double>(vs.size());
         within += r.within_2sigma / static_cast<double>(vs.size());
+        if (r.rmse_model <= 1.0 && r.max_model <= 3.0) ++met;
         worst_rmse = std::max(worst_rmse, r.rmse_model);
         worst_max = std::max(worst_max, r.max_model);
         worst_cc = std::max(worst_cc, r.rmse_cc);
@@ -404,11 +406,11 @@ int main(int argc, char** argv) {
       }
       all_met = all_met && worst_rmse <= 1.0 && worst_max <= 3.0;
       std::printf(
-          "%-6s %-10s %4zu | %6.2f %6.2f %6.2f | %7.2f %6.2f %6.2f | %5.1f | R %.2f-%.2f  Q "
+          "%-6s %-10s %4zu | %6.2f %6.2f %6.2f | %7.2f %6.2f %6.2f | %5.1f | %3d | R %.2f-%.2f  Q "
           "%.3f-%.3f  b %+.0f..%+.0f\n",
           chem == Chemistry::lfp ? "LFP" : "NMC", std::string(cycle_name(cycle)).c_str(), vs.size(),
-          mean_rmse, worst_rmse, worst_max, mean_cc, worst_cc, worst_cc_max, within, r_lo, r_hi,
-          q_lo, q_hi, b_lo, b_hi);
+          mean_rmse, worst_rmse, worst_max, mean_cc, worst_cc, worst_cc_max, within, met, r_lo,
+          r_hi, q_lo, q_hi, b_lo, b_hi);
     }
   }
   std::printf("target (RMSE <= 1 %%, max <= 3 %% in every run): %s\n", all_met ? "met" : "NOT met");

@@ -217,7 +217,9 @@ void CellFilter::correct(Chemistry c, float v, float ic_now, float rc_drop_v, fl
 void CellFilter::observe_soc(float soc, float sigma) {
   StateVector h{};
   h[kSoc] = 1.0F;
-  update(h, soc - x_[kSoc], sq(sigma), FilterTuning{}.gate_sigmas, 0U);
+  // The capacity learns from the charge counted between two such events (observe_event), not
+  // from the SOC correction at one: that would count the same charge twice.
+  update(h, soc - x_[kSoc], sq(sigma), FilterTuning{}.gate_sigmas, kEventOnlyStates);
 }
 
 void CellFilter::observe_event(SocEvent kind, float soc, const FilterTuning& t) {

@@ -42,23 +42,29 @@ double pulse_current(double t, double capacity_ah) {
   return 0.0;
 }
 
+// One update of a single-cell filter after `dt` seconds at `amps` (both ways: the cell moves
+// too); the filter's current reads offset_a more than the cell's.
+void step_both(TestCell& cell, SocFilter& f, double amps, double dt, float full_v, float empty_v,
+               double offset_a = 0.0) {
+  cell.step(amps, dt);
+  const float v[1] = {static_cast<float>(cell.voltage(amps))};
+  FilterStep s;
+  s.dt_s = static_cast<float>(dt);
+  s.charge_as = static_cast<float>((amps + offset_a) * dt);
+  s.current_a = static_cast<float>(amps + offset_a);
+  s.cell_v = v;
+  s.full_v = full_v;
+  s.empty_v = empty_v;
+  f.update(s);
+}
+
 // Runs cell and filter for seconds at 1 s steps; returns the largest |SOC error| in the last
 // `tail_s` seconds.
 double run(TestCell& cell, SocFilter& f, double seconds, double tail_s, double offset_a = 0.0,
            float full_v = 0.0F, float empty_v = 0.0F) {
   double worst = 0.0;
   for (double t = 0.0; t < seconds; t += 1.0) {
-    const double i = pulse_current(t, cell.capacity_ah);
-    cell.step(i, 1.0);
-    const float v[1] = {static_cast<float>(cell.voltage(i))};
-    FilterStep s;
-    s.dt_s = 1.0F;
-    s.charge_as = static_cast<float>(i + offset_a);
-    s.current_a = static_cast<float>(i + offset_a);
-    s.cell_v = v;
-    s.full_v = full_v;
-    s.empty_v = empty_v;
-    f.update(s);
+    step_both(cell, f, pulse_current(t, cell.capacity_ah), 1.0, full_v, empty_v, offset_a);
     if (t >= seconds - tail_s) worst = std::max(worst, std::fabs(f.pack_soc() - cell.soc));
   }
   return worst;
@@ -197,46 +203,52 @@ TEST(SocFilter, full_rule_needs_the_charge_to_have_ended_not_a_cv_overshoot) {
   EXPECT_GT(f.cell_soc(0), 0.98F);
 }
 
-// One update of a single-cell filter after `dt` seconds at `amps` (both ways: the cell moves too).
-void step_both(TestCell& cell, SocFilter& f, double amps, double dt, float full_v, float empty_v) {
-  cell.step(amps, dt);
-  const float v[1] = {static_cast<float>(cell.voltage(amps))};
-  FilterStep s;
-  s.dt_s = static_cast<float>(dt);
-  s.charge_as = static_cast<float>(amps * dt);
-  s.current_a = static_cast<float>(amps);
-  s.cell_v = v;
-  s.full_v = full_v;
-  s.empty_v = empty_v;
-  f.update(s);
-}
+// An LFP cell of 0.8 Ah, full, on a filter told 1 Ah, with the SOC rules at the table's 99.5 %
+// and 2 % points.
+struct FadedLfp {
+  TestCell cell{.chem = Chemistry::lfp, .capacity_ah = 0.8, .soc = 1.0};
+  float full_v = ocv_at(Chemistry::lfp, 0.995F).v;
+  float empty_v = ocv_at(Chemistry::lfp, 0.02F).v;
+  SocFilter f;
+  FadedLfp() { f.start(Chemistry::lfp, 1.0F, 1, 0.9F, 0.1F); }
+  void hold(double amps, double dt, int steps) {
+    for (int k = 0; k < steps; ++k) step_both(cell, f, amps, dt, full_v, empty_v);
+  }
+  // At `amps` until the cell's SOC has passed `soc`, then 5 minutes at rest.
+  void until(double amps, double dt, double soc) {
+    while (amps < 0.0 ? cell.soc > soc : cell.soc < soc)
+      step_both(cell, f, amps, dt, full_v, empty_v);
+    hold(0.0, 5.0, 60);
+  }
+};
 
 TEST(SocFilter, learns_a_faded_capacity_from_the_charge_between_full_and_empty) {
-  // An LFP cell of 0.8 Ah on a filter told 1 Ah, updated every 5 s (the board may run the
-  // filter at a lower rate with the charge summed in between): full at rest, discharged at
-  // 0.5 C to the SOC-0 rule's point, charged back to the SOC-100 rule's. The charge counted
-  // between the two events is the capacity.
-  TestCell cell;
-  cell.chem = Chemistry::lfp;
-  cell.capacity_ah = 0.8;
-  cell.soc = 1.0;
-  const float full_v = ocv_at(Chemistry::lfp, 0.995F).v;
-  const float empty_v = ocv_at(Chemistry::lfp, 0.02F).v;
-  SocFilter f;
-  f.start(Chemistry::lfp, 1.0F, 1, 0.9F, 0.1F);
-  const double dt = 5.0;
-  for (int k = 0; k < 60; ++k) step_both(cell, f, 0.0, dt, full_v, empty_v);
-  EXPECT_EQ(f.cell(0).capacity_measurements(), 0);
-  while (cell.soc > 0.02) step_both(cell, f, -0.4, dt, full_v, empty_v);
-  for (int k = 0; k < 60; ++k) step_both(cell, f, 0.0, dt, full_v, empty_v);
+  // Updated every 5 s (the board may run the filter at a lower rate with the charge summed in
+  // between): full at rest, discharged at 0.5 C to the SOC-0 rule's point, charged back to the
+  // SOC-100 rule's. The charge counted between the two events is the capacity.
+  FadedLfp p;
+  p.hold(0.0, 5.0, 60);
+  EXPECT_EQ(p.f.cell(0).capacity_measurements(), 0);
+  p.until(-0.4, 5.0, 0.02);
   // Full to empty: measured once, the capacity within 3 % of the cell's.
-  EXPECT_EQ(f.cell(0).capacity_measurements(), 1);
-  EXPECT_NEAR(f.cell_capacity_ah(0), 0.8F, 0.024F);
-  while (cell.soc < 0.995) step_both(cell, f, 0.4, dt, full_v, empty_v);
-  for (int k = 0; k < 60; ++k) step_both(cell, f, 0.0, dt, full_v, empty_v);
-  EXPECT_EQ(f.cell(0).capacity_measurements(), 2);
-  EXPECT_NEAR(f.cell_capacity_ah(0), 0.8F, 0.024F);
-  EXPECT_NEAR(f.summary().soh, 0.8F, 0.03F);
+  EXPECT_EQ(p.f.cell(0).capacity_measurements(), 1);
+  EXPECT_NEAR(p.f.cell_capacity_ah(0), 0.8F, 0.024F);
+  p.until(0.4, 5.0, 0.995);
+  EXPECT_EQ(p.f.cell(0).capacity_measurements(), 2);
+  EXPECT_NEAR(p.f.cell_capacity_ah(0), 0.8F, 0.024F);
+  EXPECT_NEAR(p.f.summary().soh, 0.8F, 0.03F);
+}
+
+TEST(SocFilter, events_more_than_72_hours_apart_measure_no_capacity) {
+  // Full, then three days at 90 % with no event (an unknown current offset grows with the
+  // hours), then empty: the pair is too far apart to measure the capacity from.
+  FadedLfp p;
+  p.hold(0.0, 5.0, 60);
+  p.until(-0.4, 5.0, 0.9);
+  p.hold(0.0, 60.0, 73 * 60);
+  p.until(-0.4, 5.0, 0.02);
+  EXPECT_EQ(p.f.cell(0).capacity_measurements(), 0);
+  EXPECT_NEAR(p.f.cell_capacity_ah(0), 1.0F, 1e-4F);
 }
 
 TEST(SocFilter, an_ordinary_reading_teaches_no_capacity) {
