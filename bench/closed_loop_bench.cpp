@@ -5,7 +5,8 @@
 // `closed_loop_bench --ticks=N [--plant]` runs N ticks of the same closed loop (or of the plant
 // alone) without the benchmark framework and prints a checksum of the measurements: a fixed
 // amount of work for `valgrind --tool=callgrind`, whose instruction counts repeat on a busy
-// machine where times do not (docs/performance.md, "The simulator").
+// machine where times do not (docs/performance.md, "The simulator"). `--home` runs the home
+// battery of BM_ClosedLoopHomeBattery1s instead (1 s ticks; docs/performance.md, "A year").
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -57,12 +58,16 @@ BENCHMARK(BM_ClosedLoopCellSteps)->Arg(16);
 // A home battery (PV up to 140 A 06:00-18:00, the house 0.3 / 2.5 kW) in closed loop with a 1 s
 // control period, the yardstick: a simulated year in under 10 s of one core. year_s is
 // the CPU time a year of it takes at the measured rate.
-void BM_ClosedLoopHomeBattery1s(benchmark::State& state) {
-  const core::Settings s = lfp(16);
+sim::World home_world() {
   sim::World w;
   w.add_solar_day(140.0, 55.2, 300.0, 2500.0);
   w.set_ambient(sim::daily_ambient(22.0, 6.0));
-  sim::ClosedLoop loop(sim::pack_for(s, 0.6, 1), w, s, Milliseconds(1000));
+  return w;
+}
+
+void BM_ClosedLoopHomeBattery1s(benchmark::State& state) {
+  const core::Settings s = lfp(16);
+  sim::ClosedLoop loop(sim::pack_for(s, 0.6, 1), home_world(), s, Milliseconds(1000));
   for (auto _ : state) loop.tick();
   state.counters["sim_s_per_s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
@@ -81,10 +86,16 @@ int64_t checksum(const core::Measurements& m) {
   return sum;
 }
 
-int run_ticks(long ticks, bool plant_only) {
+int run_ticks(long ticks, bool plant_only, bool home) {
   const core::Settings s = lfp(16);
   int64_t sum = 0;
-  if (plant_only) {
+  if (home) {
+    sim::ClosedLoop loop(sim::pack_for(s, 0.6, 1), home_world(), s, Milliseconds(1000));
+    for (long i = 0; i < ticks; ++i) {
+      loop.tick();
+      sum += checksum(loop.measurements()) + loop.bms().snapshot().soc_model_permille;
+    }
+  } else if (plant_only) {
     sim::Plant plant(sim::pack_for(s, 0.8, 1), drive_world());
     core::Outputs out;
     out.charge_fet = out.discharge_fet = true;
@@ -96,7 +107,10 @@ int run_ticks(long ticks, bool plant_only) {
       sum += checksum(loop.measurements()) + loop.bms().snapshot().soc_permille;
     }
   }
-  std::printf("%ld %s ticks, checksum %lld\n", ticks, plant_only ? "plant" : "closed-loop",
+  std::printf("%ld %s ticks, checksum %lld\n", ticks,
+              home         ? "home-battery 1 s"
+              : plant_only ? "plant"
+                           : "closed-loop",
               static_cast<long long>(sum));
   return 0;
 }
@@ -106,11 +120,13 @@ int run_ticks(long ticks, bool plant_only) {
 int main(int argc, char** argv) {
   long ticks = -1;
   bool plant_only = false;
+  bool home = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--ticks=", 8) == 0) ticks = std::atol(argv[i] + 8);
     if (std::strcmp(argv[i], "--plant") == 0) plant_only = true;
+    if (std::strcmp(argv[i], "--home") == 0) home = true;
   }
-  if (ticks >= 0) return run_ticks(ticks, plant_only);
+  if (ticks >= 0) return run_ticks(ticks, plant_only, home);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -49,6 +49,19 @@ struct NaumannCycle {
   static constexpr double kRDodD = 0.91882;
 };
 
+// Wang, Liu, Hicks-Garner, Sherman, Soukiazian, Verbrugge, Tataria, Musser, Finamore, J. Power
+// Sources 196 (2011) 3942-3948: cycle life of a graphite/LiFePO4 cell (A123 2.2 Ah 26650),
+// Q_loss = B exp(-(31700 - 370.3 C) / (R T)) Ah^0.55. Its Arrhenius term (activation energy
+// falling with the C-rate) is the temperature term of Naumann's cycle model, which was fitted
+// at 25 °C only: the factor is 1 at 25 °C. Held at the ends of kWangMinC .. kWangMaxC (below,
+// LFP ages by lithium plating when charged cold, a mechanism no term here models).
+struct WangTemperature {
+  static constexpr double kEa = 31700.0;     // J/mol
+  static constexpr double kEaPerC = -370.3;  // J/mol per C of C-rate
+  static constexpr double kMinC = 15.0;
+  static constexpr double kMaxC = 60.0;
+};
+
 // Schmalstieg, Käbitz, Ecker, Sauer, J. Power Sources 257 (2014) 325-334: a 2.15 Ah NMC/graphite
 // 18650 (Sanyo UR18650E). Calendar: loss = alpha t^0.75 (t in days), alpha from the storage
 // voltage V and temperature T (K); cycle: capacity loss = beta sqrt(Q), resistance gain
@@ -73,6 +86,12 @@ struct Schmalstieg {
 };
 
 }  // namespace
+
+double lfp_cycle_temperature_factor(double c_rate, double temp_c) {
+  using W = WangTemperature;
+  const double ea = W::kEa + W::kEaPerC * std::max(c_rate, 0.0);
+  return arrhenius(ea, std::clamp(temp_c, W::kMinC, W::kMaxC));
+}
 
 AgeingModelKind ageing_model_for(Chemistry chemistry) {
   switch (chemistry) {
@@ -120,7 +139,8 @@ void age_cycle(AgeingModelKind model, const CycleStress& s, double capacity_ah, 
     const double dq = s.depth - 0.6;
     const double dr = s.depth - 0.5;
     const double kq = rate * (N::kQRateA * s.c_rate + N::kQRateB) *
-                      (N::kQDodC * dq * dq * dq + N::kQDodD) / 100.0;
+                      (N::kQDodC * dq * dq * dq + N::kQDodD) / 100.0 *
+                      lfp_cycle_temperature_factor(s.c_rate, s.temp_c);
     const double kr = rate * (N::kRRateA * s.c_rate + N::kRRateB) *
                       (N::kRDodC * dr * dr * dr + N::kRDodD) / 100.0;
     age.q_cyc = grow_power_law(age.q_cyc, kq, 0.5, fec);

@@ -47,6 +47,10 @@ struct CellAge {
 
 // Ages a cell by a stretch of calendar time; rate scales the model (the cell's own spread).
 void age_calendar(AgeingModelKind model, const CalendarStress& s, double rate, CellAge& age);
+// The temperature term of LFP cycle ageing (capacity): Wang et al. 2011's Arrhenius factor
+// against 25 °C, activation energy 31.7 kJ/mol less 370.3 J/mol per C of C-rate; held at the
+// ends of 15..60 °C.
+double lfp_cycle_temperature_factor(double c_rate, double temp_c);
 // Ages a cell by one half cycle; capacity_ah is the cell's rated capacity (FEC = Ah / 2Q).
 void age_cycle(AgeingModelKind model, const CycleStress& s, double capacity_ah, double rate,
                CellAge& age);

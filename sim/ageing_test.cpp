@@ -58,6 +58,30 @@ TEST(Ageing, lfp_cycles_reproduce_naumann_2020_at_its_test_conditions) {
   EXPECT_NEAR(shallow.q_cyc, 0.0339, 0.0005);
 }
 
+// The temperature term of LFP cycling, Wang et al. 2011: at C/2 the activation energy is
+// 31 700 - 370.3 * 0.5 = 31 515 J/mol, so the same cycles at 45 °C lose
+// exp(31515 / R * (1/298.15 - 1/318.15)) = 2.22 times what they lose at 25 °C, and at 2 C
+// (30 959 J/mol) 2.19 times; 25 °C is Naumann's own condition (factor 1). Below 15 °C the factor
+// holds its 15 °C value (0.643 at C/2).
+TEST(Ageing, lfp_cycle_fade_follows_wang_2011s_arrhenius_term) {
+  const auto fade = [](double temp_c, double c_rate) {
+    CellAge age;
+    for (int half = 0; half < 2000; ++half) {
+      age_cycle(AgeingModelKind::lfp_naumann, {1.0, 3.0, c_rate, 3.3, temp_c}, 3.0, 1.0, age);
+    }
+    return age;
+  };
+  const CellAge at25 = fade(25.0, 0.5);
+  const CellAge at45 = fade(45.0, 0.5);
+  EXPECT_NEAR(at45.q_cyc / at25.q_cyc, 2.22, 0.01);
+  EXPECT_NEAR(fade(45.0, 2.0).q_cyc / fade(25.0, 2.0).q_cyc, 2.19, 0.01);
+  EXPECT_DOUBLE_EQ(lfp_cycle_temperature_factor(1.0, 25.0), 1.0);
+  EXPECT_NEAR(lfp_cycle_temperature_factor(0.5, 15.0), 0.643, 0.002);
+  EXPECT_DOUBLE_EQ(lfp_cycle_temperature_factor(0.5, -10.0),
+                   lfp_cycle_temperature_factor(0.5, 15.0));
+  EXPECT_DOUBLE_EQ(at45.r_cyc, at25.r_cyc) << "no published temperature term for the resistance";
+}
+
 // Schmalstieg et al. 2014: storage at 50 °C and 4.1 V for 500 days, alpha = (7.543 V - 23.75)
 // 1e6 exp(-6976 / T) per day^0.75 = 3.0e-3, loses about 32 %; cycling 100 % DOD around 3.7 V
 // loses beta sqrt(Q) with Q the throughput of the paper's 2.15 Ah cell.
@@ -120,10 +144,12 @@ TEST(Ageing, a_pack_on_the_shelf_loses_capacity_and_gains_resistance_cell_by_cel
 }
 
 // Cycling a cell between 2 % and 98 % at 1 C (60 s steps) finds its half cycles by the turning
-// points of its SOC: 50 full cycles count as 48 FEC of 96 % depth.
+// points of its SOC: 50 full cycles count as 48 FEC of 96 % depth. The cell is held at 25 °C (the
+// paper's condition; cooled hard, or its own heat at 1 C would age it faster: Wang's term).
 TEST(Ageing, cycling_counts_full_equivalent_cycles_and_their_depth) {
   PackConfig c = ageing_pack();
   c.cells = 1;
+  c.cell_to_ambient_w_per_k = 1000.0;
   c.capacity_spread = c.soc_spread = c.ageing_spread = 0.0;
   c.initial_soc = 0.02;
   Pack pack(c);

@@ -153,7 +153,17 @@ InverterFlow World::inverter_flow(double t_s) const {
   f.pv_w = std::max(0.0, inv.pv_w.at(clock));
   f.house_w = std::max(0.0, inv.house_w.at(clock));
   f.cv_v = inverter_cv_v();
-  if (bus_v_ <= 0.0) return f;  // no bus voltage read yet: it cannot size a current
+  if (bus_v_ < kNoBatteryV) {
+    // Its battery port reads (next to) nothing: the discharge FET is open (after an under-voltage
+    // trip) and only the charge direction conducts, through the charge FET and the discharge
+    // FET's body diode; or no bus voltage has been read yet. Running on PV, a hybrid then starts
+    // the battery charge from its own charge voltage (a "battery wake-up" / PV charge start):
+    // it sizes the current at its CV, and once current flows the port reads the pack again.
+    // Without a PV surplus it can do nothing: no current can come out of the pack.
+    if (f.cv_v <= 0.0 || f.pv_w <= f.house_w) return f;
+    f.setpoint_a = std::min((f.pv_w - f.house_w) / f.cv_v, inverter_charge_ceiling_a());
+    return f;
+  }
   const double surplus_a = (f.pv_w - f.house_w) / bus_v_;
   f.setpoint_a = surplus_a >= 0.0 ? std::min(surplus_a, inverter_charge_ceiling_a())
                                   : -std::min(-surplus_a, inverter_discharge_ceiling_a());

@@ -70,7 +70,10 @@ enum class Stuck : int8_t { no = -1, off = 0, on = 1 };
 // the rest. Following a BMS (follow_limits), it charges as a CC/CV charger at min(CCL, surplus,
 // its maximum) up to CVL and discharges at min(DCL, deficit, its maximum), and it stops either
 // way when the BMS's enable flag is 0. Without a BMS it uses its own charge voltage and
-// low-voltage cutoff, as an inverter in "lithium, no communication" mode does.
+// low-voltage cutoff, as an inverter in "lithium, no communication" mode does. A battery port
+// that reads below kNoBatteryV (the discharge FET open) is charged from PV at the inverter's own
+// CV, as a hybrid's battery wake-up does; it cannot discharge it.
+inline constexpr double kNoBatteryV = 5.0;
 struct Inverter {
   double start_s = 0.0;
   double end_s = kForever;

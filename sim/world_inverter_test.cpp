@@ -77,6 +77,31 @@ TEST(Inverter, does_nothing_before_the_first_frame_from_the_bms) {
   EXPECT_TRUE(w.at(0.0).inverter.present);
 }
 
+TEST(Inverter,
+     a_battery_port_reading_nothing_is_charged_from_pv_at_its_own_cv_and_never_discharged) {
+  // The discharge FET open after an under-voltage trip: the port reads 0 V, the BMS still allows
+  // charging at 54 A.
+  World w;
+  w.set_inverter(inverter(3000.0, 500.0));
+  w.update_inverter(0.0, {55.2, 54.0, 0.0, true, false}, 0.0);
+  const WorldState day = w.at(0.5);
+  EXPECT_TRUE(day.charger_present);
+  EXPECT_DOUBLE_EQ(day.charger_v, 55.2);
+  EXPECT_NEAR(day.charger_a, 2500.0 / 55.2, 1e-9);  // the surplus sized at its CV
+  w.update_inverter(1.0, {55.2, 30.0, 0.0, true, false}, 0.0);
+  EXPECT_DOUBLE_EQ(w.at(1.5).charger_a, 30.0) << "CCL still caps it";
+  World night;
+  night.set_inverter(inverter(0.0, 500.0));
+  night.update_inverter(0.0, {55.2, 54.0, 90.0, true, true}, 0.0);
+  const WorldState s = night.at(0.5);
+  EXPECT_FALSE(s.charger_present);
+  EXPECT_DOUBLE_EQ(s.load_a, 0.0) << "nothing can come out of the pack";
+  World off;
+  off.set_inverter(inverter(3000.0, 500.0));
+  off.update_inverter(0.0, {55.2, 54.0, 0.0, false, false}, 0.0);
+  EXPECT_FALSE(off.at(0.5).charger_present) << "charging not allowed by the BMS";
+}
+
 TEST(Inverter, holds_the_limits_of_the_last_frame_for_one_link_period) {
   World w;
   Inverter inv = inverter(9000.0, 0.0);

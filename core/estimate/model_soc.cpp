@@ -99,6 +99,7 @@ void ModelSoc::run(const Reading& r, const Measured& m, const Settings& s, bool 
   step.empty_v = static_cast<float>(s.mv(Param::soc_0_voltage).count()) / 1000.0F;
   step.charge_allowed = charge_fet;
   filter_.update(step);
+  summary_ = filter_.summary();
   since_ = Milliseconds(0);
   charge_ = MilliampMilliseconds(0);
   updated_current_ = r.current;
@@ -125,16 +126,18 @@ void ModelSoc::restore(const ModelMemory& stored) {
                       stored.chemistry < kChemistryCount;
   if (!usable) {
     filter_.stop();
+    summary_ = FilterSummary{};
     return;
   }
   filter_.start(chem, static_cast<float>(stored.design_mah) / 1000.0F, stored.cells, 0.5F,
                 kRestartSocSigma);
   filter_.resume(std::span<const LearnedCell>(stored.cell.data(), stored.cells), kResumeSocSigma);
+  summary_ = filter_.summary();
   have_last_ = false;
 }
 
 int32_t ModelSoc::soc_permille() const {
-  return static_cast<int32_t>(std::lround(std::clamp(filter_.pack_soc(), 0.0F, 1.0F) * 1000.0F));
+  return static_cast<int32_t>(std::lround(std::clamp(summary_.soc, 0.0F, 1.0F) * 1000.0F));
 }
 
 void ModelSoc::publish(Snapshot& snap, const Settings& s) const {
@@ -144,7 +147,7 @@ void ModelSoc::publish(Snapshot& snap, const Settings& s) const {
     snap.soc_model_permille = snap.soc_permille;
     return;
   }
-  const FilterSummary f = filter_.summary();
+  const FilterSummary& f = summary_;
   snap.soc_model_permille = soc_permille();
   snap.model_r0 = Microohms(static_cast<int32_t>(std::lround(f.r0_ohm * 1e6F)));
   snap.model_current_offset = Milliamps(static_cast<int32_t>(std::lround(f.bias_a * 1000.0F)));

@@ -102,6 +102,8 @@ class ModelSoc {
   Milliseconds rule_since_{};  // ... since then
   Reading previous_{};         // the last tick's reading
   uint64_t updates_ = 0;
+  // What the filter knows, as of its last update (published every tick, computed once per update).
+  FilterSummary summary_{};
   std::array<float, kMaxCells> volts_{};
 };
 
