@@ -1,5 +1,6 @@
 // What the parser found for a subcommand (app/parser.cpp fills it), read by the handlers.
 #include <algorithm>
+#include <ostream>
 
 #include "app/cli.hpp"
 
@@ -23,6 +24,11 @@ std::vector<std::string_view> Args::options(std::string_view name) const {
     if (n == name) out.emplace_back(v);
   }
   return out;
+}
+
+int usage_hint(Io io, std::string_view command) {
+  io.err << "Run 'softbms " << command << " --help' for its options.\n";
+  return kUsage;
 }
 
 std::vector<std::string_view> Args::positional() const {

@@ -35,6 +35,10 @@ struct Io {
 
 using Handler = int (*)(const Args&, Io);
 
+// After a command line that parsed but makes no sense (a value out of range, a missing
+// option): points at the command's --help, which the command table writes, and returns kUsage.
+int usage_hint(Io io, std::string_view command);
+
 int cmd_version(const Args& args, Io io);
 int cmd_settings(const Args& args, Io io);
 int cmd_presets(const Args& args, Io io);

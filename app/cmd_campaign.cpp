@@ -22,12 +22,6 @@ namespace {
 namespace camp = sim::campaign;
 using json = nlohmann::json;
 
-constexpr std::string_view kUsageText =
-    "usage: softbms campaign [--runs N] [--seed S] [--jobs J] [--shard K/M] [--out DIR] [--json]\n"
-    "                        [--max-duration T] [--no-shrink] [--list-invariants]\n"
-    "       softbms campaign --seed S --show-run I   (the scenario of run I)\n"
-    "       softbms campaign merge DIR... [--json]\n";
-
 bool parse_count(std::string_view text, uint64_t& out) {
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && ptr == text.data() + text.size() && !text.empty();
@@ -87,8 +81,8 @@ int list_invariants(Io io) {
 int cmd_campaign_merge(const Args& args, Io io) {
   const auto words = args.positional();
   if (words.empty()) {
-    io.err << kUsageText;
-    return kUsage;
+    io.err << "softbms campaign merge: give the --out directories of the shards\n";
+    return usage_hint(io, "campaign merge");
   }
   std::vector<json> shards;
   for (const std::string_view word : words) {

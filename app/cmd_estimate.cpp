@@ -16,12 +16,6 @@
 namespace softbms::app {
 namespace {
 
-constexpr std::string_view kUsageText =
-    "usage: softbms estimate --input LOG.csv [--chemistry lfp|li-ion|lto] [--capacity-ah AH]\n"
-    "                        [--initial-soc PCT] [--cells N] [--method model|coulomb]\n"
-    "                        [--out EST.csv] [--json]\n"
-    "LOG.csv columns: time_s,current_a,voltage_v[,temp_c] (+ = charge; voltage_v is one cell's,\n"
-    "or the pack's with --cells N); softbms history export files are read as they are.\n";
 // The largest log read (bytes); a day at 10 Hz with 32 cells is about 100 MB.
 constexpr std::size_t kMiB = std::size_t{1024} * 1024;
 constexpr std::size_t kMaxLogBytes = 512 * kMiB;
@@ -110,8 +104,8 @@ nlohmann::json summary_json(const host::estimate::ReplayResult& r,
 int cmd_estimate(const Args& args, Io io) {
   const auto input = args.option("input");
   if (!input || input->empty()) {
-    io.err << kUsageText;
-    return kUsage;
+    io.err << "softbms estimate: --input LOG.csv is required\n";
+    return usage_hint(io, "estimate");
   }
   const auto options = read_options(args, io);
   if (!options) return kUsage;

@@ -15,12 +15,6 @@
 namespace softbms::app {
 namespace {
 
-constexpr std::string_view kUsageText =
-    "usage: softbms history export --db PATH [--pack ID] [--from T] [--to T] [--series a,b]\n"
-    "                              [--resolution raw|1m|15m]\n"
-    "       softbms history series\n"
-    "T: 2024-05-01, 2024-05-01T12:00:00Z, Unix seconds, now, or -90s/-15m/-2h/-7d before now\n";
-
 int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -54,7 +48,10 @@ std::optional<host::history::Query> query_from(const Args& args, Io io) {
     if (!text) continue;
     const auto t = host::history::parse_time(*text, now);
     if (!t) {
-      io.err << "softbms history: --" << name << " '" << *text << "' is not a time\n" << kUsageText;
+      io.err << "softbms history: --" << name << " '" << *text
+             << "' is not a time (2024-05-01, 2024-05-01T12:00:00Z, Unix seconds, now, or "
+                "-90s/-15m/-2h/-7d "
+                "before now)\n";
       return std::nullopt;
     }
     *target = *t;
@@ -75,8 +72,8 @@ std::optional<host::history::Query> query_from(const Args& args, Io io) {
 int export_csv(const Args& args, Io io) {
   const auto db = args.option("db");
   if (!db) {
-    io.err << "softbms history: --db PATH is required\n" << kUsageText;
-    return kUsage;
+    io.err << "softbms history: --db PATH is required\n";
+    return usage_hint(io, "history export");
   }
   const auto q = query_from(args, io);
   if (!q) return kUsage;

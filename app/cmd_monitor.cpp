@@ -11,6 +11,7 @@
 
 #include "app/cli.hpp"
 #include "app/service_options.hpp"
+#include "app/status_line.hpp"
 #include "core/bms/persistence.hpp"
 #include "host/client/board_link.hpp"
 #include "host/client/client.hpp"
@@ -18,6 +19,7 @@
 #include "host/services/board_backend.hpp"
 #include "host/services/services.hpp"
 #include "host/state/state_dir.hpp"
+#include "host/text/status_text.hpp"
 #include "host/transport/port.hpp"
 #include "host/transport/serial.hpp"
 
@@ -27,13 +29,6 @@ namespace {
 namespace cl = host::client;
 namespace sv = host::services;
 
-constexpr std::string_view kUsageText =
-    "usage: softbms monitor -p PORT [--protocol auto|jk-pb|jk-4e57|jk02] [-a ADDR] [--baud B]\n"
-    "                       [--model M] [--chemistry C] [--interval S] [--name NAME | "
-    "--state-dir DIR]\n"
-    "  PORT: a serial device, a pty or tcp://HOST:PORT; --interval: seconds between status "
-    "reads (default 2)\n";
-
 struct Board {
   std::string port;
   cl::ClientOptions client;
@@ -42,6 +37,7 @@ struct Board {
   cl::Overrides overrides;
   double interval_s = 2;
   std::string state_dir;
+  StatusLineOptions status;
 };
 
 bool bad(Io io, const std::string& message) {
@@ -94,6 +90,9 @@ bool parse_board(const Args& args, Board& b, Io io) {
       return bad(io, "--interval takes seconds from 0.5 to 3600");
     b.interval_s = *v;
   }
+  auto status = status_line_options(args, "monitor", io);
+  if (!status) return false;
+  b.status = *status;
   if (auto d = args.option("state-dir")) {
     b.state_dir = std::string(*d);
     return true;
@@ -128,6 +127,25 @@ std::string utc_clock(int64_t unix_ms) {
   char buf[16];
   std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
   return std::string(buf) + " UTC";
+}
+
+// The status line: the board's last values with their age, or since when it is offline (its
+// values then are the last ones read, and the line says how old they are).
+std::string monitor_line(sv::BoardBackend& backend, const sv::Services& services) {
+  const host::web::LinkState l = backend.link();
+  const int64_t now = sv::unix_now_ms();
+  std::string line = utc_clock(now) + "  ";
+  if (l.sample_unix_ms == 0) {
+    line += "no reading yet (" + l.error + ")";
+  } else {
+    const std::string age = std::to_string((now - l.sample_unix_ms + 500) / 1000) + " s";
+    line += host::snapshot_status(backend.snapshot());
+    line += l.up ? "  read " + age + " ago"
+                 : "  OFFLINE (since " + utc_clock(l.offline_since_unix_ms) + ", values " + age +
+                       " old)";
+  }
+  const std::string mqtt = services.mqtt_state();
+  return line + (mqtt.empty() ? "" : "  " + mqtt);
 }
 
 int serve(Board& b, cl::BoardLink& link, host::StateDir& dir, sv::ServiceOptions& serving, Io io) {
@@ -180,7 +198,11 @@ int serve(Board& b, cl::BoardLink& link, host::StateDir& dir, sv::ServiceOptions
              << std::endl;
     }
   });
+  start_status_line(
+      loop, b.status, [&backend, &sv = *services.value()] { return monitor_line(backend, sv); },
+      io);
   if (auto r = loop.run(); !r) io.err << "softbms monitor: " << r.error().message << "\n";
+  end_status_line(b.status, io);
   services.value()->stop();
   io.out << "softbms monitor: stopped\n";
   return kOk;
@@ -191,13 +213,11 @@ int serve(Board& b, cl::BoardLink& link, host::StateDir& dir, sv::ServiceOptions
 int cmd_monitor(const Args& args, Io io) {
   Board b;
   if (!parse_link(args, b, io) || !parse_board(args, b, io)) {
-    io.err << kUsageText << kServiceUsage;
-    return kUsage;
+    return usage_hint(io, "monitor");
   }
   auto serving = service_options(args, "monitor", b.state_dir, io);
   if (!serving) {
-    io.err << kUsageText << kServiceUsage;
-    return kUsage;
+    return usage_hint(io, "monitor");
   }
   auto dir = host::StateDir::open(b.state_dir);
   if (!dir) {

@@ -10,6 +10,7 @@
 #include "app/cli.hpp"
 #include "app/options.hpp"
 #include "app/service_options.hpp"
+#include "app/status_line.hpp"
 #include "core/settings/validate.hpp"
 #include "host/device/virtual_device.hpp"
 #include "host/endpoint/endpoint_spec.hpp"
@@ -21,26 +22,9 @@
 namespace softbms::app {
 namespace {
 
-constexpr std::string_view kUsageText =
-    "usage: softbms run [--endpoint PROTOCOL:TRANSPORT[,policy=P][,addr=N]]... [--address N]\n"
-    "                   [--state-dir DIR | --name NAME] [--speed N] [--model M] [--chemistry C]\n"
-    "                   [--cells N] [--capacity-ah AH] [--soc PCT] [--seed N] [--load-a A] "
-    "[--charge-a A]\n"
-    "                   [--ambient C] [--identity-model S] [--hw-version S] [--sw-version S] "
-    "[--serial S]\n"
-    "                   [--status-file PATH] [--status-every S] [--save-every S] [--quiet]\n"
-    "                   [--packs N [--master-port serial:DEV|pty:PATH] [--pack-offline "
-    "ADDR@FROM[-TO]]...]\n"
-    "                   [--keepalive-ms MS] [--fail-safe stop-charge|stop-both|none]\n"
-    "  PROTOCOL: jk-pb (Modbus RTU + trigger dump), jk-4e57, jk02 (55AA over a byte stream),\n"
-    "            pylon-can, victron-can (CAN to an inverter), pylon-485 (Pylontech RS485)\n"
-    "  TRANSPORT: pty:PATH | serial:DEVICE[:BAUD] | tcp:HOST:PORT | slcan:pty:PATH |\n"
-    "             slcan:serial:DEV | socketcan:IFACE   (see docs/run.md, docs/inverters.md)\n";
-
 struct Parsed {
   host::DeviceConfig config;
-  Seconds status_every{10};
-  bool quiet = false;
+  StatusLineOptions status;
 };
 
 // A number option: absent keeps `value`; junk or out of [lo, hi] is an error naming it.
@@ -143,11 +127,8 @@ bool runtime(const Args& args, Parsed& p, Io io) {
   if (!number(args, "address", 0, 15, address, io)) return false;
   c.address = static_cast<uint8_t>(address);
   if (!number(args, "speed", 0.01, 100000, c.speed, io)) return false;
-  double status_every = 10;
   double save_every = 60;
-  if (!number(args, "status-every", 1, 3600, status_every, io)) return false;
   if (!number(args, "save-every", 1, 86400, save_every, io)) return false;
-  p.status_every = Seconds(static_cast<int64_t>(status_every));
   c.save_period = Seconds(static_cast<int64_t>(save_every));
   if (auto f = args.option("status-file")) c.status_file = std::string(*f);
   if (auto dir = args.option("state-dir")) {
@@ -160,7 +141,9 @@ bool runtime(const Args& args, Parsed& p, Io io) {
     }
     c.state_dir = d.value();
   }
-  p.quiet = args.flag("quiet");
+  auto status = status_line_options(args, "run", io);
+  if (!status) return false;
+  p.status = *status;
   return true;
 }
 
@@ -230,32 +213,13 @@ host::web::PackInfo web_pack(std::string id, std::string name, const core::Setti
   return {std::move(id), std::move(name), s.model_id()};
 }
 
-// The live status: rewritten in place on a terminal, one line every status_every otherwise.
-// It ends with the MQTT state when MQTT is on.
-void start_status(host::EventLoop& loop, const host::VirtualDevice& device,
-                  const host::services::Services& services, const Parsed& p, Io io) {
-  if (p.quiet) return;
-  const bool tty = ::isatty(STDOUT_FILENO) == 1;
-  const Milliseconds every = tty ? Milliseconds(1000) : to_ms(p.status_every);
-  loop.every(every, [&device, &services, &io = io.out, tty] {
-    const std::string mqtt = services.mqtt_state();
-    const std::string line = device.status_line() + (mqtt.empty() ? "" : "  " + mqtt);
-    if (tty) {
-      io << "\r" << line << "\033[K" << std::flush;
-    } else {
-      io << line << std::endl;
-    }
-  });
-}
-
 }  // namespace
 
 int cmd_run(const Args& args, Io io) {
   auto parsed = parse(args, io);
   auto serving = parsed ? service_options(args, "run", parsed->config.state_dir, io) : std::nullopt;
   if (!parsed || !serving) {
-    io.err << kUsageText << kServiceUsage;
-    return kUsage;
+    return usage_hint(io, "run");
   }
   serving->parallel = parsed->config.parallel.packs > 1;
   host::EventLoop loop;
@@ -303,11 +267,18 @@ int cmd_run(const Args& args, Io io) {
   }
   for (const std::string& l : services.value()->startup_lines()) io.out << "  " << l << "\n";
   io.out << std::flush;
-  start_status(loop, d, *services.value(), *parsed, io);
+  // The live status ends with the MQTT state when MQTT is on.
+  start_status_line(
+      loop, parsed->status,
+      [&d, &sv = *services.value()] {
+        const std::string mqtt = sv.mqtt_state();
+        return d.status_line() + (mqtt.empty() ? "" : "  " + mqtt);
+      },
+      io);
   if (auto r = loop.run(); !r) io.err << "\nsoftbms run: " << r.error().message << "\n";
   services.value()->stop();
   const host::Done saved = d.save_now();
-  if (!parsed->quiet && tty) io.out << "\n";
+  end_status_line(parsed->status, io);
   io.out << "softbms run: stopped"
          << (loop.stop_signal() == SIGTERM  ? " (SIGTERM)"
              : loop.stop_signal() == SIGINT ? " (SIGINT)"

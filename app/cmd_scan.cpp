@@ -10,35 +10,24 @@
 #include "host/ble/scan.hpp"
 
 namespace softbms::app {
-namespace {
-
-constexpr std::string_view kUsageText =
-    "usage: softbms scan [--adapter hci0] [--seconds 5] [--all] [-o table|json]\n"
-    "  lists the JK boards in Bluetooth range (name, address, RSSI); --all lists every BLE\n"
-    "  device heard. Use the address as: softbms status -p ble:ADDRESS\n";
-
-}  // namespace
+namespace {}  // namespace
 
 int cmd_scan(const Args& args, Io io) {
-  if (args.flag("help")) {
-    io.out << kUsageText;
-    return kOk;
-  }
   host::ble::ScanOptions o;
   if (auto a = args.option("adapter")) o.adapter = std::string(*a);
   if (auto s = args.option("seconds")) {
     int v = 0;
     auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
     if (ec != std::errc() || p != s->data() + s->size() || v < 1 || v > 120) {
-      io.err << "softbms: --seconds must be 1..120\n" << kUsageText;
-      return kUsage;
+      io.err << "softbms scan: --seconds must be 1..120, got '" << *s << "'\n";
+      return usage_hint(io, "scan");
     }
     o.duration = Milliseconds(int64_t{v} * 1000);
   }
   const std::string_view format = args.option("output").value_or("table");
   if (format != "table" && format != "json") {
-    io.err << "softbms: -o must be table or json\n" << kUsageText;
-    return kUsage;
+    io.err << "softbms scan: -o must be table or json, got '" << format << "'\n";
+    return usage_hint(io, "scan");
   }
   auto found = host::ble::scan(o);
   if (!found) {

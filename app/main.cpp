@@ -86,8 +86,10 @@ constexpr O kRunOptions[] = {
     {"--sw-version", "S", "software version string"},
     {"--serial", "S", "serial number (default: one made for the state dir at its creation)"},
     {"--status-file", "PATH", "write the status JSON there, atomically"},
-    {"--status-every", "S", "seconds between status lines when not on a terminal"},
     {"--save-every", "S", "seconds between saves of the counters"},
+};
+constexpr O kStatusLine[] = {
+    {"--status-every", "S", "seconds between status lines when not on a terminal, default 10"},
     {"--quiet", "", "no status line"},
 };
 constexpr O kParallel[] = {
@@ -97,17 +99,16 @@ constexpr O kParallel[] = {
     {"--keepalive-ms", "MS", "inverter keepalive timeout, 500..600000"},
     {"--fail-safe", "MODE", "stop-charge (default), stop-both or none"},
 };
-constexpr OptionGroup kRunGroups[] = {{"Device", kRunOptions},
-                                      {"Pack", kPack},
-                                      {"State", kStateDir},
-                                      {"Parallel and inverter", kParallel},
-                                      {"Serving", kServing}};
+constexpr OptionGroup kRunGroups[] = {
+    {"Device", kRunOptions}, {"Status line", kStatusLine},         {"Pack", kPack},
+    {"State", kStateDir},    {"Parallel and inverter", kParallel}, {"Serving", kServing}};
 
 constexpr O kMonitorOptions[] = {
     {"--interval", "S", "seconds between status reads, 0.5..3600, default 2"},
 };
 constexpr OptionGroup kMonitorGroups[] = {{"Board", kBoardLink},
                                           {"Polling", kMonitorOptions},
+                                          {"Status line", kStatusLine},
                                           {"State", kStateDir},
                                           {"Serving", kServing}};
 
@@ -220,6 +221,21 @@ constexpr std::string_view kRunFooter =
     "  softbms run --name garage --mqtt 127.0.0.1 --mqtt-commands switches\n"
     "See docs/run.md and docs/app.md.";
 
+constexpr std::string_view kEstimateFooter =
+    "LOG.csv: time_s,current_a,voltage_v[,temp_c], + = charge; voltage_v is one cell's, or the\n"
+    "pack's with --cells N. softbms history export files are read as they are. See "
+    "docs/estimation.md.";
+constexpr std::string_view kScanFooter =
+    "Use an address it lists as: softbms status -p ble:ADDRESS. See docs/bluetooth.md.";
+constexpr std::string_view kPasswordFooter =
+    "Asks on stdin for the current password (factory: settings 123456, connection 1234) and the\n"
+    "new one twice. Without -p the state dir must not be in use; -p http://HOST:PORT reaches a\n"
+    "running softbms run (for --connection the settings password first, or SOFTBMS_PASSWORD).\n"
+    "See docs/cli.md, \"Owner commands\".";
+constexpr std::string_view kCampaignFooter =
+    "softbms campaign --seed S --show-run I prints run I as a scenario; softbms campaign merge\n"
+    "DIR... adds up shards. See docs/reliability.md.";
+
 constexpr std::array kCommands = {
     CommandSpec{"status", "a board's status", cmd_status, kClientGroups},
     CommandSpec{"cells", "a board's cell voltages", cmd_cells, kClientGroups},
@@ -238,8 +254,13 @@ constexpr std::array kCommands = {
                 cmd_reset_counters, kOwnerGroups},
     CommandSpec{"device-name", "read (over any link) or set (softbms run) the device name",
                 cmd_device_name, kOwnerGroups, kDeviceName},
-    CommandSpec{"scan", "the JK boards in Bluetooth range: name, address, RSSI", cmd_scan,
-                kScanGroups},
+    CommandSpec{"scan",
+                "the JK boards in Bluetooth range: name, address, RSSI",
+                cmd_scan,
+                kScanGroups,
+                {},
+                {},
+                kScanFooter},
     CommandSpec{"run",
                 "the virtual JK BMS: simulated pack, JK endpoints, dashboard, MQTT",
                 cmd_run,
@@ -249,16 +270,28 @@ constexpr std::array kCommands = {
                 kRunFooter},
     CommandSpec{"monitor", "a real board served like run: dashboard, /metrics, MQTT, history",
                 cmd_monitor, kMonitorGroups},
-    CommandSpec{"password", "change the settings or connection password (state dir or run)",
-                cmd_password, kPasswordGroups},
+    CommandSpec{"password",
+                "change the settings or connection password (state dir or run)",
+                cmd_password,
+                kPasswordGroups,
+                {},
+                {},
+                kPasswordFooter},
     CommandSpec{"sim", "run a scenario on the simulated pack", cmd_sim, kSimGroups, kScenario},
-    CommandSpec{"estimate", "SOC of a logged pack, offline", cmd_estimate, kEstimateGroups},
+    CommandSpec{"estimate",
+                "SOC of a logged pack, offline",
+                cmd_estimate,
+                kEstimateGroups,
+                {},
+                {},
+                kEstimateFooter},
     CommandSpec{"campaign",
                 "random scenarios with the safety invariants checked every tick",
                 cmd_campaign,
                 kCampaignGroups,
                 {},
-                kCampaignSub},
+                kCampaignSub,
+                kCampaignFooter},
     CommandSpec{"history", "the stored history", nullptr, {}, {}, kHistorySub},
     CommandSpec{"presets", "chemistry presets: Li-ion, LiFePO4, LTO", cmd_presets, kPresetGroups},
     CommandSpec{"models", "the JK boards softbms knows and what each accepts", cmd_models,

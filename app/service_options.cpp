@@ -12,15 +12,6 @@ namespace softbms::app {
 
 namespace sv = host::services;
 
-const std::string_view kServiceUsage =
-    "  serving: [--http ADDR:PORT|off] [--allowed-host NAME[,NAME...]] [--metrics-open]\n"
-    "           [--history PATH|off]\n"
-    "           [--mqtt HOST[:PORT]|mqtt://HOST[:PORT]|mqtts://HOST[:PORT]] [--mqtt-ca FILE]\n"
-    "           [--mqtt-base B] [--mqtt-commands "
-    "none|switches|settings|switches,settings]\n"
-    "           [--mqtt-user U] [--mqtt-interval S]   (password: SOFTBMS_MQTT_PASSWORD)\n"
-    "  dashboard and /metrics at 127.0.0.1:8080 by default (see docs/app.md)\n";
-
 namespace {
 
 bool fail(Io io, std::string_view command, const std::string& message) {

@@ -12,9 +12,6 @@
 
 namespace softbms::app {
 
-// The usage lines for these options.
-extern const std::string_view kServiceUsage;
-
 // `command` names the subcommand in messages; the history defaults to STATE_DIR/history.db.
 std::optional<host::services::ServiceOptions> service_options(const Args& args,
                                                               std::string_view command,

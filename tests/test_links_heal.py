@@ -74,7 +74,8 @@ class MonitorHeals(unittest.TestCase):
         self.ha = Subscriber(self.broker.port)
         self.monitor = Softbms(BINARY, [
             "monitor", "-p", f"tcp://127.0.0.1:{self.port}", "--interval", "0.5", "--http", "127.0.0.1:0",
-            "--history", "off", "--state-dir", "{tmp}/monitor", "--mqtt", f"127.0.0.1:{self.broker.port}"])
+            "--history", "off", "--state-dir", "{tmp}/monitor", "--mqtt", f"127.0.0.1:{self.broker.port}",
+            "--status-every", "1"])
         self.board = None
         self.board_dir = tempfile.mkdtemp(prefix="softbms-heal-board-")
 
@@ -98,6 +99,8 @@ class MonitorHeals(unittest.TestCase):
     def test_absent_board_then_board_comes_goes_and_returns(self):
         url = self.monitor.url
         self.assertEqual(count(self.monitor, r"^softbms monitor: no board on tcp://127\.0\.0\.1:%d yet" % self.port), 1)
+        # The status line (stdout is a pipe: one line every --status-every 1 s) says why.
+        self.monitor.wait_line(r"^\d\d:\d\d:\d\d UTC  no reading yet \(.*Connection refused.*\)", timeout=5)
         snap = self.link()
         self.assertFalse(snap["link"]["up"])
         self.assertIsNotNone(snap["link"]["offline_since"])
@@ -122,6 +125,8 @@ class MonitorHeals(unittest.TestCase):
         self.assertEqual(metric(url, "jkbms_up"), 1)
         self.assertAlmostEqual(metric(url, "jkbms_last_sample_timestamp_seconds"), time.time(), delta=3)
         wait_until(lambda: self.ha.last.get("jkbms/1/link") == "ON", what="link ON on MQTT")
+        self.monitor.wait_line(r"^\d\d:\d\d:\d\d UTC  \d+\.\d{3} V  \+(19|20|21)\.\d\d A  SOC \d+ %  CHG on  "
+                               r"DSG on  alarms \S+  read [0-3] s ago  mqtt connected$", timeout=5)
         cfg = wait_until(lambda: next((json.loads(v) for t, v in list(self.ha.last.items())
                                        if t.startswith("homeassistant/binary_sensor/") and "board_connection" in t
                                        and v), None), what="the connectivity entity's discovery")
@@ -140,6 +145,9 @@ class MonitorHeals(unittest.TestCase):
         time.sleep(4)
         later = self.link()
         self.assertGreater(later["link"]["age_s"], 3.5)
+        # The status line keeps the last values (the 20 A) and says since when they are old.
+        self.monitor.wait_line(r"  \+(19|20|21)\.\d\d A  .*  OFFLINE \(since \d\d:\d\d:\d\d UTC, values ([4-9]|\d\d) s "
+                               r"old\)  mqtt connected$", timeout=5)
         self.assertEqual(later["link"]["offline_since"], snap["link"]["offline_since"])
         self.assertEqual(metric(url, "jkbms_up"), 0)
         self.assertLess(metric(url, "jkbms_last_sample_timestamp_seconds"), time.time() - 3.5)

@@ -13,6 +13,7 @@
 #include "core/store/layout.hpp"
 #include "host/text/param_text.hpp"
 #include "host/text/snapshot_json.hpp"
+#include "host/text/status_text.hpp"
 
 namespace softbms::host {
 namespace {
@@ -31,12 +32,6 @@ std::string load_word(const Status& s) {
   if (s.ok()) return "loaded";
   if (s.code() == Errc::not_found) return "none stored, defaults";
   return std::string("unreadable (") + std::string(errc_name(s.code())) + "), defaults";
-}
-
-std::string fixed(double v, int decimals, bool sign = false) {
-  std::array<char, 48> buf{};
-  std::snprintf(buf.data(), buf.size(), sign ? "%+.*f" : "%.*f", decimals, v);
-  return buf.data();
 }
 
 std::string clock_text(Milliseconds t) {
@@ -333,15 +328,7 @@ nlohmann::json VirtualDevice::status_json() const {
 }
 
 std::string VirtualDevice::status_line() const {
-  const core::Snapshot& s = sim_->bms().snapshot();
-  std::string line = clock_text(sim_->now()) + "  " + fixed(s.pack_voltage.count() / 1000.0, 3) +
-                     " V  " + fixed(s.current.count() / 1000.0, 2, true) + " A  SOC " +
-                     std::to_string(s.soc_percent) + " %  CHG " + (s.charge_fet ? "on" : "off") +
-                     "  DSG " + (s.discharge_fet ? "on" : "off") + "  alarms ";
-  const nlohmann::json names = alarm_names(s.alarms);
-  if (names.empty()) line += "-";
-  for (std::size_t i = 0; i < names.size(); ++i)
-    line += (i > 0 ? "," : "") + names[i].get<std::string>();
+  std::string line = clock_text(sim_->now()) + "  " + snapshot_status(sim_->bms().snapshot());
   for (const auto& e : endpoints_) {
     line += "  " + e->spec().protocol + " " + std::to_string(e->counters().answered) + "/" +
             std::to_string(e->counters().rejected);
