@@ -62,10 +62,10 @@ void print_report(const nlohmann::json& s, double wall_s, std::ostream& os) {
      << " %; the board learned " << a["board"]["model_capacity_ah"] << " Ah, SOH "
      << a["board"]["soh_pct"] << " %\n";
   for (std::size_t k = 0; k < a["cells"].size(); ++k) {
-    const auto& c = a["cells"][k];
-    os << "  cell " << k + 1 << ": " << c["capacity_ah"] << " Ah (" << c["capacity_pct"] << " %), "
-       << c["resistance_mohm"] << " mOhm (" << c["resistance_pct"] << " %), " << c["fec"]
-       << " cycles\n";
+    const auto& cell = a["cells"][k];
+    os << "  cell " << k + 1 << ": " << cell["capacity_ah"] << " Ah (" << cell["capacity_pct"]
+       << " %), " << cell["resistance_mohm"] << " mOhm (" << cell["resistance_pct"] << " %), "
+       << cell["fec"] << " cycles\n";
   }
 }
 

@@ -44,7 +44,7 @@ void BM_Tick(benchmark::State& state) {
 BENCHMARK(BM_Tick)->Arg(16)->Arg(32);
 
 // One update of the model-based SOC filter (core/estimate/soc_filter): the work of the tick in
-// which it runs (once per kFilterPeriod, every 10th tick at 100 ms); the other ticks only add
+// which it runs (at most once per kFilterPeriod: ModelSoc); the other ticks only add
 // up the charge. A drive-cycle-like current with steps, so the R0 step update runs too.
 void BM_SocFilterUpdate(benchmark::State& state) {
   const auto cells = static_cast<std::size_t>(state.range(0));

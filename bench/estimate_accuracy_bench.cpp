@@ -6,7 +6,8 @@
 // (discharged from 80 % until the cell is empty), and a home-storage day. The error counts from
 // 15 minutes on. Prints one table row per chemistry and cycle (docs/estimation.md).
 // Filter consistency: the share of readings whose true SOC lies within the filter's own +-2 sigma
-// (a consistent filter keeps about 95 %).
+// (a consistent filter keeps about 95 %). "home d2-5": five home days with the board restarted
+// every midnight from what it stored; the error counts from the second day on.
 // Options: --quick (fewer variants), --csv DIR (one trace per run, for plots), --held-out (other
 // seeds for noise and cycles, and every variant's parameters drawn at random inside the ranges
 // instead of the grid's corners: the check that the tuning does not fit the grid's runs).
@@ -38,7 +39,11 @@ constexpr double kVoltageNoiseV = 0.002;
 constexpr double kVoltageLsbV = 0.001;
 constexpr double kCurrentNoiseA = 0.01;
 
-enum class Cycle { dst, us06, fuds, home };
+// home_days: kHomeDays home days in a row, the board restarted every midnight (the filter resumes
+// from what it stored, core::LearnedCell, as after a power cycle); the error counts from the
+// second day on, to show what the learned values carry over.
+enum class Cycle { dst, us06, fuds, home, home_days };
+constexpr int kHomeDays = 5;
 constexpr std::string_view cycle_name(Cycle c) {
   switch (c) {
     case Cycle::dst:
@@ -49,6 +54,8 @@ constexpr std::string_view cycle_name(Cycle c) {
       return "FUDS-like";
     case Cycle::home:
       return "home day";
+    case Cycle::home_days:
+      return "home d2-5";
   }
   return "";
 }
@@ -133,7 +140,8 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
   cfg.self_discharge_spread = 0;
   cfg.link_resistance_mohm = 0;
   cfg.cell_model = plant_model(chem, var);
-  const bool home = cycle == Cycle::home;
+  const bool home = cycle == Cycle::home || cycle == Cycle::home_days;
+  const int days = cycle == Cycle::home_days ? kHomeDays : 1;
   const double start_soc = home ? 0.5 : 0.8;
   cfg.initial_soc = start_soc;
   sim::Pack pack(cfg);
@@ -153,6 +161,7 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
       load = synthetic_cycle(seed + 23, 1.5, 0.6, 5, 40, 0.25, 1372);
       break;
     case Cycle::home:
+    case Cycle::home_days:
       load = sim::house_load_day(0.04, 0.35);  // C: base 0.04 C, evening peak 0.35 C
       solar = sim::solar_current_day(0.45, 7.0, 18.0);
       appliances = synthetic_cycle(seed + 37, 0.3, 0.0, 60, 900, 0.6, 86400);
@@ -181,7 +190,9 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
   double sum_sq_m = 0, sum_sq_c = 0, max_m = 0, max_c = 0;
   long n = 0;
   long inside = 0;
-  const double t_end = home ? 86400.0 : 6.0 * 3600.0;
+  const double t_end = home ? 86400.0 * days : 6.0 * 3600.0;
+  const double count_from_s = days > 1 ? 86400.0 : kSkipS;
+  double next_restart_s = 86400.0;
   double i_cmd = 0.0;
   double v_cell = pack.voltage_v(0, 0.0);
   while (t < t_end) {
@@ -248,7 +259,15 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
                    filter.cell(0).state()[core::kOcvOffset] * 1000,
                    filter.cell(0).state()[core::kHysteresis] * 1000);
     }
-    if (t < kSkipS) continue;
+    if (days > 1 && t >= next_restart_s && t < t_end) {
+      // Midnight: the board restarts from its stored memory (fixed point, as in the counters
+      // record) with the SOC's doubt after a restart.
+      const core::LearnedCell stored[1] = {filter.cell(0).learned()};
+      filter.start(chem, static_cast<float>(kCapacityAh), 1, filter.cell_soc(0), 0.3F, tuning);
+      filter.resume(stored, 0.05F);
+      next_restart_s += 86400.0;
+    }
+    if (t < count_from_s) continue;
     const double em = est - truth;
     const double ec = cc_shown - truth;
     sum_sq_m += em * em;
@@ -337,7 +356,7 @@ int main(int argc, char** argv) {
               "in 2sd | learned R/true, Q/true, bias mA (range)");
   bool all_met = true;
   for (Chemistry chem : {Chemistry::lfp, Chemistry::li_ion}) {
-    for (Cycle cycle : {Cycle::dst, Cycle::us06, Cycle::fuds, Cycle::home}) {
+    for (Cycle cycle : {Cycle::dst, Cycle::us06, Cycle::fuds, Cycle::home, Cycle::home_days}) {
       if (!only.empty() && only != cycle_name(cycle)) continue;
       const uint64_t seed_base = held_out ? 1001 : 1;
       const auto grid = variants(chem, quick);

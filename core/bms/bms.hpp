@@ -101,6 +101,8 @@ class Bms {
   [[nodiscard]] const Outputs& outputs() const { return out_; }
   [[nodiscard]] const ChargeResult& charge_control() const { return charge_.result(); }
   [[nodiscard]] const ModelSoc& model_soc() const { return model_soc_; }
+  // The longest time between two model SOC filter updates (ModelSoc::set_rest_period).
+  void set_model_rest_period(Milliseconds p) { model_soc_.set_rest_period(p); }
   [[nodiscard]] ModelMemory model_memory() const { return model_soc_.memory(); }
 
   [[nodiscard]] uint8_t dirty() const { return dirty_; }

@@ -36,22 +36,63 @@ void ModelSoc::update(Milliseconds now, const Measured& m, const Settings& s, bo
                   static_cast<float>(start_permille) / 1000.0F, kRestartSocSigma);
     have_last_ = false;
   }
-  const Milliseconds dt =
-      have_last_ ? std::clamp(now - last_, Milliseconds(0), kFilterPeriod * 3600) : Milliseconds(0);
+  Reading now_read;
+  now_read.cell = m.cell;
+  now_read.present_mask = m.present_mask;
+  now_read.current = m.current;
+  if (!have_last_) {
+    last_ = now;
+    since_ = Milliseconds(0);
+    charge_ = MilliampMilliseconds(0);
+    have_last_ = true;
+    run(now_read, m, s, charge_fet);
+    previous_ = now_read;
+    return;
+  }
+  const Milliseconds dt = std::clamp(now - last_, Milliseconds(0), kFilterPeriod * 3600);
   last_ = now;
+  // A current step since the last tick: the reading before it first (it closes the interval up
+  // to that tick), then this one, so that the filter sees the step a tick wide.
+  const int64_t design_mah = s.mah(Param::design_capacity).count();
+  const auto step_ma =
+      static_cast<int64_t>(static_cast<float>(design_mah) * FilterTuning{}.step_min_c);
+  const int64_t jump = static_cast<int64_t>(m.current.count()) - previous_.current.count();
+  const bool stepped = jump >= step_ma || -jump >= step_ma;
+  const bool pair = stepped && since_ >= kFilterPeriod;
+  if (pair) run(previous_, m, s, charge_fet);
   since_ += dt;
   charge_ += charge(m.current, dt);
-  if (have_last_ && since_ < kFilterPeriod) return;
-  have_last_ = true;
+  previous_ = now_read;
+  const bool is_due = due(now, m, s);  // every tick: it follows the rules' zones
+  if (!pair && (since_ < kFilterPeriod || !is_due)) return;
+  run(now_read, m, s, charge_fet);
+}
 
+bool ModelSoc::due(Milliseconds now, const Measured& m, const Settings& s) {
+  const bool at_rule = m.max >= s.mv(Param::soc_100_voltage) ||
+                       m.min <= s.mv(Param::soc_0_voltage) + kFilterRuleMargin;
+  if (at_rule && !at_rule_) rule_since_ = now;
+  at_rule_ = at_rule;
+  if (since_ >= rest_period_) return true;
+  if (at_rule && now - rule_since_ <= kFilterRuleWindow) return true;
+  const int64_t fast_ma = s.mah(Param::design_capacity).count() / kFilterFastCurrentDivisor;
+  const int64_t moved = static_cast<int64_t>(m.current.count()) - updated_current_.count();
+  if (moved >= fast_ma || -moved >= fast_ma) return true;
+  const Millivolts dmax = m.max - updated_max_;
+  const Millivolts dmin = m.min - updated_min_;
+  return dmax >= kFilterFastVoltage || -dmax.count() >= kFilterFastVoltage.count() ||
+         dmin >= kFilterFastVoltage || -dmin.count() >= kFilterFastVoltage.count();
+}
+
+void ModelSoc::run(const Reading& r, const Measured& m, const Settings& s, bool charge_fet) {
   for (std::size_t k = 0; k < kMaxCells; ++k) {
-    const bool present = (m.present_mask >> k & 1U) != 0;
-    volts_[k] = present ? static_cast<float>(m.cell[k].count()) / 1000.0F : 0.0F;
+    const bool present = (r.present_mask >> k & 1U) != 0;
+    volts_[k] = present ? static_cast<float>(r.cell[k].count()) / 1000.0F : 0.0F;
   }
   FilterStep step;
   step.dt_s = static_cast<float>(since_.count()) / 1000.0F;
   step.charge_as = static_cast<float>(charge_.count()) / 1e6F;
-  step.current_a = static_cast<float>(m.current.count()) / 1000.0F;
+  step.current_a = static_cast<float>(r.current.count()) / 1000.0F;
   step.temp_c = battery_temp_c(m);
   step.cell_v = std::span<const float>(volts_.data(), m.cells_expected);
   step.full_v = static_cast<float>(s.mv(Param::soc_100_voltage).count()) / 1000.0F;
@@ -60,6 +101,10 @@ void ModelSoc::update(Milliseconds now, const Measured& m, const Settings& s, bo
   filter_.update(step);
   since_ = Milliseconds(0);
   charge_ = MilliampMilliseconds(0);
+  updated_current_ = r.current;
+  updated_max_ = m.max;
+  updated_min_ = m.min;
+  updates_ += 1;
 }
 
 ModelMemory ModelSoc::memory() const {

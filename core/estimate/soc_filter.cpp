@@ -65,6 +65,11 @@ void CellFilter::start(float soc, float soc_sigma, float inv_capacity, const Fil
   p_[kBias][kBias] = sq(t.initial_bias_sigma_c);
   p_[kInvCapacity][kInvCapacity] = sq(t.initial_capacity_sigma);
   carry_ = 0.0F;
+  anchor_ = SocEvent::none;
+  counted_ = 0.0F;
+  counted_carry_ = 0.0F;
+  anchor_h_ = 0.0F;
+  capacity_measurements_ = 0;
   full_held_s = 0.0F;
   empty_held_s = 0.0F;
   clamp(m);
@@ -131,6 +136,13 @@ void CellFilter::predict(float dt_s, float ic_mean, float hyst_decay, const Cell
   const float z = x_[kSoc] + dz;
   carry_ = (z - x_[kSoc]) - dz;
   x_[kSoc] = z;
+  if (anchor_ != SocEvent::none) {
+    const float dq = ic * per_c - counted_carry_;
+    const float q = counted_ + dq;
+    counted_carry_ = (q - counted_) - dq;
+    counted_ = q;
+    anchor_h_ += dt_s / kSecondsPerHour;
+  }
   const bool hysteresis = m.hyst_v > 0.0F;
   if (hysteresis) {
     x_[kHysteresis] = hyst_decay * x_[kHysteresis] + (1.0F - hyst_decay) * m.hyst_v * sign(ic);
@@ -197,7 +209,7 @@ void CellFilter::correct(Chemistry c, float v, float ic_now, float rc_drop_v, fl
   // where the polarisation has relaxed (its model error is time-correlated, not noise).
   const bool informative = std::fabs(h[kSoc]) >= t.learn_min_slope_v &&
                            std::fabs(x_[kRp] * rc_drop_v) < t.learn_max_polarisation_v;
-  update(h, v - predicted, r, t.gate_sigmas, informative ? 0U : kSlowStates);
+  update(h, v - predicted, r, t.gate_sigmas, informative ? kEventOnlyStates : kSlowStates);
   // Gate clips a wild reading; the states stay in their plausible ranges.
   clamp(m);
 }
@@ -206,6 +218,38 @@ void CellFilter::observe_soc(float soc, float sigma) {
   StateVector h{};
   h[kSoc] = 1.0F;
   update(h, soc - x_[kSoc], sq(sigma), FilterTuning{}.gate_sigmas, 0U);
+}
+
+void CellFilter::observe_event(SocEvent kind, float soc, const FilterTuning& t) {
+  const bool paired =
+      anchor_ != SocEvent::none && anchor_ != kind && anchor_h_ <= t.capacity_max_span_h;
+  const float dz = soc - anchor_soc_;
+  // counted_ is in nominal-capacity units: dz / counted_ = nominal / actual capacity.
+  if (paired && std::fabs(dz) >= t.capacity_min_span && dz * counted_ > 0.0F) {
+    const float measured = dz / counted_;
+    if (measured >= kMinInvCapacity && measured <= kMaxInvCapacity) {
+      // Relative doubt: both rules' SOC, the current offset as far as it is still unknown over
+      // the hours counted, and what the count itself misses (efficiency, the rules' spread).
+      const float bias_sigma = std::sqrt(std::max(p_[kBias][kBias], 0.0F));
+      const float rel = sq(t.rule_sigma / dz) * 2.0F + sq(bias_sigma * anchor_h_ / counted_) +
+                        sq(t.capacity_event_sigma);
+      const float r = sq(measured) * rel;
+      const float innovation = measured - x_[kInvCapacity];
+      // A measurement far outside what the filter believed (a pack that faded, or another
+      // pack) says the belief was too sure: at most 3 sigma of the state's doubt.
+      p_[kInvCapacity][kInvCapacity] =
+          std::max(p_[kInvCapacity][kInvCapacity], sq(innovation / 3.0F));
+      StateVector h{};
+      h[kInvCapacity] = 1.0F;
+      update(h, innovation, r, t.gate_sigmas, 0U);
+      ++capacity_measurements_;
+    }
+  }
+  anchor_ = kind;
+  anchor_soc_ = soc;
+  counted_ = 0.0F;
+  counted_carry_ = 0.0F;
+  anchor_h_ = 0.0F;
 }
 
 void CellFilter::observe_step(float dv_v, float dic, float arr, const CellModelParams& m,
@@ -379,13 +423,19 @@ void SocFilter::apply_rules(CellFilter& f, float v, float ic, float rc_drop, flo
   const bool charge_ended = ic <= t.tail_c || !in.charge_allowed;
   const bool full = in.full_v > 0.0F && v >= in.full_v && charge_ended;
   f.full_held_s = full ? f.full_held_s + dt : 0.0F;
-  if (full && f.full_held_s >= t.rule_confirm_s) f.observe_soc(full_soc_, t.rule_sigma);
+  if (full && f.full_held_s >= t.rule_confirm_s) {
+    f.observe_soc(full_soc_, t.rule_sigma);
+    f.observe_event(SocEvent::full, full_soc_, t);
+  }
   // Empty: the voltage with the learned resistive drop taken out, so that a load's sag does not
   // read as empty; not trusted under a heavy discharge, where the model's drop is too large.
   const bool empty =
       in.empty_v > 0.0F && ic >= -t.empty_max_c && f.ocv_from(v, ic, rc_drop, arr, m) <= in.empty_v;
   f.empty_held_s = empty ? f.empty_held_s + dt : 0.0F;
-  if (empty && f.empty_held_s >= t.rule_confirm_s) f.observe_soc(empty_soc_, t.rule_sigma);
+  if (empty && f.empty_held_s >= t.rule_confirm_s) {
+    f.observe_soc(empty_soc_, t.rule_sigma);
+    f.observe_event(SocEvent::empty, empty_soc_, t);
+  }
 }
 
 float SocFilter::cell_capacity_ah(std::size_t i) const {

@@ -31,6 +31,12 @@ enum FilterState : uint8_t {
 
 // The slow states: learned only from readings that can tell them apart from a model error.
 inline constexpr uint32_t kSlowStates = (1U << kBias) | (1U << kInvCapacity);
+// The capacity is learned only from the charge counted between a full and an empty event (or
+// the other way round), never from an ordinary reading (docs/estimation.md, "Capacity").
+inline constexpr uint32_t kEventOnlyStates = 1U << kInvCapacity;
+
+// A SOC rule's event: the kind of well-known point the cell is at.
+enum class SocEvent : int8_t { none = 0, empty = -1, full = 1 };
 
 using StateVector = std::array<float, kFilterStates>;
 
@@ -87,8 +93,14 @@ struct FilterTuning {
   float step_max_dt_s = 2.0F;   // between readings at most this far apart
   float step_sigma_v = 0.003F;  // noise of a voltage difference
   float tail_c = 0.05F;         // charge ends below this current (C)
-  float empty_max_c = 1.0F;     // the empty rule is not trusted above this discharge (C)
-  float gate_sigmas = 5.0F;     // innovations are clipped to this many sigmas
+  // Capacity from the charge counted between a full and an empty event: the two must be at
+  // least this far apart in SOC and at most this long apart (an unknown current offset grows
+  // with time), and the measurement is good to this much beyond the two rules' own doubt.
+  float capacity_min_span = 0.5F;
+  float capacity_max_span_h = 72.0F;
+  float capacity_event_sigma = 0.01F;
+  float empty_max_c = 1.0F;  // the empty rule is not trusted above this discharge (C)
+  float gate_sigmas = 5.0F;  // innovations are clipped to this many sigmas
 };
 
 class CellFilter {
@@ -107,6 +119,11 @@ class CellFilter {
   void add_soc_variance(float v) { p_[kSoc][kSoc] += v; }
   // A direct observation of the SOC (a SOC rule).
   void observe_soc(float soc, float sigma);
+  // A SOC rule fired at soc: after an event of the other kind, the charge counted in between
+  // measures the capacity; either way the count starts again here.
+  void observe_event(SocEvent kind, float soc, const FilterTuning& t);
+  // Capacity measurements taken (events paired), for the summary and the tests.
+  [[nodiscard]] uint16_t capacity_measurements() const { return capacity_measurements_; }
   // A current step between two readings close in time: the voltage step is R0 times the current
   // step (SOC, hysteresis and the slow branches hardly move in between), which pins R0 down
   // whatever the filter's other states believe. dv_v = the step less the RC branches' change.
@@ -138,6 +155,14 @@ class CellFilter {
   StateVector x_{};
   Covariance p_{};
   float carry_ = 0.0F;  // the part of the SOC integration float could not add yet (Kahan)
+  // Since the last SOC event: which it was, at what SOC, the charge counted since (in units of
+  // the nominal capacity, the learned offset taken out, Kahan-summed) and the hours.
+  SocEvent anchor_ = SocEvent::none;
+  float anchor_soc_ = 0.0F;
+  float counted_ = 0.0F;
+  float counted_carry_ = 0.0F;
+  float anchor_h_ = 0.0F;
+  uint16_t capacity_measurements_ = 0;
 };
 
 struct FilterSummary {

@@ -197,6 +197,61 @@ TEST(SocFilter, full_rule_needs_the_charge_to_have_ended_not_a_cv_overshoot) {
   EXPECT_GT(f.cell_soc(0), 0.98F);
 }
 
+// One update of a single-cell filter after `dt` seconds at `amps` (both ways: the cell moves too).
+void step_both(TestCell& cell, SocFilter& f, double amps, double dt, float full_v, float empty_v) {
+  cell.step(amps, dt);
+  const float v[1] = {static_cast<float>(cell.voltage(amps))};
+  FilterStep s;
+  s.dt_s = static_cast<float>(dt);
+  s.charge_as = static_cast<float>(amps * dt);
+  s.current_a = static_cast<float>(amps);
+  s.cell_v = v;
+  s.full_v = full_v;
+  s.empty_v = empty_v;
+  f.update(s);
+}
+
+TEST(SocFilter, learns_a_faded_capacity_from_the_charge_between_full_and_empty) {
+  // An LFP cell of 0.8 Ah on a filter told 1 Ah, updated every 5 s (the board may run the
+  // filter at a lower rate with the charge summed in between): full at rest, discharged at
+  // 0.5 C to the SOC-0 rule's point, charged back to the SOC-100 rule's. The charge counted
+  // between the two events is the capacity.
+  TestCell cell;
+  cell.chem = Chemistry::lfp;
+  cell.capacity_ah = 0.8;
+  cell.soc = 1.0;
+  const float full_v = ocv_at(Chemistry::lfp, 0.995F).v;
+  const float empty_v = ocv_at(Chemistry::lfp, 0.02F).v;
+  SocFilter f;
+  f.start(Chemistry::lfp, 1.0F, 1, 0.9F, 0.1F);
+  const double dt = 5.0;
+  for (int k = 0; k < 60; ++k) step_both(cell, f, 0.0, dt, full_v, empty_v);
+  EXPECT_EQ(f.cell(0).capacity_measurements(), 0);
+  while (cell.soc > 0.02) step_both(cell, f, -0.4, dt, full_v, empty_v);
+  for (int k = 0; k < 60; ++k) step_both(cell, f, 0.0, dt, full_v, empty_v);
+  // Full to empty: measured once, the capacity within 3 % of the cell's.
+  EXPECT_EQ(f.cell(0).capacity_measurements(), 1);
+  EXPECT_NEAR(f.cell_capacity_ah(0), 0.8F, 0.024F);
+  while (cell.soc < 0.995) step_both(cell, f, 0.4, dt, full_v, empty_v);
+  for (int k = 0; k < 60; ++k) step_both(cell, f, 0.0, dt, full_v, empty_v);
+  EXPECT_EQ(f.cell(0).capacity_measurements(), 2);
+  EXPECT_NEAR(f.cell_capacity_ah(0), 0.8F, 0.024F);
+  EXPECT_NEAR(f.summary().soh, 0.8F, 0.03F);
+}
+
+TEST(SocFilter, an_ordinary_reading_teaches_no_capacity) {
+  // Pulses on NMC for two hours without a full or an empty event: the capacity stays the
+  // design value, whatever the readings (a 0.9 Ah cell on a filter told 1 Ah).
+  TestCell cell;
+  cell.capacity_ah = 0.9;
+  cell.soc = 0.6;
+  SocFilter f;
+  f.start(Chemistry::li_ion, 1.0F, 1, 0.6F, 0.05F);
+  run(cell, f, 7200.0, 0.0);
+  EXPECT_EQ(f.cell(0).capacity_measurements(), 0);
+  EXPECT_NEAR(f.cell_capacity_ah(0), 1.0F, 1e-4F);
+}
+
 TEST(SocFilter, empty_rule_ignores_a_load_sag_the_model_explains) {
   // NMC at 50 %, resistance learned from current steps; then a 2 C load pulls the cell to 2.9 V
   // (below soc_0_voltage 3.0 V) for 10 s: the OCV behind it is ~3.7 V, so SOC stays.

@@ -146,7 +146,8 @@ TEST(JkLogbook, every_code_read_back_gives_an_event_that_encodes_again) {
     // come back with the board as the origin, which has a code of its own: a code, not the same.
     EXPECT_TRUE(jk_logbook_code(*e).has_value()) << "code " << code;
   }
-  for (const uint8_t code : {0x01, 0x04, 0x09, 0x11, 0x1C, 0x23, 0x42, 0x48, 0x49}) {
+  for (const uint8_t code :
+       std::initializer_list<uint8_t>{0x01, 0x04, 0x09, 0x11, 0x1C, 0x23, 0x42, 0x48, 0x49}) {
     EXPECT_EQ(jk_logbook_code(*jk_logbook_event(code, 0)), code) << "code " << int{code};
   }
   EXPECT_GE(known, 100);  // 73 named codes plus 64 per-cell codes

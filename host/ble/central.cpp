@@ -155,7 +155,11 @@ Expected<std::unique_ptr<Central>> Central::connect(const BleAddress& address,
   c->linked_ = true;
   c->connections_ = 1;
   Central* self = c.get();
-  c->thread_ = std::thread([self] { self->run(); });
+  c->running_ = true;
+  c->thread_ = std::thread([self] {
+    self->run();
+    self->running_ = false;
+  });
   return c;
 }
 

@@ -4,7 +4,8 @@
 // notifications are rebuilt into frames (NotifyAssembler) and every frame or acknowledge comes
 // back as one message. When the board goes away the thread connects again with backoff
 // (1 s, 2 s, 4 s ... 30 s) while the descriptor stays open; commands written meanwhile are
-// dropped (the client's own retry sends them again).
+// dropped (the client's own retry sends them again). This is the only reconnect layer for BLE:
+// the monitor's BoardLink keeps such a transport open (Transport::heals_itself).
 #pragma once
 
 #include <atomic>
@@ -54,6 +55,8 @@ class Central {
   [[nodiscard]] std::string describe() const;
   // How many times the link was made (1 after connect()).
   [[nodiscard]] int connections() const { return connections_.load(); }
+  // Whether the thread still runs (and so reconnects after a lost link).
+  [[nodiscard]] bool running() const { return running_.load(); }
 
  private:
   Central(const BleAddress& address, CentralOptions options, Bus bus);
@@ -74,6 +77,7 @@ class Central {
   bool linked_ = false;
   ThreadFds fds_;
   std::atomic<int> connections_{0};
+  std::atomic<bool> running_{false};
   std::thread thread_;
 };
 

@@ -27,7 +27,10 @@ void BoardLink::back_off(Milliseconds now) {
 }
 
 Expected<JkClient*> BoardLink::client(Milliseconds now) {
-  if (client_) return client_.get();
+  if (client_ && (delay_.count() == 0 || now >= next_try_)) return client_.get();
+  if (client_) {
+    return make_error(Errc::bad_state, std::string(kWaiting), "waiting before the next try");
+  }
   if (tried_ && now < next_try_) {
     return make_error(Errc::bad_state, std::string(kWaiting), "waiting before the next try");
   }
@@ -59,7 +62,9 @@ bool BoardLink::is_waiting(const Error& e) {
 }
 
 void BoardLink::failed(Milliseconds now) {
-  close();
+  // A transport that reconnects by itself (BLE) is kept: closing it would race its own
+  // reconnect with a second one. The next read goes through it once the backoff has passed.
+  if (!transport_ || !transport_->heals_itself()) close();
   back_off(now);
 }
 

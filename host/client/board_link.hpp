@@ -36,7 +36,8 @@ class BoardLink {
   // says so; otherwise the open or detection error (the link stays closed until the next try).
   Expected<JkClient*> client(Milliseconds now);
   static bool is_waiting(const Error& e);
-  // A read through the client failed: the port closes; the next try waits the backoff.
+  // A read through the client failed: the port closes (unless its transport heals itself, as
+  // BLE does; then it stays open); the next try waits the backoff.
   void failed(Milliseconds now);
   // A read worked: the next failure waits `first` again.
   void worked() { delay_ = Milliseconds(0); }

@@ -38,6 +38,10 @@ Expected<std::unique_ptr<BleTransport>> BleTransport::connect(std::string_view t
   return t;
 }
 
+bool BleTransport::heals_itself() const {
+  return central_ != nullptr && central_->running();
+}
+
 Expected<std::unique_ptr<BleTransport>> BleTransport::serve(const std::string& adapter,
                                                             const std::string& name,
                                                             BleNotice notice) {

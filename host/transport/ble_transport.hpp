@@ -27,6 +27,8 @@ class BleTransport final : public FdTransport {
                                                        const std::string& name, BleNotice notice);
   ~BleTransport() override;
   [[nodiscard]] std::string describe() const override { return name(); }
+  // A central reconnects with its own backoff while its thread runs (host/ble/central.hpp).
+  [[nodiscard]] bool heals_itself() const override;
 
  private:
   BleTransport(UniqueFd fd, std::string name);

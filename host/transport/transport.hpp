@@ -39,6 +39,10 @@ class Transport {
   // Drops bytes written earlier that the other side has not read yet. Only a pty holds such
   // bytes when nobody is connected; see PtyTransport.
   virtual void discard_unread_output() {}
+  // Whether the transport reconnects by itself when the far end goes away, keeping its
+  // descriptor open meanwhile (the BLE central's thread). Who owns such a transport keeps it
+  // and waits instead of closing and opening it again: one reconnect layer, not two.
+  [[nodiscard]] virtual bool heals_itself() const { return false; }
 
  protected:
   // One write(2)-like call: bytes written, 0 when the buffer is full right now.
