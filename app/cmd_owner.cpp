@@ -76,12 +76,7 @@ int cmd_reset_counters(const Args& args, Io io) {
   auto w = WebPack::open(args, kName, io);
   if (!w) return kUsage;
   const json body = {{"confirm", true}};
-  if (args.flag("dry-run")) {
-    io.out << "would send POST " << w->url() << w->where("/reset-counters") << " " << body.dump()
-           << " (after a login)\n";
-    return kOk;
-  }
-  if (int rc = w->login(args, io); rc >= 0) return rc;
+  if (int rc = w->dry_run_or_login(args, io, "/reset-counters", body); rc >= 0) return rc;
   const WebReply before = w->get("/snapshot");
   if (before.status != 200) return w->refused(before, io);
   const WebReply r = w->post("/reset-counters", body);
@@ -120,12 +115,7 @@ int cmd_device_name(const Args& args, Io io) {
   auto w = WebPack::open(args, kName, io);
   if (!w) return kUsage;
   const json body = {{"name", std::string(words[0])}};
-  if (args.flag("dry-run")) {
-    io.out << "would send POST " << w->url() << w->where("/device-name") << " " << body.dump()
-           << " (after a login)\n";
-    return kOk;
-  }
-  if (int rc = w->login(args, io); rc >= 0) return rc;
+  if (int rc = w->dry_run_or_login(args, io, "/device-name", body); rc >= 0) return rc;
   const WebReply r = w->post("/device-name", body);
   if (r.status != 200) return w->refused(r, io);
   const WebReply back = w->get("/device");

@@ -17,14 +17,6 @@
 namespace softbms::app {
 namespace {
 
-constexpr std::string_view kUsageText =
-    "usage: softbms password (--settings | --connection) [--state-dir DIR | --name NAME]\n"
-    "       softbms password (--settings | --connection) -p http://HOST:PORT [--pack ID]\n"
-    "  asks for the current password (factory defaults: settings 123456, connection 1234) and\n"
-    "  the new one twice on stdin; the state dir is the one of `softbms run` (or `softbms\n"
-    "  monitor`, name monitor) and must not be in use; -p reaches a running softbms run (the\n"
-    "  connection password needs its settings password too: SOFTBMS_PASSWORD or stdin)\n";
-
 core::Command password_command(core::PasswordKind kind, std::string_view old_pw,
                                std::string_view new_pw) {
   core::Command c;
@@ -111,8 +103,8 @@ int change(const std::string& dir, core::PasswordKind kind, Io io) {
 int cmd_password(const Args& args, Io io) {
   const bool settings = args.flag("settings");
   if (settings == args.flag("connection")) {
-    io.err << "softbms password: say which password: --settings or --connection\n" << kUsageText;
-    return kUsage;
+    io.err << "softbms password: say which password: --settings or --connection\n";
+    return usage_hint(io, "password");
   }
   if (auto port = args.option("port")) {
     if (args.option("state-dir") || args.option("name")) {

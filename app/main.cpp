@@ -227,6 +227,11 @@ constexpr std::string_view kEstimateFooter =
     "docs/estimation.md.";
 constexpr std::string_view kScanFooter =
     "Use an address it lists as: softbms status -p ble:ADDRESS. See docs/bluetooth.md.";
+constexpr std::string_view kPasswordFooter =
+    "Asks on stdin for the current password (factory: settings 123456, connection 1234) and the\n"
+    "new one twice. Without -p the state dir must not be in use; -p http://HOST:PORT reaches a\n"
+    "running softbms run (for --connection the settings password first, or SOFTBMS_PASSWORD).\n"
+    "See docs/cli.md, \"Owner commands\".";
 constexpr std::string_view kCampaignFooter =
     "softbms campaign --seed S --show-run I prints run I as a scenario; softbms campaign merge\n"
     "DIR... adds up shards. See docs/reliability.md.";
@@ -265,8 +270,13 @@ constexpr std::array kCommands = {
                 kRunFooter},
     CommandSpec{"monitor", "a real board served like run: dashboard, /metrics, MQTT, history",
                 cmd_monitor, kMonitorGroups},
-    CommandSpec{"password", "change the settings or connection password (state dir or run)",
-                cmd_password, kPasswordGroups},
+    CommandSpec{"password",
+                "change the settings or connection password (state dir or run)",
+                cmd_password,
+                kPasswordGroups,
+                {},
+                {},
+                kPasswordFooter},
     CommandSpec{"sim", "run a scenario on the simulated pack", cmd_sim, kSimGroups, kScenario},
     CommandSpec{"estimate",
                 "SOC of a logged pack, offline",

@@ -123,6 +123,15 @@ int WebPack::login_with(const std::string& password, Io io) {
   return -1;
 }
 
+int WebPack::dry_run_or_login(const Args& args, Io io, std::string_view path, const json& body) {
+  if (args.flag("dry-run")) {
+    io.out << "would send POST " << url_ << where(path) << " " << body.dump()
+           << " (after a login)\n";
+    return kOk;
+  }
+  return login(args, io);
+}
+
 WebReply WebPack::get(std::string_view path) {
   httplib::Headers h;
   if (!cookie_.empty()) h.emplace("Cookie", cookie_);
@@ -158,12 +167,7 @@ int calibrate_web(const Args& args, Io io, bool voltage, double value) {
   const json body = {{field, value}};
   const char* unit = voltage ? " V" : " A";
   const char* what = voltage ? "pack voltage" : "current";
-  if (args.flag("dry-run")) {
-    io.out << "would send POST " << w->url() << w->where("/calibrate") << " " << body.dump()
-           << " (after a login)\n";
-    return kOk;
-  }
-  if (int rc = w->login(args, io); rc >= 0) return rc;
+  if (int rc = w->dry_run_or_login(args, io, "/calibrate", body); rc >= 0) return rc;
   const WebReply before = w->get("/snapshot");
   if (before.status != 200) return w->refused(before, io);
   const std::string key = voltage ? "voltage" : "current";

@@ -40,6 +40,9 @@ class WebPack {
   // password comes from SOFTBMS_PASSWORD, then --password, then one line of stdin.
   int login(const Args& args, Io io);
   int login_with(const std::string& password, Io io);
+  // Before a write: with --dry-run prints the request and returns kOk; else logs in. Returns an
+  // exit code, or -1 to send it.
+  int dry_run_or_login(const Args& args, Io io, std::string_view path, const nlohmann::json& body);
 
   // /api/packs/ID + path.
   WebReply get(std::string_view path);

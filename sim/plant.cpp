@@ -17,16 +17,12 @@ int64_t round_half_away(double x) {
 }
 
 // B- and P- reversed ([M-BD4A] installation precautions: check that B- and P- are not
-// reversed). The battery's negative reaches the board's B- node twice: through the FETs (the
-// wrong way round) and through balance lead 0, which joins B- on the board. So the pack conducts
-// both ways whatever the FETs, through the lead alone when a FET is off (taken as open: its
-// body diode would need more than the lead's drop at small currents).
+// reversed). The battery's negative reaches the board's B- node twice: through the shunt and
+// FETs (the wrong way round, body diodes included) and through balance lead 0, which joins B- on
+// the board (PathParams::bypass_ohm). The precharge resistor then has no path of its own.
 void reverse_b_p(PathParams& p, double bypass_ohm) {
-  const double fets = p.fets.charge && p.fets.discharge ? p.shunt_ohm + p.fet_ohm : 0.0;
-  p.shunt_ohm = fets > 0.0 ? fets * bypass_ohm / (fets + bypass_ohm) : bypass_ohm;
-  p.fet_ohm = 0.0;
+  p.bypass_ohm = bypass_ohm;
   p.precharge_ohm = 0.0;
-  p.fets = {true, true};
 }
 
 int64_t to_us(double s) {
@@ -198,6 +194,7 @@ void Plant::advance(const Sub& s, int64_t dt_us) {
   const double dt_h = dt / 3600.0;
   pack_a_ = s.op.pack_a;
   terminal_v_ = s.op.terminal_v;
+  path_ = s.path;
   series_a_ = pack_a_ - s.aux_a;
   const double heater_w = heater_a_ * heater_a_ * heater_ohm_;
   pack_.advance({series_a_, s.world.ambient_c, heater_w / pack_.cells()}, dt);
@@ -259,17 +256,12 @@ void Plant::charge_capacitor(const Sub& s, double dt_s) {
 core::Measurements Plant::measure(const WorldState& world) {
   core::Measurements m;
   SensedTruth truth{series_a_, pack_a_, board_c_, terminal_v_};
-  if (world.bypass_ohm > 0.0) {
+  if (path_.bypass_ohm > 0.0) {
     // B-/P- reversed: the FETs' share of the current crosses the shunt backwards; the rest runs
     // along balance lead 0, whose drop shifts the board's ground under cell 1.
-    const double fet_path_ohm =
-        (config_.shunt_resistance_mohm + config_.fet_on_resistance_mohm) * 1e-3 +
-        world.terminal_ohm;
-    const double share = fets_.charge && fets_.discharge
-                             ? world.bypass_ohm / (world.bypass_ohm + fet_path_ohm)
-                             : 0.0;
-    truth.pack_a = -pack_a_ * share;
-    truth.lead0_v = pack_a_ * (1.0 - share) * world.bypass_ohm;
+    const double through_fets = fet_branch_a(path_, pack_a_);
+    truth.pack_a = -through_fets;
+    truth.lead0_v = (pack_a_ - through_fets) * path_.bypass_ohm;
   }
   sensors_.read(pack_, truth, world, m);
   m.balance_current = Milliamps(milli(-bal_src_a_));

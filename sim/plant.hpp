@@ -103,6 +103,7 @@ class Plant {
   double board_dt_s_ = -1.0;  // the step board_decay_ is for
   double board_decay_ = 1.0;
   FetState fets_;
+  PathParams path_;  // the last sub-step's path, for the measurement
   bool awake_ = true;
   PlantTotals totals_;
 };

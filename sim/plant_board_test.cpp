@@ -103,7 +103,8 @@ TEST(PlantWiring, swapped_moved_leads_and_a_loose_terminal_read_as_a_board_would
 }
 
 // [M-BD4A] installation precautions: B- and P- reversed. Balance lead 0 (50 mOhm) bypasses the
-// FETs: the shunt sees their share backwards, and opening them does not stop the current.
+// FETs: the shunt sees their share backwards, and opening them does not stop the current. With
+// only the discharge FET open its body diode still passes the load (it points that way now).
 TEST(PlantWiring, b_and_p_reversed_reads_a_discharge_as_a_charge_and_no_fet_stops_it) {
   PackConfig c = capacitive_pack();
   c.load_capacitance_mf = 0.0;
@@ -117,6 +118,11 @@ TEST(PlantWiring, b_and_p_reversed_reads_a_discharge_as_a_charge_and_no_fet_stop
   EXPECT_NEAR(plant.pack_current_a(), -30.0, 0.1) << "the load is served";
   EXPECT_NEAR(m.current_raw.count(), 30'000 * through_fets, 50) << "a discharge read as a charge";
   const double cell1 = plant.pack().voltage_v(0, plant.pack_current_a()) * 1000.0;
+  m = plant.step(drive(true, false, false), 0.1);
+  EXPECT_NEAR(plant.pack_current_a(), -30.0, 0.1);
+  EXPECT_GT(m.current_raw.count(), 14'000) << "the discharge FET's diode carries about half";
+  EXPECT_LT(m.current_raw.count(), 17'000);
+  EXPECT_NEAR(m.cell_raw[0].count(), cell1 - 720.0, 30.0) << "the diode clamps the lead's drop";
   m = plant.step(drive(false, false, false), 0.1);
   EXPECT_NEAR(plant.pack_current_a(), -30.0, 0.1) << "both FETs open: the lead carries it all";
   EXPECT_EQ(m.current_raw.count(), 0);

@@ -8,7 +8,7 @@ namespace softbms::sim {
 namespace {
 
 constexpr double kKneeV = 1.0;  // loads and regeneration fade out over the last volt
-constexpr int kMaxKinks = 7;    // path: 2, charger: 2, regeneration: 2, sink: 1
+constexpr int kMaxKinks = 8;    // path: 2 (reversed: 3), charger: 2, regeneration: 2, sink: 1
 
 bool conducts(bool commanded, Stuck stuck) {
   if (stuck == Stuck::on) return true;
@@ -30,6 +30,45 @@ Knees knees(const PathParams& p) {
   const double d_v = p.string_v - (p.fets.charge ? 0.0 : p.diode_v);
   const double d_ohm = base + half + (p.fets.charge ? half : 0.0);
   return {c_v, c_ohm, d_v, d_ohm};
+}
+
+// B-/P- reversed (PathParams::bypass_ohm): the current (+ = into the pack) the shunt and FETs
+// carry with u volts across them. Charging the pack crosses them in their discharge direction,
+// a load in their charge direction.
+double reversed_fet_a(const PathParams& p, double u) {
+  const double half = 0.5 * p.fet_ohm;
+  const bool charging = u > 0.0;
+  const bool needed = charging ? p.fets.discharge : p.fets.charge;  // blocks: its diode does not
+  const bool other = charging ? p.fets.charge : p.fets.discharge;   // channel, or body diode
+  if (!needed) return 0.0;
+  const double ohm = p.shunt_ohm + half + (other ? half : 0.0);
+  const double drop = other ? 0.0 : p.diode_v;
+  return charging ? std::max(0.0, u - drop) / ohm : std::min(0.0, u + drop) / ohm;
+}
+
+// Lead and FETs together.
+double reversed_a(const PathParams& p, double u) {
+  return u / p.bypass_ohm + reversed_fet_a(p, u);
+}
+
+// The u where f(u) = target, for an f that increases and is linear apart from kinks at
+// -diode_v, 0 and +diode_v (as reversed_a is, and u + string_ohm * reversed_a).
+template <typename F>
+double solve_reversed(const PathParams& p, F f, double target) {
+  const double d = std::max(p.diode_v, 1e-3);
+  const std::array<double, 5> u = {-d - 1.0, -d, 0.0, d, d + 1.0};
+  std::array<double, 5> y{};
+  for (std::size_t i = 0; i < u.size(); ++i) y[i] = f(u[i]);
+  std::size_t i = 0;  // the segment [u[i], u[i + 1]] holding target (the outer ones extended)
+  while (i + 2 < u.size() && target > y[i + 1]) ++i;
+  if (y[i + 1] == y[i]) return u[i];
+  return u[i] + (target - y[i]) * (u[i + 1] - u[i]) / (y[i + 1] - y[i]);
+}
+
+// The voltage across lead and FETs when the terminals sit at terminal_v.
+double reversed_u(const PathParams& p, double terminal_v) {
+  return solve_reversed(
+      p, [&p](double u) { return u + p.string_ohm * reversed_a(p, u); }, terminal_v - p.string_v);
 }
 
 double world_current(const Demand& d, double v) {
@@ -69,8 +108,13 @@ struct Segment {
 Kinks kinks(const PathParams& p, const Demand& d, double lo, double hi) {
   Kinks k;
   const Knees n = knees(p);
-  if (p.fets.charge) k.add(n.charge_v, lo, hi);
-  if (p.fets.discharge || p.precharge_ohm > 0.0) k.add(n.discharge_v, lo, hi);
+  if (p.bypass_ohm > 0.0) {
+    for (const double u : {-p.diode_v, 0.0, p.diode_v})
+      k.add(p.string_v + u + p.string_ohm * reversed_a(p, u), lo, hi);
+  } else {
+    if (p.fets.charge) k.add(n.charge_v, lo, hi);
+    if (p.fets.discharge || p.precharge_ohm > 0.0) k.add(n.discharge_v, lo, hi);
+  }
   if (d.charger) {
     k.add(d.charger_v, lo, hi);
     k.add(d.charger_v - d.charger_a * d.charger_ohm, lo, hi);
@@ -94,6 +138,7 @@ FetState conducting_fets(const core::Outputs& out, const WorldState& world, bool
 }
 
 double path_current(const PathParams& p, double terminal_v) {
+  if (p.bypass_ohm > 0.0) return reversed_a(p, reversed_u(p, terminal_v));
   const Knees k = knees(p);
   // The precharge resistor bypasses the discharge FET (the charge FET's channel or diode is in
   // series, as for discharging); it matters only while the discharge channel is open.
@@ -137,11 +182,22 @@ OperatingPoint solve_operating_point(const PathParams& p, const Demand& d) {
   return {v, path_current(p, v)};
 }
 
+double fet_branch_a(const PathParams& p, double pack_a) {
+  if (p.bypass_ohm <= 0.0) return pack_a;
+  const double u = solve_reversed(
+      p, [&p](double x) { return reversed_a(p, x); }, pack_a);
+  return reversed_fet_a(p, u);
+}
+
 double fet_heat_w(const PathParams& p, double pack_a) {
   const double half = 0.5 * p.fet_ohm;
-  const double i = std::fabs(pack_a);
-  if (pack_a == 0.0) return 0.0;
-  const bool other_on = pack_a > 0 ? p.fets.discharge : p.fets.charge;
+  const double through = fet_branch_a(p, pack_a);
+  const double i = std::fabs(through);
+  if (through == 0.0) return 0.0;
+  // The FET that may conduct by its diode: the discharge FET when charging, the charge FET when
+  // discharging; reversed wiring swaps them.
+  const bool reversed = p.bypass_ohm > 0.0;
+  const bool other_on = (through > 0) != reversed ? p.fets.discharge : p.fets.charge;
   return half * i * i + (other_on ? half * i * i : p.diode_v * i);
 }
 

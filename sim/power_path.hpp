@@ -29,6 +29,14 @@ struct PathParams {
   // The precharge path: a resistor from the string to P+/P- around the discharge FET, switched
   // by Outputs::precharge (0 = no path).
   double precharge_ohm = 0.0;
+  // > 0: B- and P- reversed ([M-BD4A] installation precautions). Balance lead 0, of this
+  // resistance, joins the battery's negative to the board's B- node beside the shunt and FETs,
+  // which then carry their share the wrong way round: a load's current crosses them in their
+  // charge direction (the charge channel must conduct; the discharge FET conducts by channel or
+  // by its body diode), a charger's in their discharge direction (the other way about). So an
+  // open FET still passes current through its body diode, and the pair blocks a direction only
+  // when the FET whose diode does not conduct that way is open; the lead conducts always.
+  double bypass_ohm = 0.0;
 };
 
 // What the outside world asks, reduced to a few monotonic elements.
@@ -59,5 +67,8 @@ double path_current(const PathParams& p, double terminal_v);
 OperatingPoint solve_operating_point(const PathParams& p, const Demand& d);
 // Heat in the FETs at this current: channel I^2 R and body-diode drop.
 double fet_heat_w(const PathParams& p, double pack_a);
+// The part of pack_a that crosses the shunt and the FETs (all of it, unless B- and P- are
+// reversed: then the rest runs along balance lead 0).
+double fet_branch_a(const PathParams& p, double pack_a);
 
 }  // namespace softbms::sim

@@ -20,7 +20,7 @@ struct SensorRow {
   std::string_view state_class;
   int precision;
   std::string_view expr;
-  std::string_view category = "";
+  std::string_view category{};  // empty: none
   bool enabled = true;
 };
 
