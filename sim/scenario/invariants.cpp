@@ -256,17 +256,27 @@ void InvariantChecker::after_tick(Milliseconds now, const core::Snapshot& s,
 // the FET was stuck most recently within the evidence window before the alarm rose (the core
 // needs kFetFaultDelay of evidence and reads the FETs a tick late, so a short fault may be gone
 // by the time the alarm rises: campaign seed 12, run 2285), kept while the alarm stays up (the
-// core latches it until the FET is seen working). An alarm with no stuck FET in the window (a
-// failed current sensor's reading looks like a shorted FET's current) counts as stuck on, the
-// kind that opens nothing.
+// core latches it until the FET is seen working). A stuck FET counts only where the core can
+// see it: stuck off while it commands the FET on (this tick or the last, as it reads a tick
+// late), stuck on while it commands it off. A FET stuck off that the core holds off anyway looks
+// healthy; an alarm with no visible stuck FET in the window (a failed current sensor's reading
+// looks like a shorted FET's current: campaign seed 1, runs 931083, 97048 and six more) counts
+// as stuck on, the kind that opens nothing.
 void InvariantChecker::note_failed_fets(Milliseconds now, const core::Snapshot& s,
                                         const WorldState& world) {
   const std::array<std::pair<AlarmBit, Stuck>, 2> fets = {
       {{AlarmBit::charge_mos_fault, world.charge_fet},
        {AlarmBit::discharge_mos_fault, world.discharge_fet}}};
+  const std::array<bool, 2> now_on = {s.charge_fet, s.discharge_fet};
+  const std::array<bool, 2> was_on = {have_previous_ && previous_.charge_fet,
+                                      have_previous_ && previous_.discharge_fet};
   const Milliseconds window = core::kFetFaultDelay + period_ * 2;
   for (std::size_t f = 0; f < fets.size(); ++f) {
-    if (fets[f].second != Stuck::no) stuck_seen_[f] = {fets[f].second, now};
+    const bool commanded_on = now_on[f] || was_on[f];
+    const bool commanded_off = !now_on[f] || !was_on[f];
+    const bool visible = (fets[f].second == Stuck::off && commanded_on) ||
+                         (fets[f].second == Stuck::on && commanded_off);
+    if (visible) stuck_seen_[f] = {fets[f].second, now};
     core::FetFault& kind = failed_fets_[f];
     if (!alarm_up(s, fets[f].first)) {
       kind = core::FetFault::none;

@@ -151,6 +151,27 @@ TEST(Invariants, AShortStuckOffFaultGoneBeforeItsAlarmStillOpensTheOther) {
   EXPECT_TRUE(f.checker.violations().empty());
 }
 
+// Campaign seed 1, run 931083: the discharge FET stuck off while UVP held it off anyway (the
+// core cannot see that), then a failed current sensor read -42 A, which the core takes for a
+// discharge FET stuck on: that kind opens nothing, and the checker must judge it the same way.
+TEST(Invariants, AFetStuckOffThatTheCoreHoldsOffAnywayIsNotEvidence) {
+  Feed f;
+  core::Snapshot s = resting();
+  s.cell_max = s.cell_min = s.cell_avg = Millivolts(2500);  // below UVP and its recovery
+  s.pack_voltage = Millivolts(2500 * 16);
+  s.discharge_fet = false;  // UVP
+  s.alarms = core::alarm_mask(AlarmBit::cell_uvp);
+  f.ticks(3, s);
+  f.world.discharge_fet = Stuck::off;
+  f.ticks(10, s);
+  s.alarms |= core::alarm_mask(AlarmBit::discharge_mos_fault);
+  f.ticks(10, s);  // the charge FET stays on
+  EXPECT_TRUE(f.checker.violations().empty());
+  s.charge_fet = false;  // opening it now has no reason
+  f.ticks(1, s);
+  EXPECT_EQ(f.names(), std::vector<std::string>{"fets_follow_alarms"});
+}
+
 TEST(Invariants, AFetStuckOnOpensNothing) {
   Feed f;
   core::Snapshot s = resting();
