@@ -1,6 +1,7 @@
 #include "sim/scenario/invariants.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <utility>
@@ -297,7 +298,7 @@ void InvariantChecker::check_row(std::size_t i, Milliseconds now, const core::Sn
     case InvariantKind::level_release:
       return check_level_release(i, now, s, settings);
     case InvariantKind::timed_release:
-      return check_timed_release(i, now, s, settings, world);
+      return check_timed_release(i, now, s, settings, world, truth);
     case InvariantKind::fault_release:
       return check_fault_release(i, now, s, settings, world, truth);
     case InvariantKind::fets_follow_alarms:
@@ -347,15 +348,18 @@ void InvariantChecker::check_level_release(std::size_t i, Milliseconds now, cons
 }
 
 void InvariantChecker::check_timed_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
-                                           const core::Settings& settings,
-                                           const WorldState& world) {
+                                           const core::Settings& settings, const WorldState& world,
+                                           const PlantTruth& truth) {
   const core::ProtectionRow& row = protection(kInvariants[i].alarm);
   // A row that retries its release while the cause lasts (a short circuit) counts from the
   // moment the cause is gone.
   // A short is a shorted load or any current past the front end's comparator level (a heavy
-  // load through a discharge FET stuck on).
-  const bool short_now = world.short_active ||
-                         -s.current.count() >= core::model(settings.model_id()).scp_current.count();
+  // load through a discharge FET stuck on). The comparator acts on the current through the
+  // shunt in either direction, not on the reading, which a current calibration or a failed
+  // sensor may make smaller (campaign seed 1, runs 110080, 693013, 657044, 419087).
+  const double scp_a =
+      static_cast<double>(core::model(settings.model_id()).scp_current.count()) / 1000.0;
+  const bool short_now = world.short_active || std::fabs(truth.pack_a) >= scp_a;
   const bool cause_lasts = row.release_failed.has_value() && short_now;
   if (!overdue(i, now, alarm_up(s, row.bit) && !cause_lasts,
                duration_of(row.release.after, settings)))

@@ -85,6 +85,9 @@ inline constexpr std::size_t kInvariantCount = kInvariants.size();
 struct PlantTruth {
   double coldest_c = 25.0;
   double hottest_c = 25.0;
+  // The current through the shunt (A, + = charge): what the front end's short-circuit
+  // comparator acts on, whatever the calibration or a failed sensor make the reading say.
+  double pack_a = 0.0;
 };
 
 struct Violation {
@@ -128,7 +131,8 @@ class InvariantChecker {
   void check_level_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
                            const core::Settings& settings);
   void check_timed_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
-                           const core::Settings& settings, const WorldState& world);
+                           const core::Settings& settings, const WorldState& world,
+                           const PlantTruth& truth);
   void check_fault_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
                            const core::Settings& settings, const WorldState& world,
                            const PlantTruth& truth);

@@ -40,10 +40,11 @@ struct Feed {
   core::Settings settings = lfp16();
   Milliseconds now{};
   WorldState world{};
+  PlantTruth truth{};
   void ticks(int n, const core::Snapshot& s) {
     for (int i = 0; i < n; ++i) {
       now += Milliseconds(100);
-      checker.after_tick(now, s, settings, world);
+      checker.after_tick(now, s, settings, world, truth);
     }
   }
   [[nodiscard]] std::vector<std::string> names() const {
@@ -170,6 +171,26 @@ TEST(Invariants, AFetStuckOffThatTheCoreHoldsOffAnywayIsNotEvidence) {
   s.charge_fet = false;  // opening it now has no reason
   f.ticks(1, s);
   EXPECT_EQ(f.names(), std::vector<std::string>{"fets_follow_alarms"});
+}
+
+// Campaign seed 1, runs 110080 and 693013: a heavy load through a discharge FET stuck on, read
+// smaller than it is (a current calibration, a failed sensor). The comparator acts on the real
+// current, so the short lasts and the core rightly keeps retrying its release.
+TEST(Invariants, AShortLastsWhileTheRealCurrentIsPastTheComparatorWhateverTheReading) {
+  Feed f;
+  core::Snapshot s = resting();
+  s.alarms = core::alarm_mask(AlarmBit::discharge_scp);
+  s.charge_fet = s.discharge_fet = false;  // a short opens both
+  s.current = Milliamps(-10'000);  // what the failed sensor says
+  f.world.discharge_fet = Stuck::on;
+  f.truth.pack_a = -5000.0;  // past any model's comparator level
+  f.ticks(1500, s);          // 150 s, past two release times
+  EXPECT_TRUE(f.checker.violations().empty());
+  f.truth.pack_a = 0.0;  // the load is gone: now the alarm must release in its time
+  f.ticks(600, s);
+  EXPECT_TRUE(f.checker.violations().empty());
+  f.ticks(20, s);
+  EXPECT_EQ(f.names(), std::vector<std::string>{"discharge_scp_releases"});
 }
 
 TEST(Invariants, AFetStuckOnOpensNothing) {

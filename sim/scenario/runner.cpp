@@ -353,7 +353,7 @@ class Runner {
     if (store_) save(loop_.bms().dirty());
     if (checker_) {
       const Plant& plant = loop_.plant();
-      PlantTruth truth{plant.board_temp_c(), plant.board_temp_c()};
+      PlantTruth truth{plant.board_temp_c(), plant.board_temp_c(), plant.pack_current_a()};
       for (int k = 0; k < plant.pack().cells(); ++k) {
         truth.coldest_c = std::min(truth.coldest_c, plant.pack().temperature_c(k));
         truth.hottest_c = std::max(truth.hottest_c, plant.pack().temperature_c(k));
