@@ -12,6 +12,7 @@
 
 #include "app/cli.hpp"
 #include "host/estimate/log_replay.hpp"
+#include "support/text.hpp"
 
 namespace softbms::app {
 namespace {
@@ -25,11 +26,7 @@ bool number(std::string_view s, double& out) {
   return ec == std::errc() && p == s.data() + s.size() && !s.empty();
 }
 
-std::string fixed(double v, int decimals) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+using support::fixed;
 
 // Reads the options; on a bad one writes why and returns nothing.
 std::optional<host::estimate::ReplayOptions> read_options(const Args& args, Io io) {

@@ -12,15 +12,12 @@
 #include "sim/scenario/runner.hpp"
 #include "sim/scenario/scenario_file.hpp"
 #include "sim/scenario/summary.hpp"
+#include "support/text.hpp"
 
 namespace softbms::app {
 namespace {
 
-std::string fixed(double v, int decimals) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+using support::fixed;
 
 void print_events(const nlohmann::json& events, std::ostream& os) {
   constexpr std::size_t kShown = 40;

@@ -1,7 +1,9 @@
 #include "support/text.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace softbms::support {
 namespace {
@@ -25,6 +27,12 @@ bool parse_number(std::string_view s, double& out) {
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) return false;
   out = v;
   return true;
+}
+
+std::string fixed(double v, int decimals, bool sign) {
+  std::array<char, 64> buf{};
+  std::snprintf(buf.data(), buf.size(), sign ? "%+.*f" : "%.*f", decimals, v);
+  return buf.data();
 }
 
 }  // namespace softbms::support

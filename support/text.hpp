@@ -2,6 +2,7 @@
 // logged-pack CSV). Not for core/: the core parses no text.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace softbms::support {
@@ -13,5 +14,8 @@ std::string_view trim(std::string_view s);
 // False for anything else (empty, trailing text, "nan", "inf", out of double's range); out is
 // then left as it was.
 bool parse_number(std::string_view s, double& out);
+
+// v with `decimals` digits after the point ("3.650"); with `sign` a '+' before a positive value.
+std::string fixed(double v, int decimals, bool sign = false);
 
 }  // namespace softbms::support

@@ -26,11 +26,11 @@ enum class SocMethod : uint8_t { coulomb = 0, model = 1 };
 // - At least every kFilterRestPeriod (a steady current on the flat of the OCV: readings a second
 //   apart add little but their cost).
 // - Every kFilterPeriod while something happens: the current moved by a
-// kFilterFastCurrentDivisor-th
-//   of the design capacity (0.05 C), or the highest or lowest cell by kFilterFastVoltage, since
-//   the last update (a load changing, the knees of the OCV); and for kFilterRuleWindow after a
-//   cell reaches the SOC-100 % voltage or comes within kFilterRuleMargin of the SOC-0 % one, so
-//   that the rules' confirmation time is still seen reading by reading.
+//   kFilterFastCurrentDivisor-th of the design capacity (0.05 C), or the highest or lowest cell
+//   by kFilterFastVoltage, since the last update (a load changing, the knees of the OCV); and
+//   for kFilterRuleWindow after a cell reaches the SOC-100 % voltage or comes within
+//   kFilterRuleMargin of the SOC-0 % one, so that the rules' confirmation time is still seen
+//   reading by reading.
 // - A current step of the filter's step_min_c between two ticks is read as a pair, the tick
 //   before the step and the tick of it, so that the step still measures R0.
 inline constexpr Milliseconds kFilterPeriod{1000};

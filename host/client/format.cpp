@@ -1,4 +1,5 @@
 #include "host/client/format.hpp"
+#include "support/text.hpp"
 
 #include <cstdio>
 #include <sstream>
@@ -14,11 +15,7 @@ using nlohmann::json;
 
 constexpr std::array<std::string_view, 3> kFormatNames = {"table", "json", "csv"};
 
-std::string fixed(double v, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+using support::fixed;
 
 std::string scalar(const json& v) {
   if (v.is_string()) return v.get<std::string>();

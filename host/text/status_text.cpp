@@ -1,18 +1,12 @@
 #include "host/text/status_text.hpp"
 
-#include <array>
-#include <cstdio>
-
 #include "host/text/snapshot_json.hpp"
+#include "support/text.hpp"
 
 namespace softbms::host {
 namespace {
 
-std::string fixed(double v, int decimals, bool sign) {
-  std::array<char, 48> buf{};
-  std::snprintf(buf.data(), buf.size(), sign ? "%+.*f" : "%.*f", decimals, v);
-  return buf.data();
-}
+using support::fixed;
 
 const char* on_off(bool on) {
   return on ? "on" : "off";
