@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "core/protect/fet_monitor.hpp"
@@ -14,8 +16,18 @@ namespace {
 
 using core::Param;
 
-const core::ProtectionRow& protection(AlarmBit bit) {
-  return core::kProtections[*core::row_of(bit)];
+// Each invariant's protection row (kProtectionCount where it has none), found once at compile
+// time rather than searched on every tick.
+constexpr std::array<std::size_t, kInvariantCount> kRowOfInvariant = [] {
+  std::array<std::size_t, kInvariantCount> rows{};
+  for (std::size_t i = 0; i < kInvariantCount; ++i) {
+    rows[i] = core::row_of(kInvariants[i].alarm).value_or(core::kProtectionCount);
+  }
+  return rows;
+}();
+
+const core::ProtectionRow& protection_of(std::size_t invariant) {
+  return core::kProtections[kRowOfInvariant[invariant]];
 }
 
 bool alarm_up(const core::Snapshot& s, AlarmBit bit) {
@@ -33,8 +45,9 @@ Milliseconds duration_of(core::Duration d, const core::Settings& s) {
                                                    : Milliseconds(v);
 }
 
-// The watched quantity as the outside sees it in the Snapshot (nullopt: no valid source).
-std::optional<int32_t> watched(core::Watch w, const core::Snapshot& s) {
+// The watched quantities as the outside sees them in the Snapshot (nullopt: no valid source),
+// read once per tick for all rows.
+Watched watched_values(const core::Snapshot& s) {
   const bool cells = s.cell_count > 0;
   std::optional<int32_t> hot;
   std::optional<int32_t> cold;
@@ -45,27 +58,21 @@ std::optional<int32_t> watched(core::Watch w, const core::Snapshot& s) {
     cold = cold ? std::min(*cold, t) : t;
   }
   const int32_t amps = s.current.count();
-  switch (w) {
-    case core::Watch::cell_max:
-      return cells ? std::optional(s.cell_max.count()) : std::nullopt;
-    case core::Watch::cell_min:
-      return cells ? std::optional(s.cell_min.count()) : std::nullopt;
-    case core::Watch::pack:
-      return cells ? std::optional(s.pack_voltage.count()) : std::nullopt;
-    case core::Watch::charge_current:
-      return std::max(amps, 0);
-    case core::Watch::discharge_current:
-      return std::max(-amps, 0);
-    case core::Watch::battery_max:
-      return hot;
-    case core::Watch::battery_min:
-      return cold;
-    case core::Watch::mos_temp:
-      if ((s.temp_present_mask & 1u) == 0) return std::nullopt;
-      return s.temp[core::kMosSensor].count();
-    default:
-      return std::nullopt;
+  Watched w{};
+  const auto set = [&w](core::Watch k, std::optional<int32_t> v) {
+    w[static_cast<std::size_t>(k)] = v;
+  };
+  if (cells) {
+    set(core::Watch::cell_max, s.cell_max.count());
+    set(core::Watch::cell_min, s.cell_min.count());
+    set(core::Watch::pack, s.pack_voltage.count());
   }
+  set(core::Watch::charge_current, std::max(amps, 0));
+  set(core::Watch::discharge_current, std::max(-amps, 0));
+  set(core::Watch::battery_max, hot);
+  set(core::Watch::battery_min, cold);
+  if ((s.temp_present_mask & 1u) != 0) set(core::Watch::mos_temp, s.temp[core::kMosSensor].count());
+  return w;
 }
 
 bool beyond(core::Trip t, int32_t value, int32_t limit) {
@@ -143,6 +150,14 @@ constexpr CounterView kCounterViews[] = {
   {"discharged_energy", [](const core::Snapshot& s) { return int64_t{s.discharged_energy.count()}; }},
 };
 // clang-format on
+
+static_assert(std::size(kCounterViews) == std::tuple_size_v<CounterValues>);
+
+CounterValues counter_values(const core::Snapshot& s) {
+  CounterValues v{};
+  for (std::size_t k = 0; k < v.size(); ++k) v[k] = kCounterViews[k].get(s);
+  return v;
+}
 
 constexpr std::size_t row_of_kind(InvariantKind k) {
   for (std::size_t i = 0; i < kInvariantCount; ++i) {
@@ -248,8 +263,9 @@ void InvariantChecker::after_tick(Milliseconds now, const core::Snapshot& s,
   last_settings_ = settings;
   have_last_settings_ = true;
   note_failed_fets(now, s, world);
+  watched_ = watched_values(s);
   for (std::size_t i = 0; i < kInvariantCount; ++i) check_row(i, now, s, settings, world, truth);
-  previous_ = s;
+  previous_ = {s.charge_fet, s.discharge_fet, counter_values(s)};
   have_previous_ = true;
 }
 
@@ -314,8 +330,8 @@ void InvariantChecker::check_row(std::size_t i, Milliseconds now, const core::Sn
 
 void InvariantChecker::check_trip(std::size_t i, Milliseconds now, const core::Snapshot& s,
                                   const core::Settings& settings) {
-  const core::ProtectionRow& row = protection(kInvariants[i].alarm);
-  const auto value = watched(row.watch, s);
+  const core::ProtectionRow& row = protection_of(i);
+  const std::optional<int32_t> value = watched_[static_cast<std::size_t>(row.watch)];
   const bool enabled = row.enabled == core::kNoParam || settings.on(row.enabled);
   const int32_t limit = limit_of(row.threshold, settings);
   // While the row's alarm is up its FET is already off by rule (fets_follow_alarms); after a
@@ -335,8 +351,8 @@ void InvariantChecker::check_trip(std::size_t i, Milliseconds now, const core::S
 
 void InvariantChecker::check_level_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
                                            const core::Settings& settings) {
-  const core::ProtectionRow& row = protection(kInvariants[i].alarm);
-  const auto value = watched(row.watch, s);
+  const core::ProtectionRow& row = protection_of(i);
+  const std::optional<int32_t> value = watched_[static_cast<std::size_t>(row.watch)];
   const int32_t recovery = limit_of(row.release.level, settings);
   const bool clear = !value || back(row.trip, *value, recovery);
   if (!overdue(i, now, alarm_up(s, row.bit) && clear, duration_of(row.release.after, settings)))
@@ -350,7 +366,7 @@ void InvariantChecker::check_level_release(std::size_t i, Milliseconds now, cons
 void InvariantChecker::check_timed_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
                                            const core::Settings& settings, const WorldState& world,
                                            const PlantTruth& truth) {
-  const core::ProtectionRow& row = protection(kInvariants[i].alarm);
+  const core::ProtectionRow& row = protection_of(i);
   // A row that retries its release while the cause lasts (a short circuit) counts from the
   // moment the cause is gone.
   // A short is a shorted load or any current past the front end's comparator level (a heavy
@@ -373,7 +389,7 @@ void InvariantChecker::check_timed_release(std::size_t i, Milliseconds now, cons
 void InvariantChecker::check_fault_release(std::size_t i, Milliseconds now, const core::Snapshot& s,
                                            const core::Settings& settings, const WorldState& world,
                                            const PlantTruth& truth) {
-  const core::ProtectionRow& row = protection(kInvariants[i].alarm);
+  const core::ProtectionRow& row = protection_of(i);
   if (fault_active(row.bit, world, s, settings, truth)) fault_seen_[i] = now;
   const bool settled = now - fault_seen_[i] > kFaultSettle;
   if (!overdue(i, now, alarm_up(s, row.bit) && settled, row.release.after.fixed)) return;
@@ -413,12 +429,12 @@ void InvariantChecker::check_soc(std::size_t i, Milliseconds now, const core::Sn
 
 void InvariantChecker::check_counters(std::size_t i, Milliseconds now, const core::Snapshot& s) {
   if (!have_previous_) return;
-  for (const CounterView& c : kCounterViews) {
-    const int64_t was = c.get(previous_);
-    const int64_t is = c.get(s);
+  for (std::size_t k = 0; k < previous_.counters.size(); ++k) {
+    const int64_t was = previous_.counters[k];
+    const int64_t is = kCounterViews[k].get(s);
     if (is < was) {
       fail(i, now,
-           std::string(c.name) + " went down from " + std::to_string(was) + " to " +
+           std::string(kCounterViews[k].name) + " went down from " + std::to_string(was) + " to " +
                std::to_string(is));
       return;
     }

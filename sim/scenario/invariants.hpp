@@ -16,6 +16,7 @@
 #include "core/io/alarm.hpp"
 #include "core/io/snapshot.hpp"
 #include "core/protect/fet_monitor.hpp"
+#include "core/protect/watch.hpp"
 #include "core/settings/settings.hpp"
 #include "sim/world.hpp"
 
@@ -90,6 +91,13 @@ struct PlantTruth {
   double pack_a = 0.0;
 };
 
+// The protections' watched quantities as the Snapshot shows them, indexed by core::Watch
+// (nullopt: no valid source).
+using Watched = std::array<std::optional<int32_t>, core::kWatchCount>;
+// The monotonic counters the checker follows from tick to tick (cycles, capacity, runtime, power-on
+// count, charged and discharged energy).
+using CounterValues = std::array<int64_t, 6>;
+
 struct Violation {
   std::string invariant;
   double t_s = 0.0;
@@ -159,7 +167,13 @@ class InvariantChecker {
   uint64_t count_ = 0;
   bool powered_ = true;
   bool have_previous_ = false;
-  core::Snapshot previous_{};
+  struct Previous {  // what the checks need of the last tick's Snapshot
+    bool charge_fet = false;
+    bool discharge_fet = false;
+    CounterValues counters{};
+  };
+  Previous previous_{};
+  Watched watched_{};  // this tick's watched quantities, indexed by core::Watch
   core::Settings last_settings_{};
   core::Settings acknowledged_{};
   core::Counters saved_counters_{};
