@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -31,13 +32,17 @@ Done make_dirs(const std::string& path) {
   return {};
 }
 
-std::string read_small(int fd) {
-  std::array<char, 32> buf{};
+// The holder's pid from DIR/lock, for the message: digits only. Anything else in the file (it is
+// outside input, and the message goes to a terminal) gives no pid rather than its bytes.
+std::string read_pid(int fd) {
+  std::array<char, 16> buf{};
   const ssize_t n = ::pread(fd, buf.data(), buf.size() - 1, 0);
   if (n <= 0) return {};
   std::string s(buf.data(), static_cast<std::size_t>(n));
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
+  const bool digits = !s.empty() && s.size() <= 10 &&
+                      std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return digits ? s : std::string();
 }
 
 void write_pid(int fd) {
@@ -76,7 +81,7 @@ Expected<StateDir> StateDir::open(const std::string& path) {
   if (::flock(dir.get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK) return system_error("lock " + path, errno);
     UniqueFd pid_file(::open(pid_path.c_str(), O_RDONLY | O_CLOEXEC));
-    const std::string holder = pid_file.valid() ? read_small(pid_file.get()) : std::string();
+    const std::string holder = pid_file.valid() ? read_pid(pid_file.get()) : std::string();
     return make_error(Errc::bad_state, "state dir",
                       "state dir " + path + " is in use by another softbms run" +
                           (holder.empty() ? std::string() : " (pid " + holder + ")") +

@@ -143,6 +143,24 @@ TEST(StateDir, a_second_open_of_the_same_dir_is_refused_with_the_holders_pid) {
       << second.error().message;
 }
 
+// DIR/lock is outside input: a hostile one (terminal escapes, a long line) must not reach the
+// message that goes to the terminal.
+TEST(StateDir, a_lock_file_that_is_not_a_pid_gives_no_pid_in_the_message) {
+  TempDir dir;
+  auto first = StateDir::open(dir.path());
+  ASSERT_TRUE(first) << first.error().message;
+  for (const std::string text : {std::string("\x1b]0;owned\x07\x1b[2J"), std::string(40, '7'),
+                                 std::string("12a\n"), std::string()}) {
+    std::ofstream(dir.path() + "/lock", std::ios::binary | std::ios::trunc) << text;
+    auto second = StateDir::open(dir.path());
+    ASSERT_FALSE(second);
+    const std::string& m = second.error().message;
+    EXPECT_NE(m.find("is in use by another softbms run: stop it"), std::string::npos) << m;
+    EXPECT_EQ(m.find('\x1b'), std::string::npos) << m;
+    EXPECT_EQ(m.find("(pid"), std::string::npos) << m;
+  }
+}
+
 // Issue 9 item 9: the lock used to be the file DIR/lock; deleting it let a second run in.
 TEST(StateDir, deleting_the_lock_file_does_not_let_a_second_owner_in) {
   TempDir dir;
