@@ -56,7 +56,7 @@ FUZZ_SECONDS ?= 300
 # The parsers outside protocols/jk (fuzz/CMakeLists.txt, host/web/fuzz, host/estimate/fuzz;
 # docs/reliability.md and docs/security.md).
 FUZZ_TARGETS := pylon_rs485_fuzz can_fuzz slcan_fuzz keepalive_fuzz state_store_fuzz \
-  scenario_yaml_fuzz mqtt_command_fuzz cli_args_fuzz ble_notify_fuzz \
+  scenario_yaml_fuzz mqtt_command_fuzz cli_args_fuzz ble_notify_fuzz history_db_fuzz \
   web_http_fuzz web_request_gate_fuzz web_login_body_fuzz web_switch_body_fuzz web_emergency_body_fuzz \
   web_factory_reset_body_fuzz web_settings_body_fuzz web_history_query_fuzz \
   estimate_log_fuzz
