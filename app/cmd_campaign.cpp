@@ -67,8 +67,13 @@ void print_summary(const json& r, Io io) {
       io.out << "\n    replay: softbms sim " << f["file"].get<std::string>();
     io.out << "\n";
   }
-  if (r.contains("missing_shards") && !r["missing_shards"].empty())
-    io.out << "missing shards: " << r["missing_shards"].dump() << "\n";
+  if (r.contains("missing_shards") && !r["missing_shards"].empty()) {
+    const json& listed = r["missing_shards"];
+    const uint64_t count = r.value("missing_shard_count", uint64_t{listed.size()});
+    io.out << "missing shards: " << listed.dump();
+    if (count > listed.size()) io.out << " (the first " << listed.size() << " of " << count << ")";
+    io.out << "\n";
+  }
 }
 
 int list_invariants(Io io) {
@@ -96,6 +101,10 @@ int cmd_campaign_merge(const Args& args, Io io) {
     if (j.is_discarded() || !j.is_object() || !j.contains("shard") || !j.contains("failures")) {
       io.err << "softbms campaign merge: " << path.string()
              << " is not the campaign.json of a campaign shard\n";
+      return kFailure;
+    }
+    if (const auto problem = camp::shard_result_problem(j)) {
+      io.err << "softbms campaign merge: " << path.string() << ": " << *problem << "\n";
       return kFailure;
     }
     shards.push_back(std::move(j));

@@ -47,8 +47,7 @@ std::optional<std::string_view> port_of(const Args& args, Io io, std::string_vie
 }
 
 double number_of(const json& j, std::string_view key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : NAN;
+  return number_field(j, key).value_or(NAN);
 }
 
 int device_name_show(const Args& args, Io io) {
@@ -60,7 +59,9 @@ int device_name_show(const Args& args, Io io) {
     r = w->get("/device");
   }
   if (r.status != 200) return w->refused(r, io);
-  io.out << r.body.value("device_name", "") << "\n";
+  const std::optional<std::string> name = text_field(r.body, "device_name");
+  if (!name) return w->unreadable("device_name", io);
+  io.out << *name << "\n";
   return kOk;
 }
 
@@ -85,17 +86,18 @@ int cmd_reset_counters(const Args& args, Io io) {
   if (after.status != 200) return w->refused(after, io);
   const auto& b = before.body;
   const auto& a = after.body;
-  io.out << "cycles " << b.value("cycles", 0) << " -> " << a.value("cycles", 0)
-         << ", cycle capacity " << number_of(b, "cycle_capacity_ah") << " -> "
-         << number_of(a, "cycle_capacity_ah") << " Ah, charged "
-         << number_of(b, "charged_energy_wh") << " -> " << number_of(a, "charged_energy_wh")
-         << " Wh, discharged " << number_of(b, "discharged_energy_wh") << " -> "
-         << number_of(a, "discharged_energy_wh") << " Wh (read back from " << w->url() << ")\n";
+  const std::optional<double> cycles = number_field(a, "cycles");
+  if (!cycles) return w->unreadable("cycles", io);
+  io.out << "cycles " << number_of(b, "cycles") << " -> " << *cycles << ", cycle capacity "
+         << number_of(b, "cycle_capacity_ah") << " -> " << number_of(a, "cycle_capacity_ah")
+         << " Ah, charged " << number_of(b, "charged_energy_wh") << " -> "
+         << number_of(a, "charged_energy_wh") << " Wh, discharged "
+         << number_of(b, "discharged_energy_wh") << " -> " << number_of(a, "discharged_energy_wh")
+         << " Wh (read back from " << w->url() << ")\n";
   // What flows between the reply and the read adds a little; a counter that kept its value
   // was not reset.
-  if (a.value("cycles", 0) != 0) {
-    io.err << "softbms reset-counters: the pack still counts " << a.value("cycles", 0)
-           << " cycles\n";
+  if (*cycles != 0) {
+    io.err << "softbms reset-counters: the pack still counts " << *cycles << " cycles\n";
     return kRejected;
   }
   return kOk;
@@ -120,7 +122,9 @@ int cmd_device_name(const Args& args, Io io) {
   if (r.status != 200) return w->refused(r, io);
   const WebReply back = w->get("/device");
   if (back.status != 200) return w->refused(back, io);
-  const std::string held = back.body.value("device_name", "");
+  const std::optional<std::string> read_back = text_field(back.body, "device_name");
+  if (!read_back) return w->unreadable("device_name", io);
+  const std::string& held = *read_back;
   if (held != words[0]) {
     io.err << "softbms device-name: the pack holds '" << held << "', not '" << words[0] << "'\n";
     return kRejected;

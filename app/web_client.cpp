@@ -40,12 +40,24 @@ std::optional<HostPort> host_port(std::string_view url) {
 }
 
 std::string error_text(const json& body) {
-  if (body.is_object() && body.contains("error") && body["error"].is_string())
-    return body["error"].get<std::string>();
-  return "no reason given";
+  return text_field(body, "error").value_or("no reason given");
 }
 
 }  // namespace
+
+std::optional<double> number_field(const json& body, std::string_view key) {
+  if (!body.is_object()) return std::nullopt;
+  const auto it = body.find(key);
+  if (it == body.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+std::optional<std::string> text_field(const json& body, std::string_view key) {
+  if (!body.is_object()) return std::nullopt;
+  const auto it = body.find(key);
+  if (it == body.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
 
 bool is_web_port(std::string_view port) {
   return port.starts_with("http://") || port.starts_with("https://");
@@ -114,12 +126,11 @@ int WebPack::login_with(const std::string& password, Io io) {
            << "changed\n";
     return kRejected;
   }
-  if (r->status != 200 || !reply.is_object() || !reply.contains("csrf_token")) {
-    return refused({r->status, reply}, io);
-  }
+  const std::optional<std::string> csrf = text_field(reply, "csrf_token");
+  if (r->status != 200 || !csrf) return refused({r->status, reply}, io);
   const std::string set_cookie = r->get_header_value("Set-Cookie");
   cookie_ = set_cookie.substr(0, set_cookie.find(';'));
-  csrf_ = reply["csrf_token"].get<std::string>();
+  csrf_ = *csrf;
   return -1;
 }
 
@@ -147,14 +158,20 @@ WebReply WebPack::post(std::string_view path, const json& body) {
   return {r->status, json::parse(r->body, nullptr, false)};
 }
 
+int WebPack::unreadable(std::string_view field, Io io) const {
+  io.err << "softbms " << command_ << ": the answer of " << url_ << " has no readable '" << field
+         << "': is it softbms run's dashboard?\n";
+  return kFailure;
+}
+
 int WebPack::refused(const WebReply& r, Io io) const {
   if (r.status == 0) {
     io.err << "softbms " << command_ << ": no answer from " << url_ << "\n";
     return kNoDevice;
   }
   std::string why = error_text(r.body);
-  if (r.status == 429 && r.body.contains("retry_after_s"))
-    why += " (try again in " + r.body["retry_after_s"].dump() + " s)";
+  if (r.status == 429 && number_field(r.body, "retry_after_s"))
+    why += " (try again in " + r.body.find("retry_after_s")->dump() + " s)";
   io.err << "softbms " << command_ << ": rejected by " << url_ << ": " << why << " (HTTP "
          << r.status << ")\n";
   return r.status >= 500 && r.status != 501 ? kFailure : kRejected;
@@ -171,14 +188,17 @@ int calibrate_web(const Args& args, Io io, bool voltage, double value) {
   const WebReply before = w->get("/snapshot");
   if (before.status != 200) return w->refused(before, io);
   const std::string key = voltage ? "voltage" : "current";
-  io.out << what << ": the pack reads " << before.body[key].get<double>() << unit << ", measured "
-         << value << unit << "\n";
+  const std::optional<double> was = number_field(before.body, key);
+  if (!was) return w->unreadable(key, io);
+  io.out << what << ": the pack reads " << *was << unit << ", measured " << value << unit << "\n";
   const WebReply r = w->post("/calibrate", body);
   if (r.status != 200) return w->refused(r, io);
   // The reply comes after the core applied it and the store saved it; the snapshot shows it.
   const WebReply after = w->get("/snapshot");
   if (after.status != 200) return w->refused(after, io);
-  const double got = after.body[key].get<double>();
+  const std::optional<double> read_back = number_field(after.body, key);
+  if (!read_back) return w->unreadable(key, io);
+  const double got = *read_back;
   const double tolerance = std::max(std::fabs(value) * 0.005, voltage ? 0.05 : 0.2);
   if (std::fabs(got - value) > tolerance) {
     io.err << "softbms calibrate: the pack still reads " << got << unit << ", not " << value << unit

@@ -27,6 +27,11 @@ struct WebReply {
   nlohmann::json body;
 };
 
+// A field of a reply, read without trusting the server: nothing when the body is not an object,
+// the field is missing or it has another type (a LAN host may answer anything).
+std::optional<double> number_field(const nlohmann::json& body, std::string_view key);
+std::optional<std::string> text_field(const nlohmann::json& body, std::string_view key);
+
 class WebPack {
  public:
   WebPack(WebPack&&) noexcept;
@@ -50,6 +55,8 @@ class WebPack {
 
   // The exit code and message for a reply that is not 200: the API's own error text.
   int refused(const WebReply& r, Io io) const;
+  // The exit code and message for a 200 reply that lacks a field the command reads back.
+  int unreadable(std::string_view field, Io io) const;
 
   [[nodiscard]] const std::string& url() const { return url_; }
   [[nodiscard]] const std::string& pack() const { return pack_; }

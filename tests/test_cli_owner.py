@@ -8,10 +8,12 @@ settings password changes nothing, and no password appears in the output or the 
 
 Run: /usr/bin/python3 tests/test_cli_owner.py build/test/app/softbms
 """
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -148,6 +150,69 @@ class OwnerCommandsFromTheCli(unittest.TestCase):
         self.assertAlmostEqual(self.snapshot()["voltage"], target, delta=0.05)
         # The factor is worked out from the raw reading at that moment (the voltage moves at 100x).
         self.assertGreater(get_json(self.url + "api/packs/1/settings")["voltage_calibration"], 1_000_000)
+
+
+class HostileServer(http.server.BaseHTTPRequestHandler):
+    """Answers 200 with JSON of the wrong shape: a LAN host that is not softbms run, or a broken
+    one. `replies` maps a path to the JSON text it answers."""
+    replies = {}
+
+    def answer(self):
+        body = self.replies.get(self.path.split("?")[0], "{}").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Set-Cookie", "session=x; HttpOnly")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        self.answer()
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.answer()
+
+    def log_message(self, *args):
+        pass
+
+
+class OwnerCommandsAgainstAHostileServer(unittest.TestCase):
+    """Every reply field is read without trusting it: a wrong type or a missing field gives a
+    clear error naming it and exit 1, never a crash (an uncaught JSON exception ended the CLI)."""
+
+    def setUp(self):
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HostileServer)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+
+    def tearDown(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def run_with(self, replies, *args):
+        HostileServer.replies = replies
+        return cli(*args, "-p", self.url, password="123456")
+
+    def test_wrong_types_and_missing_fields_are_named_not_crashed_on(self):
+        ok_login = {"/api/login": json.dumps({"csrf_token": "t"})}
+        cases = [
+            ({"/api/login": json.dumps({"csrf_token": 12})}, ("device-name", "Shed2", "--yes"), 3, "HTTP 200"),
+            ({"/api/login": "[1, 2]"}, ("reset-counters", "--yes"), 3, "HTTP 200"),
+            ({**ok_login, "/api/packs/1/snapshot": json.dumps({"voltage": "52.1"})},
+             ("calibrate", "--voltage", "52.0", "--yes"), 1, "no readable 'voltage'"),
+            ({**ok_login, "/api/packs/1/snapshot": json.dumps({"cycles": "0"})},
+             ("reset-counters", "--yes"), 1, "no readable 'cycles'"),
+            ({**ok_login, "/api/packs/1/device": json.dumps({"device_name": ["x"]})},
+             ("device-name", "Shed2", "--yes"), 1, "no readable 'device_name'"),
+            ({"/api/packs/1/device": "not json"}, ("device-name",), 1, "no readable 'device_name'"),
+        ]
+        for replies, args, code, said in cases:
+            with self.subTest(args=args, replies=replies):
+                r = self.run_with(replies, *args)
+                self.assertEqual(r.returncode, code, r.stderr)
+                self.assertIn(said, r.stderr)
+                self.assertNotIn("terminate", r.stderr)
 
 
 if __name__ == "__main__":

@@ -308,11 +308,65 @@ json to_json(const Result& r) {
           {"failures", failures}};
 }
 
+std::optional<std::string> shard_result_problem(const json& shard) {
+  if (!shard.is_object()) return "it is not a JSON object";
+  using Is = bool (*)(const json&);
+  const Is count = [](const json& j) {  // a whole number >= 0, however the JSON spelled it
+    return j.is_number_unsigned() || (j.is_number_integer() && j.get<int64_t>() >= 0);
+  };
+  const Is number = [](const json& j) { return j.is_number(); };
+  const Is text = [](const json& j) { return j.is_string(); };
+  const auto missing = [&shard](const char* key, Is is,
+                                const char* what) -> std::optional<std::string> {
+    const auto it = shard.find(key);
+    if (it == shard.end() || !is(*it)) return std::string("'") + key + "' is not " + what;
+    return std::nullopt;
+  };
+  for (const char* key : {"seed", "runs_total", "shards", "shard", "runs", "ticks", "power_cuts",
+                          "faults", "commands", "violations"}) {
+    if (auto p = missing(key, count, "a whole number >= 0")) return p;
+  }
+  for (const char* key : {"max_duration_s", "simulated_s", "wall_s", "cpu_s"}) {
+    if (auto p = missing(key, number, "a number")) return p;
+  }
+  if (auto p = missing(
+          "invariants", [](const json& j) { return j.is_array(); }, "a list"))
+    return p;
+  if (auto p = missing(
+          "failures", [](const json& j) { return j.is_array(); }, "a list"))
+    return p;
+  if (auto p = missing(
+          "violations_by_invariant", [](const json& j) { return j.is_object(); }, "an object"))
+    return p;
+  for (const auto& [name, n] : shard["violations_by_invariant"].items()) {
+    if (!count(n)) return "violations_by_invariant '" + name + "' is not a whole number >= 0";
+  }
+  const auto has = [](const json& f, const char* key, Is is) {
+    const auto it = f.find(key);
+    return it != f.end() && is(*it);
+  };
+  for (const json& f : shard["failures"]) {
+    const bool fits = f.is_object() && has(f, "run", count) && has(f, "t", number) &&
+                      has(f, "invariant", text) && has(f, "detail", text) && has(f, "file", text);
+    if (!fits) return "a failure lacks run, t, invariant, detail or file (or has another type)";
+  }
+  const auto k = shard["shard"].get<uint64_t>();
+  const auto m = shard["shards"].get<uint64_t>();
+  if (k < 1 || k > m) return "shard " + std::to_string(k) + " is outside 1.." + std::to_string(m);
+  return std::nullopt;
+}
+
 Merged merge(const std::vector<json>& shards) {
   Merged m;
   if (shards.empty()) {
     m.error = "nothing to merge";
     return m;
+  }
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    if (auto problem = shard_result_problem(shards[i])) {
+      m.error = "shard result " + std::to_string(i + 1) + ": " + *problem;
+      return m;
+    }
   }
   const json& first = shards.front();
   std::set<uint64_t> seen;
@@ -350,11 +404,27 @@ Merged merge(const std::vector<json>& shards) {
       by_invariant[name] += n.get<uint64_t>();
     for (const auto& f : s["failures"]) failures.push_back(f);
   }
+  // The gaps between the shards seen, walked rather than every number up to "shards" (which
+  // may be huge); the first kListedMissing are listed.
   json missing = json::array();
-  for (uint64_t k = 1; k <= first["shards"].get<uint64_t>(); ++k) {
-    if (!seen.contains(k)) missing.push_back(k);
+  uint64_t missing_count = 0;
+  const auto gap = [&](uint64_t from, uint64_t to) {  // shards from..to are missing, if from <= to
+    if (from > to) return;
+    missing_count += to - from + 1;
+    for (uint64_t k = from; missing.size() < kListedMissing; ++k) {
+      missing.push_back(k);
+      if (k == to) break;
+    }
+  };
+  uint64_t next = 1;  // the lowest shard not yet accounted for
+  for (const uint64_t k : seen) {
+    gap(next, k - 1);
+    next = k + 1;
   }
+  const uint64_t total = first["shards"].get<uint64_t>();
+  if (seen.empty() || *seen.rbegin() < total) gap(next, total);
   out["shards_merged"] = seen.size();
+  out["missing_shard_count"] = missing_count;
   out["missing_shards"] = missing;
   out["runs"] = runs;
   out["simulated_s"] = std::round(simulated * 10.0) / 10.0;

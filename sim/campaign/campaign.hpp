@@ -76,8 +76,13 @@ Draft shrink(const Draft& failing, const FailsAt& fails);
 Draft shrink(const Draft& failing, const std::string& invariant);
 
 nlohmann::json to_json(const Result& r);
-// Adds up shard results (to_json of each). Errors name what does not fit (different seeds or
-// run counts, a shard twice); missing shards are listed in "missing_shards".
+// What makes a campaign.json unfit to merge (a field missing or of another type, a shard number
+// outside 1..shards), or nothing. The file comes from outside: merge() takes no field on trust.
+std::optional<std::string> shard_result_problem(const nlohmann::json& shard);
+// Adds up shard results (to_json of each). Errors name what does not fit (a field that
+// shard_result_problem refuses, different seeds or run counts, a shard twice); missing shards
+// are counted in "missing_shard_count" and the first kListedMissing listed in "missing_shards".
+inline constexpr std::size_t kListedMissing = 1000;
 struct Merged {
   nlohmann::json json;
   std::string error;

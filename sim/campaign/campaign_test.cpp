@@ -57,6 +57,51 @@ TEST(Campaign, SameResultWhateverTheThreadsAndShards) {
   EXPECT_NE(merge({parts[0], other}).error.find("seed"), std::string::npos);
 }
 
+// campaign.json files come from outside (copied between machines, edited, truncated): merge
+// names what does not fit and never throws, and a huge shard count is not walked number by
+// number.
+TEST(CampaignMerge, a_hostile_shard_result_is_refused_with_the_field_named) {
+  Result r;
+  r.options.shards = 1000;
+  r.options.shard = 7;
+  r.runs = 3;
+  const nlohmann::json good = to_json(r);
+  ASSERT_FALSE(shard_result_problem(good).has_value());
+  const struct {
+    const char* key;
+    nlohmann::json value;
+    const char* named;
+  } cases[] = {
+      {"runs", "3", "'runs'"},
+      {"ticks", -1, "'ticks'"},
+      {"cpu_s", nullptr, "'cpu_s'"},
+      {"failures",
+       {{{"run", 1}, {"t", 2.0}, {"invariant", 5}, {"detail", ""}, {"file", ""}}},
+       "failure"},
+      {"violations_by_invariant", {{"cell_ovp_trips", "many"}}, "cell_ovp_trips"},
+      {"shard", 1001, "outside 1..1000"},
+      {"shard", 0, "outside"},
+  };
+  for (const auto& c : cases) {
+    nlohmann::json bad = good;
+    bad[c.key] = c.value;
+    const Merged m = merge({bad});
+    EXPECT_NE(m.error.find(c.named), std::string::npos) << c.key << ": " << m.error;
+  }
+  nlohmann::json no_seed = good;
+  no_seed.erase("seed");
+  EXPECT_NE(merge({no_seed}).error.find("'seed'"), std::string::npos);
+  EXPECT_NE(merge({nlohmann::json::array()}).error.find("not a JSON object"), std::string::npos);
+
+  nlohmann::json huge = good;
+  huge["shards"] = uint64_t{1} << 62;
+  const Merged m = merge({huge});
+  ASSERT_TRUE(m.error.empty()) << m.error;
+  EXPECT_EQ(m.json["missing_shard_count"], (uint64_t{1} << 62) - 1);
+  EXPECT_EQ(m.json["missing_shards"].size(), kListedMissing);
+  EXPECT_EQ(m.json["missing_shards"][6], 8);  // 1..6, then 8..
+}
+
 // The shrinker on a failure it can be sure of: the first cell_uvp trip of a long run with a
 // heavy discharge in the middle. The result still fails, and is shorter and smaller.
 TEST(Campaign, ShrinkKeepsTheFailureAndDropsTheRest) {
