@@ -13,6 +13,7 @@
 #include "host/mqtt/entities.hpp"
 #include "host/text/param_text.hpp"
 #include "host/transport/port.hpp"
+#include "support/text.hpp"
 
 namespace softbms::app {
 namespace {
@@ -53,7 +54,8 @@ int parse_common(const Args& args, Io io, Session& s, cl::ClientOptions& o,
                  std::optional<cl::Protocol>& protocol, host::PortOptions& port_options) {
   const auto port = args.option("port");
   if (!port)
-    return usage_error(io, "-p PORT is required (a serial device, a pty, tcp://HOST:PORT or ble:ADDRESS)");
+    return usage_error(
+        io, "-p PORT is required (a serial device, a pty, tcp://HOST:PORT or ble:ADDRESS)");
   s.port = std::string(*port);
   const std::string_view proto = args.option("protocol").value_or("auto");
   protocol = cl::protocol_from_name(proto);
@@ -248,7 +250,7 @@ int read_device_name(const Args& args, Io io) {
   if (int rc = open_session(args, io, s); rc >= 0) return rc;
   auto about = s.client->about();
   if (!about) return failed(io, about.error());
-  io.out << about.value().device_name.view() << "\n";
+  io.out << support::printable(about.value().device_name.view()) << "\n";
   return kOk;
 }
 

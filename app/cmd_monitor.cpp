@@ -22,6 +22,7 @@
 #include "host/text/status_text.hpp"
 #include "host/transport/port.hpp"
 #include "host/transport/serial.hpp"
+#include "support/text.hpp"
 
 namespace softbms::app {
 namespace {
@@ -171,9 +172,9 @@ int serve(Board& b, cl::BoardLink& link, host::StateDir& dir, sv::ServiceOptions
   }
   if (first) {
     const core::Snapshot s = backend.snapshot();
-    io.out << "softbms monitor: " << backend.device().model.view() << " on " << b.port << " ("
-           << cl::protocol_name(*link.protocol()) << "), " << int{s.cell_count} << " cells, every "
-           << b.interval_s << " s, state " << dir.path() << "\n";
+    io.out << "softbms monitor: " << support::printable(backend.device().model.view()) << " on "
+           << b.port << " (" << cl::protocol_name(*link.protocol()) << "), " << int{s.cell_count}
+           << " cells, every " << b.interval_s << " s, state " << dir.path() << "\n";
   } else {
     io.out << "softbms monitor: no board on " << b.port << " yet (" << first.error().message
            << "); trying again with backoff (1 s doubling to 10 s), state " << dir.path() << "\n";

@@ -10,6 +10,7 @@
 #include "app/cli.hpp"
 #include "app/options.hpp"
 #include "app/web_client.hpp"
+#include "support/text.hpp"
 
 namespace softbms::app {
 namespace {
@@ -61,7 +62,7 @@ int device_name_show(const Args& args, Io io) {
   if (r.status != 200) return w->refused(r, io);
   const std::optional<std::string> name = text_field(r.body, "device_name");
   if (!name) return w->unreadable("device_name", io);
-  io.out << *name << "\n";
+  io.out << support::printable(*name) << "\n";
   return kOk;
 }
 
@@ -126,7 +127,8 @@ int cmd_device_name(const Args& args, Io io) {
   if (!read_back) return w->unreadable("device_name", io);
   const std::string& held = *read_back;
   if (held != words[0]) {
-    io.err << "softbms device-name: the pack holds '" << held << "', not '" << words[0] << "'\n";
+    io.err << "softbms device-name: the pack holds '" << support::printable(held) << "', not '"
+           << words[0] << "'\n";
     return kRejected;
   }
   io.out << "device name = " << held << " (read back from " << w->url() << ")\n";

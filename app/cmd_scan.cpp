@@ -8,6 +8,7 @@
 
 #include "app/cli.hpp"
 #include "host/ble/scan.hpp"
+#include "support/text.hpp"
 
 namespace softbms::app {
 namespace {}  // namespace
@@ -59,7 +60,9 @@ int cmd_scan(const Args& args, Io io) {
   io.out << std::left << std::setw(19) << "ADDRESS" << std::setw(6) << "RSSI"
          << "NAME\n";
   for (const auto& s : shown)
-    io.out << std::setw(19) << s.address << std::setw(6) << s.rssi.value_or(0) << s.name << "\n";
+    // A name is whatever a radio nearby advertises.
+    io.out << std::setw(19) << support::printable(s.address) << std::setw(6) << s.rssi.value_or(0)
+           << support::printable(s.name) << "\n";
   return kOk;
 }
 

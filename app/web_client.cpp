@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "app/options.hpp"
+#include "support/text.hpp"
 
 namespace softbms::app {
 namespace {
@@ -40,7 +41,7 @@ std::optional<HostPort> host_port(std::string_view url) {
 }
 
 std::string error_text(const json& body) {
-  return text_field(body, "error").value_or("no reason given");
+  return support::printable(text_field(body, "error").value_or("no reason given"));
 }
 
 }  // namespace

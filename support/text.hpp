@@ -15,6 +15,11 @@ std::string_view trim(std::string_view s);
 // then left as it was.
 bool parse_number(std::string_view s, double& out);
 
+// Outside text for a terminal (a board's model or name, a BLE advertisement, a server's error):
+// printable ASCII as it is, every other byte as \xNN, so no escape sequence (a title, the
+// clipboard, a cleared screen) reaches the terminal from a wire, a radio or a LAN host.
+std::string printable(std::string_view s);
+
 // v with `decimals` digits after the point ("3.650"); with `sign` a '+' before a positive value.
 std::string fixed(double v, int decimals, bool sign = false);
 

@@ -12,6 +12,13 @@ TEST(Trim, removes_blanks_at_both_ends_only) {
   EXPECT_EQ(trim(""), "");
 }
 
+TEST(Printable, keeps_printable_ascii_and_spells_every_other_byte) {
+  EXPECT_EQ(printable("JK_PB2A16S20P Garage-1"), "JK_PB2A16S20P Garage-1");
+  EXPECT_EQ(printable("\x1b]52;c;aGk=\x07"), "\\x1b]52;c;aGk=\\x07");
+  EXPECT_EQ(printable(std::string_view("a\0b\x7f\x9b\xc3\xa9", 7)), "a\\x00b\\x7f\\x9b\\xc3\\xa9");
+  EXPECT_EQ(printable(""), "");
+}
+
 TEST(ParseNumber, reads_a_whole_finite_number) {
   double v = 0.0;
   EXPECT_TRUE(parse_number("3.25", v));

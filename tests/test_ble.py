@@ -33,6 +33,9 @@ FAKE = "org.softbms.FakeBluez1"
 BOARD_32S = "C8:47:80:00:00:32"
 BOARD_24S = "C8:47:80:00:00:24"
 BOARD_JK04 = "C8:47:80:00:00:04"
+# A radio nearby whose advertised name carries terminal escapes (a window title, BEL).
+BOARD_HOSTILE = "C8:47:80:00:00:05"
+HOSTILE_NAME = "JK-\x1b]0;owned\x07X"
 
 
 def command(register, value=0, length=0):
@@ -101,17 +104,22 @@ class Ble(unittest.TestCase):
             cls, address,
             "%s,JK-PB2A16S20P,tcp:127.0.0.1:%d" % (BOARD_32S, cls.run32.tcp_port("jk02")),
             "%s,JK_B2A8S20P,tcp:127.0.0.1:%d" % (BOARD_24S, cls.run24.tcp_port("jk02")),
-            "%s,JK-B2A16S,jk04" % BOARD_JK04)
+            "%s,JK-B2A16S,jk04" % BOARD_JK04,
+            "%s,%s,jk04" % (BOARD_HOSTILE, HOSTILE_NAME))
 
     def test_scan_lists_the_boards_with_name_address_and_rssi(self):
         found = json.loads(softbms("scan", "--seconds", "1", "-o", "json").stdout)
         by_address = {d["address"]: d for d in found}
-        self.assertEqual(set(by_address), {BOARD_32S, BOARD_24S, BOARD_JK04})
+        self.assertEqual(set(by_address), {BOARD_32S, BOARD_24S, BOARD_JK04, BOARD_HOSTILE})
         self.assertEqual(by_address[BOARD_24S]["name"], "JK_B2A8S20P")
-        self.assertEqual([d["rssi_dbm"] for d in found], [-60, -67, -74])  # strongest first
+        self.assertEqual(by_address[BOARD_HOSTILE]["name"], HOSTILE_NAME)  # JSON escapes it itself
+        self.assertEqual([d["rssi_dbm"] for d in found], [-60, -67, -74, -81])  # strongest first
         self.assertEqual(self.control.Adapter()["filter_transport"], "le")
         table = softbms("scan", "--seconds", "1").stdout
         self.assertIn("%s  -74   JK-B2A16S" % BOARD_JK04, table)
+        # On the terminal the escapes are spelled out, never sent.
+        self.assertIn("%s  -81   JK-\\x1b]0;owned\\x07X" % BOARD_HOSTILE, table)
+        self.assertNotIn("\x1b", table)
 
     def test_cells_and_status_over_ble_equal_the_runs(self):
         before = self.run32.wait_status()

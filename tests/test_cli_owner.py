@@ -206,6 +206,10 @@ class OwnerCommandsAgainstAHostileServer(unittest.TestCase):
             ({**ok_login, "/api/packs/1/device": json.dumps({"device_name": ["x"]})},
              ("device-name", "Shed2", "--yes"), 1, "no readable 'device_name'"),
             ({"/api/packs/1/device": "not json"}, ("device-name",), 1, "no readable 'device_name'"),
+            # Text for the terminal is spelled out, never sent as escapes.
+            ({"/api/login": json.dumps({"error": "\x1b]0;owned\x07"})}, ("reset-counters", "--yes"), 3,
+             "\\x1b]0;owned\\x07"),
+            ({"/api/packs/1/device": json.dumps({"device_name": "\x1b[2J"})}, ("device-name",), 0, ""),
         ]
         for replies, args, code, said in cases:
             with self.subTest(args=args, replies=replies):
@@ -213,6 +217,7 @@ class OwnerCommandsAgainstAHostileServer(unittest.TestCase):
                 self.assertEqual(r.returncode, code, r.stderr)
                 self.assertIn(said, r.stderr)
                 self.assertNotIn("terminate", r.stderr)
+                self.assertNotIn("\x1b", r.stdout + r.stderr)
 
 
 if __name__ == "__main__":

@@ -46,8 +46,10 @@ std::string temp_text(const core::Snapshot& s, std::size_t i) {
 std::string status_table(const core::Snapshot& s, const core::DeviceInfo* info) {
   std::ostringstream o;
   if (info != nullptr) {
-    o << "board     " << info->model.view() << "  hw " << info->hw_version.view() << "  sw "
-      << info->sw_version.view() << "\n";
+    // The board's texts come off the wire: nothing in them may reach the terminal as a control.
+    o << "board     " << support::printable(info->model.view()) << "  hw "
+      << support::printable(info->hw_version.view()) << "  sw "
+      << support::printable(info->sw_version.view()) << "\n";
   }
   o << "pack      " << fixed(s.pack_voltage.count() / 1000.0, 3) << " V  "
     << fixed(s.current.count() / 1000.0, 3) << " A  "
