@@ -29,8 +29,10 @@ void flatten(const json& v, const std::string& key, std::string& out) {
     if (v.is_array() && v.empty()) out += key + ",\n";
     std::size_t i = 0;
     for (auto it = v.begin(); it != v.end(); ++it, ++i) {
-      const std::string k = v.is_object() ? it.key() : std::to_string(i);
-      flatten(*it, key.empty() ? k : key + "." + k, out);
+      std::string path = key;
+      if (!path.empty()) path += '.';
+      path += v.is_object() ? it.key() : std::to_string(i);
+      flatten(*it, path, out);
     }
     return;
   }

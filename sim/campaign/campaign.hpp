@@ -83,6 +83,7 @@ std::optional<std::string> shard_result_problem(const nlohmann::json& shard);
 // shard_result_problem refuses, different seeds or run counts, a shard twice); missing shards
 // are counted in "missing_shard_count" and the first kListedMissing listed in "missing_shards".
 inline constexpr std::size_t kListedMissing = 1000;
+// NOLINTNEXTLINE(bugprone-exception-escape): nlohmann::json's move may assert, never throws here
 struct Merged {
   nlohmann::json json;
   std::string error;
