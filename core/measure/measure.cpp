@@ -141,7 +141,7 @@ void Measure::measure_temperatures(const Measurements& raw, const Settings& s, M
   for (std::size_t i = 0; i < kMaxTempSensors; ++i) {
     if (battery_disabled && i != kMosSensor) continue;
     const auto mask = static_cast<uint8_t>(bit(i));
-    const std::optional<DeciCelsius> t = ntc_temperature(raw.ntc[i]);
+    const std::optional<DeciCelsius> t = temperature(i, raw.ntc[i]);
     if (t) {
       m.temp[i] = *t;
       m.temp_present_mask |= mask;
@@ -151,6 +151,16 @@ void Measure::measure_temperatures(const Measurements& raw, const Settings& s, M
     }
   }
   battery_extremes(m);
+}
+
+// ntc_temperature() of the reading, converted again only when it changed: the same value for
+// the same input, whatever came before.
+std::optional<DeciCelsius> Measure::temperature(std::size_t sensor, Ohms r) {
+  if (r != ntc_ohms_[sensor]) {
+    ntc_ohms_[sensor] = r;
+    ntc_temp_[sensor] = ntc_temperature(r);
+  }
+  return ntc_temp_[sensor];
 }
 
 }  // namespace softbms::core

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <initializer_list>
+#include <iterator>
+#include <optional>
 
 #include "core/measure/calibration.hpp"
+#include "core/measure/ntc.hpp"
 #include "core/settings/validate.hpp"
 
 namespace softbms::core {
@@ -195,6 +198,30 @@ TEST(MeasureTemperature, disabling_battery_sensors_does_not_hide_a_mos_sensor_fa
   const Measured m = measure.update(with_ntc({0, 0, 0, 0, 0, 0}), s);
   EXPECT_EQ(m.temp_fault_mask, 0b000001);
   EXPECT_FALSE(m.mos_temp_valid);
+}
+
+// The measure stage converts a sensor's reading again only when it changed: through any
+// sequence of readings (repeats, steps, open and shorted sensors, one sensor taking another's
+// value) every tick reads what a fresh conversion of that tick's input gives.
+TEST(MeasureTemperature, a_repeated_reading_converts_to_what_a_fresh_conversion_gives) {
+  Measure measure;
+  const Settings s = pb_lfp16();
+  const int32_t readings[] = {10000, 10000,  10001,  9999, 0,   0,     10000, 200,  200,
+                              2486,  401860, 401861, 359,  358, 33621, 33621, 10000};
+  for (std::size_t t = 0; t < std::size(readings); ++t) {
+    Measurements raw;
+    for (std::size_t i = 0; i < kMaxTempSensors; ++i) {
+      raw.ntc[i] = Ohms(readings[(t + i) % std::size(readings)]);
+    }
+    const Measured m = measure.update(raw, s);
+    for (std::size_t i = 0; i < kMaxTempSensors; ++i) {
+      const std::optional<DeciCelsius> fresh = ntc_temperature(raw.ntc[i]);
+      EXPECT_EQ(fresh.has_value(), (m.temp_present_mask & (1U << i)) != 0) << t << " " << i;
+      if (fresh) {
+        EXPECT_EQ(m.temp[i].count(), fresh->count()) << t << " " << i;
+      }
+    }
+  }
 }
 
 TEST(MeasureWires, resistance_is_copied_and_cells_above_the_alarm_are_flagged) {
