@@ -450,13 +450,6 @@ void Pack::advance_extra(const Saved& o, const StepCoeffs& c, const StringInput&
   extra_ah_[k] += extra * dt_s / 3600.0;
 }
 
-// Each cell relaxes exactly (exponentially) towards the temperature its surroundings and its
-// heat would hold it at; neighbours enter with their temperature at the start of the step. The
-// target is a convex mix of temperatures plus heat / G, so the update is stable for any dt.
-// The update runs once per thermal step (1 to 10 s, see thermal_due()) with each cell's mean
-// heat over it, not every electrical step: a cell's thermal time constant is about 20 minutes,
-// so the temperature moves by millikelvins in a thermal step (docs/simulator.md; tested against
-// the update every step). The temperature-dependent factors are refreshed in the same pass.
 // How far the temperatures could have moved since the last update: the steepest slope it left
 // over the time since, plus what cell 0's heat differs from its rate then (all cells carry the
 // same series current), plus the ambient's change. Updating once that reaches kThermalTolK (5 mK)
@@ -473,6 +466,13 @@ bool Pack::thermal_due(double ambient_c) const {
          kThermalTolK;
 }
 
+// Each cell relaxes exactly (exponentially) towards the temperature its surroundings and its
+// heat would hold it at; neighbours enter with their temperature at the middle of the step. The
+// target is a convex mix of temperatures plus heat / G, so the update is stable for any dt.
+// The update runs once per thermal step (1 to 10 s, see thermal_due()) with each cell's mean
+// heat over it, not every electrical step: a cell's thermal time constant is about 20 minutes,
+// so the temperature moves by millikelvins in a thermal step (docs/simulator.md; tested against
+// the update every step). The temperature-dependent factors are refreshed in the same pass.
 void Pack::advance_thermal(double ambient_c) {
   const double span_s = thermal_pending_s_;
   thermal_pending_s_ = 0.0;

@@ -21,14 +21,14 @@ struct Measured {
   Millivolts delta{};
   uint8_t max_index = 0;  // 0-based
   uint8_t min_index = 0;
-  Millivolts pack{};  // sum of the present cells
+  Millivolts pack{};      // sum of the present cells
 
-  Milliamps current{};  // calibrated, + = charge
+  Milliamps current{};    // calibrated, + = charge
 
   // Temperatures: index 0 MOS, 1..5 T1..T5 (kMaxTempSensors).
   std::array<DeciCelsius, kMaxTempSensors> temp{};
-  uint8_t temp_present_mask = 0;    // sensors installed and reading
-  uint8_t temp_fault_mask = 0;      // sensors that were installed and now read open or implausible
+  uint8_t temp_present_mask = 0;  // sensors installed and reading
+  uint8_t temp_fault_mask = 0;    // sensors that were installed and now read open or implausible
   bool battery_temp_valid = false;  // at least one battery sensor present (and not disabled)
   DeciCelsius battery_max{};
   DeciCelsius battery_min{};
@@ -37,7 +37,7 @@ struct Measured {
 
   // Balance wires.
   std::array<Milliohms, kMaxCells> wire{};
-  uint32_t wire_alarm_mask = 0;  // cells whose wire resistance exceeds wire_resistance_alarm
+  uint32_t wire_alarm_mask = 0;   // cells whose wire resistance exceeds wire_resistance_alarm
 
   // Passed through from the front end.
   bool short_circuit = false;
