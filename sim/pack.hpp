@@ -91,6 +91,8 @@ class Pack {
     return leak_ah_[cell] + leak_now_a_[cell] * leak_pending_s_ / 3600.0;
   }
   [[nodiscard]] double heat_j(int cell) const { return heat_j_[cell]; }
+  // Thermal network updates so far (PackConfig::thermal_step_s).
+  [[nodiscard]] int64_t thermal_updates() const { return thermal_updates_; }
   [[nodiscard]] const CellModel& model() const { return model_; }
   [[nodiscard]] double nominal_voltage_v() const;  // sum of the 50 % OCV
 
@@ -117,6 +119,7 @@ class Pack {
   double hysteresis_decay(double amps, double dt_s);
   void advance_common(const StepCoeffs& c, const StringInput& in, double dt_s);
   void advance_extra(const Saved& saved, const StepCoeffs& c, const StringInput& in, double dt_s);
+  [[nodiscard]] bool thermal_due(double ambient_c) const;
   void advance_thermal(double ambient_c);
   void update_emf();
   void relocate_ocv(int k);
@@ -144,12 +147,24 @@ class Pack {
   std::vector<double> heat_cap_, g_left_, g_right_, g_amb_, g_total_, inv_g_total_;
   // Per-cell state.
   std::vector<double> z_, i1_, i2_, h_, s_;
-  std::vector<double> temp_pad_, temp_next_;  // cell k at k + 1, zero sentinels at both ends
+  // Cell k at k + 1, zero sentinels at both ends: now, the thermal update's guess and its result.
+  std::vector<double> temp_pad_, temp_guess_, temp_next_;
   std::vector<double> extra_a_, fault_leak_a_;
   // Thermal step: heat_j_ at the last thermal update, G / C per cell, time since the update.
-  std::vector<double> heat_mark_j_, thermal_rate_;
+  // Scratch of the update: each cell's own drive (ambient and heat, W) and decay over the step.
+  std::vector<double> heat_mark_j_, thermal_rate_, thermal_own_w_, thermal_decay_;
   double thermal_step_s_ = 1.0;
+  double thermal_max_step_s_ = 1.0;
   double thermal_pending_s_ = 0.0;
+  // What the last update saw, to tell when the next one is due (thermal_due()): the steepest
+  // temperature slope it left, the ambient, cell 0's mean heat, and how many kelvins a joule
+  // more or less in any cell can move it (twice 1 / the smallest heat capacity: the cells' heat
+  // differs by their resistance spread and balancing).
+  double thermal_slope_k_per_s_ = 0.0;
+  double thermal_ambient_c_ = 0.0;
+  double thermal_heat_w0_ = 0.0;
+  double thermal_k_per_j_ = 0.0;
+  int64_t thermal_updates_ = 0;
   double leak_pending_s_ = 0.0;  // time since leak_ah_ was last brought up to date
   // Ageing: the model, each cell's rate, its age, its new capacity and R0; the stresses since
   // the last calendar step (sums of samples) and since the last turning point of its SOC.

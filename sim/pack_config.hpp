@@ -99,9 +99,12 @@ struct PackConfig {
   double scp_current_a = 700.0;  // used when Outputs::scp_current is 0
   double fast_substep_us = 10.0;
   double max_substep_s = 1.0;
-  // The cells' thermal network is updated once per thermal_step_s with each cell's mean heat
-  // (0: every step). Its time constant is about 20 minutes (docs/simulator.md).
+  // The cells' thermal network is updated with each cell's mean heat at most once per
+  // thermal_step_s (0: every step) and at least once per thermal_max_step_s; in between, as soon
+  // as the temperatures would have moved by more than 5 mK since the last update (the heat, the
+  // drift or the ambient changed). Its time constant is about 20 minutes (docs/simulator.md).
   double thermal_step_s = 1.0;
+  double thermal_max_step_s = 10.0;
 
   // Ageing (docs/simulator.md, "Ageing"): off by default so that short runs start from new cells
   // and stay comparable. ageing_spread: one sigma of each cell's ageing rate (relative, cut at

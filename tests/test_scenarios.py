@@ -3,9 +3,13 @@ outside through --json, same seed gives the same bytes, and a bad file names lin
 import glob
 import json
 import os
+import pty
+import re
+import select
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 BIN = sys.argv.pop(1) if len(sys.argv) > 1 else "build/release/app/softbms"
@@ -122,6 +126,74 @@ class Files(unittest.TestCase):
             svg = read(os.path.join(d, "cells.svg"))
             self.assertTrue(svg.startswith("<svg"))
             self.assertEqual(svg.count("<polyline"), 8 + 1)  # every cell and the spread
+
+
+class Progress(unittest.TestCase):
+    """A long run shows on a terminal how far it is and how long it still needs; --json and a
+    pipe get no progress line."""
+
+    DECADE = """name: decade
+pack: {model: JK-PB2A16S20P, cells: 8, capacity_ah: 100, soc: 60}
+period: 1s
+steps:
+  - {for: 3650d}
+"""
+    LINE = re.compile(r"simulated ([0-9.]+) of 3650\.0 days \(([0-9]+) %\), ([0-9]+) s left")
+
+    def run_on_terminal(self, *args, until=None, seconds=60.0):
+        """stderr on a pseudo-terminal; returns what it showed, up to a match of until or the
+        time limit, and ends the run."""
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+            f.write(self.DECADE)
+        master, slave = pty.openpty()
+        p = subprocess.Popen([BIN, "sim", f.name, *args], stdout=subprocess.DEVNULL,
+                             stderr=slave)
+        os.close(slave)
+        shown = b""
+        deadline = time.monotonic() + seconds
+        try:
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([master], [], [], 0.2)
+                if ready:
+                    try:
+                        shown += os.read(master, 4096)
+                    except OSError:
+                        break
+                if until and until.search(shown.decode(errors="replace")):
+                    break
+        finally:
+            p.kill()
+            p.wait()
+            os.close(master)
+            os.unlink(f.name)
+        return shown.decode(errors="replace")
+
+    def test_a_long_run_shows_days_done_and_seconds_left_on_a_terminal_but_not_with_json(self):
+        # The line comes every 65 536 ticks once a second has passed: on a sanitizer build that
+        # is tens of seconds, so one line is waited for, and --json is given as long again.
+        start = time.monotonic()
+        shown = self.run_on_terminal(until=self.LINE)
+        took = time.monotonic() - start
+        line = self.LINE.search(shown)
+        self.assertIsNotNone(line, shown)
+        days, pct, left = float(line.group(1)), int(line.group(2)), int(line.group(3))
+        self.assertGreater(days, 0.0)
+        self.assertLess(days, 3650.0)
+        self.assertEqual(pct, round(100 * days / 3650.0))
+        self.assertGreater(left, 0)  # ten years do not take no time
+        shown = self.run_on_terminal("--json", seconds=1.2 * took + 1.0)
+        self.assertNotIn("left", shown)
+
+    def test_a_pipe_gets_no_progress(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+            f.write(self.DECADE.replace("3650d", "2d"))
+        try:
+            r = sim(f.name)
+        finally:
+            os.unlink(f.name)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("left", r.stderr)
+        self.assertIn("simulated 172800.0 s", r.stdout)
 
 
 class Errors(unittest.TestCase):

@@ -66,5 +66,15 @@ TEST(Calibration, rounds_to_the_nearest_unit_both_ways) {
   EXPECT_EQ(calibrate(Milliamps(-3333), 1000151).count(), -3334);
 }
 
+// Unity (the default) takes no division: the result must be what the rounded product gives.
+TEST(Calibration, unity_returns_the_raw_value_across_the_whole_range) {
+  for (int32_t raw : {-2'000'000'000, -700'000, -1, 0, 1, 3333, 65'535, 2'000'000'000}) {
+    EXPECT_EQ(calibrate(Millivolts(raw), kUnityPpm).count(), raw);
+    EXPECT_EQ(calibrate(Milliamps(raw), kUnityPpm).count(), raw);
+  }
+  EXPECT_EQ(calibrate(3333_mV, kUnityPpm + 1).count(), 3333);  // the division path beside it
+  EXPECT_EQ(calibrate(3333_mV, kUnityPpm + 151).count(), 3334);
+}
+
 }  // namespace
 }  // namespace softbms::core

@@ -35,7 +35,8 @@ constexpr uint32_t bit(std::size_t i) {
 
 // Calibrates the running sum and takes each cell as the step between two calibrated sums, so
 // that every cell is within 1 mV of its exact value and the cells add up to exactly the
-// calibrated pack (rounding each cell alone would let 32 half-millivolts pile up).
+// calibrated pack (rounding each cell alone would let 32 half-millivolts pile up). The highest
+// and lowest cell are found in the same pass; on a tie the lower index wins.
 Millivolts measure_cells(const Measurements& raw, int32_t ppm, Measured& m) {
   Millivolts raw_sum{};
   Millivolts calibrated_before{};
@@ -43,34 +44,27 @@ Millivolts measure_cells(const Measurements& raw, int32_t ppm, Measured& m) {
     if (raw.cell_raw[i] < kCellConnectedMin) continue;
     raw_sum += raw.cell_raw[i];
     const Millivolts calibrated_sum = calibrate(raw_sum, ppm);
-    m.cell[i] = calibrated_sum - calibrated_before;
+    const Millivolts cell = calibrated_sum - calibrated_before;
+    m.cell[i] = cell;
     calibrated_before = calibrated_sum;
     m.present_mask |= bit(i);
-    ++m.cells_present;
-  }
-  m.pack = calibrated_before;
-  return raw_sum;
-}
-
-// Highest and lowest over the present cells; on a tie the lower index wins.
-void cell_statistics(Measured& m) {
-  if (m.cells_present == 0) return;
-  bool first = true;
-  for (std::size_t i = 0; i < kMaxCells; ++i) {
-    if ((m.present_mask & bit(i)) == 0) continue;
+    const bool first = m.cells_present++ == 0;
     const auto index = static_cast<uint8_t>(i);
-    if (first || m.cell[i] > m.max) {
-      m.max = m.cell[i];
+    if (first || cell > m.max) {
+      m.max = cell;
       m.max_index = index;
     }
-    if (first || m.cell[i] < m.min) {
-      m.min = m.cell[i];
+    if (first || cell < m.min) {
+      m.min = cell;
       m.min_index = index;
     }
-    first = false;
   }
-  m.delta = m.max - m.min;
-  m.avg = Millivolts((m.pack.count() + m.cells_present / 2) / m.cells_present);
+  m.pack = calibrated_before;
+  if (m.cells_present != 0) {
+    m.delta = m.max - m.min;
+    m.avg = Millivolts((m.pack.count() + m.cells_present / 2) / m.cells_present);
+  }
+  return raw_sum;
 }
 
 // Wires of present cells and of the cells the cell_count setting says should be wired: an
@@ -123,7 +117,6 @@ Measured Measure::update(const Measurements& raw, const Settings& s) {
   Measured m;
   m.cells_expected = static_cast<uint8_t>(s.cells());
   raw_pack_ = measure_cells(raw, s.raw(Param::voltage_calibration), m);
-  cell_statistics(m);
   raw_current_ = raw.current_raw;
   m.current = calibrate(raw.current_raw, s.raw(Param::current_calibration));
   measure_temperatures(raw, s, m);
@@ -141,7 +134,7 @@ void Measure::measure_temperatures(const Measurements& raw, const Settings& s, M
   for (std::size_t i = 0; i < kMaxTempSensors; ++i) {
     if (battery_disabled && i != kMosSensor) continue;
     const auto mask = static_cast<uint8_t>(bit(i));
-    const std::optional<DeciCelsius> t = ntc_temperature(raw.ntc[i]);
+    const std::optional<DeciCelsius> t = temperature(i, raw.ntc[i]);
     if (t) {
       m.temp[i] = *t;
       m.temp_present_mask |= mask;
@@ -151,6 +144,16 @@ void Measure::measure_temperatures(const Measurements& raw, const Settings& s, M
     }
   }
   battery_extremes(m);
+}
+
+// ntc_temperature() of the reading, converted again only when it changed: the same value for
+// the same input, whatever came before.
+std::optional<DeciCelsius> Measure::temperature(std::size_t sensor, Ohms r) {
+  if (r != ntc_ohms_[sensor]) {
+    ntc_ohms_[sensor] = r;
+    ntc_temp_[sensor] = ntc_temperature(r);
+  }
+  return ntc_temp_[sensor];
 }
 
 }  // namespace softbms::core

@@ -2,7 +2,10 @@
 // converted values (Measured) out. See docs/measurement-and-balancing.md.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "core/base/units.hpp"
 #include "core/io/measurements.hpp"
@@ -43,7 +46,13 @@ class Measure {
 
  private:
   void measure_temperatures(const Measurements& raw, const Settings& s, Measured& m);
+  std::optional<DeciCelsius> temperature(std::size_t sensor, Ohms r);
 
+  // The last conversion per sensor: an NTC's resistance changes by an ohm every few seconds at
+  // rest, so most ticks convert the same reading again. Starts at Ohms(0), which converts to
+  // no temperature, as the empty entry says.
+  std::array<Ohms, kMaxTempSensors> ntc_ohms_{};
+  std::array<std::optional<DeciCelsius>, kMaxTempSensors> ntc_temp_{};
   uint8_t seen_sensors_ = 0;
   Millivolts raw_pack_{};
   Milliamps raw_current_{};

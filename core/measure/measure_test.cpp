@@ -2,9 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <bit>
 #include <initializer_list>
+#include <iterator>
+#include <optional>
 
 #include "core/measure/calibration.hpp"
+#include "core/measure/ntc.hpp"
 #include "core/settings/validate.hpp"
 
 namespace softbms::core {
@@ -78,6 +83,65 @@ TEST(MeasureCells, without_cells_everything_reads_zero) {
   EXPECT_EQ(m.pack.count(), 0);
   EXPECT_EQ(m.avg.count(), 0);
   EXPECT_EQ(m.delta.count(), 0);
+}
+
+// The cells, their sum and the extremes in one pass give what the definitions give, computed
+// here the plain way (each cell the step between calibrated running sums, then a second pass for
+// the highest and lowest, the lower index on a tie) over random packs: absent inputs anywhere,
+// equal cells, calibrations off unity.
+TEST(MeasureCells, one_pass_gives_the_plain_definitions_over_random_packs) {
+  uint32_t state = 12345;
+  const auto next = [&state] {
+    state = state * 1664525U + 1013904223U;
+    return state >> 8;
+  };
+  for (int round = 0; round < 2000; ++round) {
+    Settings s = pb_lfp16();
+    const int32_t ppm = round % 3 == 0 ? kUnityPpm : 950000 + static_cast<int32_t>(next() % 100000);
+    ASSERT_TRUE(apply_change(s, Param::voltage_calibration, ppm).ok());
+    Measurements raw;
+    for (std::size_t i = 0; i < kMaxCells; ++i) {
+      const uint32_t r = next() % 10;
+      raw.cell_raw[i] = Millivolts(r == 0   ? 0
+                                   : r == 1 ? 499
+                                            : 3270 + static_cast<int32_t>(next() % 8));
+    }
+    Measure measure;
+    const Measured m = measure.update(raw, s);
+    Millivolts sum{};
+    Millivolts before{};
+    std::array<Millivolts, kMaxCells> cell{};
+    uint32_t mask = 0;
+    for (std::size_t i = 0; i < kMaxCells; ++i) {
+      if (raw.cell_raw[i].count() < 500) continue;
+      sum += raw.cell_raw[i];
+      cell[i] = calibrate(sum, ppm) - before;
+      before = calibrate(sum, ppm);
+      mask |= 1U << i;
+    }
+    ASSERT_EQ(m.present_mask, mask);
+    ASSERT_EQ(m.pack, before);
+    ASSERT_EQ(m.cell, cell);
+    int max_i = -1;
+    int min_i = -1;
+    for (int i = 0; i < static_cast<int>(kMaxCells); ++i) {
+      if ((mask & (1U << i)) == 0) continue;
+      if (max_i < 0 || cell[i] > cell[max_i]) max_i = i;
+      if (min_i < 0 || cell[i] < cell[min_i]) min_i = i;
+    }
+    if (max_i < 0) {
+      ASSERT_EQ(m.cells_present, 0);
+      continue;
+    }
+    const int n = std::popcount(mask);
+    ASSERT_EQ(m.cells_present, n);
+    ASSERT_EQ(m.max_index, max_i);
+    ASSERT_EQ(m.min_index, min_i);
+    ASSERT_EQ(m.max, cell[max_i]);
+    ASSERT_EQ(m.min, cell[min_i]);
+    ASSERT_EQ(m.delta, cell[max_i] - cell[min_i]);
+    ASSERT_EQ(m.avg.count(), (before.count() + n / 2) / n);
+  }
 }
 
 TEST(MeasureCalibration, entering_52_00_V_when_the_pack_reads_51_74_V_reads_52_00_V) {
@@ -195,6 +259,30 @@ TEST(MeasureTemperature, disabling_battery_sensors_does_not_hide_a_mos_sensor_fa
   const Measured m = measure.update(with_ntc({0, 0, 0, 0, 0, 0}), s);
   EXPECT_EQ(m.temp_fault_mask, 0b000001);
   EXPECT_FALSE(m.mos_temp_valid);
+}
+
+// The measure stage converts a sensor's reading again only when it changed: through any
+// sequence of readings (repeats, steps, open and shorted sensors, one sensor taking another's
+// value) every tick reads what a fresh conversion of that tick's input gives.
+TEST(MeasureTemperature, a_repeated_reading_converts_to_what_a_fresh_conversion_gives) {
+  Measure measure;
+  const Settings s = pb_lfp16();
+  const int32_t readings[] = {10000, 10000,  10001,  9999, 0,   0,     10000, 200,  200,
+                              2486,  401860, 401861, 359,  358, 33621, 33621, 10000};
+  for (std::size_t t = 0; t < std::size(readings); ++t) {
+    Measurements raw;
+    for (std::size_t i = 0; i < kMaxTempSensors; ++i) {
+      raw.ntc[i] = Ohms(readings[(t + i) % std::size(readings)]);
+    }
+    const Measured m = measure.update(raw, s);
+    for (std::size_t i = 0; i < kMaxTempSensors; ++i) {
+      const std::optional<DeciCelsius> fresh = ntc_temperature(raw.ntc[i]);
+      EXPECT_EQ(fresh.has_value(), (m.temp_present_mask & (1U << i)) != 0) << t << " " << i;
+      if (fresh) {
+        EXPECT_EQ(m.temp[i].count(), fresh->count()) << t << " " << i;
+      }
+    }
+  }
 }
 
 TEST(MeasureWires, resistance_is_copied_and_cells_above_the_alarm_are_flagged) {
