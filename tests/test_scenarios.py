@@ -40,17 +40,10 @@ def events(s, name, state):
 
 
 class ShippedScenarios(unittest.TestCase):
-    def test_every_scenario_meets_its_expectations(self):
+    # Each shipped scenario's own expectations are a ctest of their own (scenario_NAME, through
+    # tests/scenario_check.py); these check a few figures from outside.
+    def test_the_shipped_scenarios_are_there(self):
         self.assertGreaterEqual(len(SCENARIOS), 12)
-        for path in SCENARIOS:
-            name = os.path.splitext(os.path.basename(path))[0]
-            with self.subTest(scenario=name):
-                rc, s, err = summary(name)
-                self.assertEqual(rc, 0, err)
-                self.assertTrue(s["expectations"]["passed"], s["expectations"]["failed"])
-                self.assertGreater(s["expectations"]["checked"], 0)
-                for key in ("events", "max_cell_mv", "min_cell_mv", "final", "soc", "energy", "balancer"):
-                    self.assertIn(key, s)
 
     def test_manual_charge_ocp_trips_10_s_after_the_overcurrent_and_releases_50_s_later(self):
         _, s, _ = summary("charge_ocp_manual")
