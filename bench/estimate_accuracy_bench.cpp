@@ -173,6 +173,9 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
   const double start_est = start_soc >= 0.5 ? start_soc - 0.3 : start_soc + 0.3;
   core::SocFilter filter;
   core::FilterTuning tuning;
+  if (const char* e = std::getenv("ACC_TUNE2")) {
+    std::sscanf(e, "%f,%f", &tuning.correlated_sigma_v, &tuning.correlated_time_s);
+  }
   if (const char* e = std::getenv("ACC_TUNE")) {
     std::sscanf(e, "%f,%f,%f,%f,%f,%f,%f,%f", &tuning.initial_capacity_sigma,
                 &tuning.initial_bias_sigma_c, &tuning.voltage_sigma_v, &tuning.voltage_sigma_per_c,

@@ -149,6 +149,8 @@ void ModelSoc::publish(Snapshot& snap, const Settings& s) const {
   }
   const FilterSummary& f = summary_;
   snap.soc_model_permille = soc_permille();
+  snap.soc_model_sigma_permille =
+      static_cast<uint16_t>(std::lround(std::clamp(f.soc_sigma, 0.0F, 1.0F) * 1000.0F));
   snap.model_r0 = Microohms(static_cast<int32_t>(std::lround(f.r0_ohm * 1e6F)));
   snap.model_current_offset = Milliamps(static_cast<int32_t>(std::lround(f.bias_a * 1000.0F)));
   snap.model_capacity = MilliampHours(static_cast<int64_t>(std::lround(f.capacity_ah * 1000.0F)));

@@ -72,17 +72,22 @@ struct FilterStep {
 struct FilterTuning {
   float voltage_sigma_v = 0.010F;    // cell ADC and model error at rest
   float voltage_sigma_per_c = 0.3F;  // added model error per C of current (V per C)
-  float soc_walk = 2e-4F;            // SOC random walk per sqrt(s)
-  float hysteresis_walk_v = 1e-4F;   // per sqrt(s)
-  float offset_walk_v = 2e-5F;       // per sqrt(s)
-  float r_walk = 2e-4F;              // relative resistance random walk per sqrt(s)
-  float bias_walk_c = 1e-6F;         // per sqrt(s)
-  float capacity_walk = 1e-6F;       // per sqrt(s)
+  // Model error that is correlated over time (an OCV curve that is not the table's, hysteresis
+  // of another size): sigma and correlation time. Counted so that readings closer together than
+  // the correlation time add up to one reading of this sigma, whatever the update rate.
+  float correlated_sigma_v = 0.005F;
+  float correlated_time_s = 300.0F;
+  float soc_walk = 2e-4F;           // SOC random walk per sqrt(s)
+  float hysteresis_walk_v = 1e-4F;  // per sqrt(s)
+  float offset_walk_v = 2e-5F;      // per sqrt(s)
+  float r_walk = 2e-4F;             // relative resistance random walk per sqrt(s)
+  float bias_walk_c = 1e-6F;        // per sqrt(s)
+  float capacity_walk = 1e-6F;      // per sqrt(s)
   float initial_soc_sigma = 0.3F;
   float initial_offset_sigma_v = 0.005F;
   float initial_r_sigma = 3.0F;
   float initial_bias_sigma_c = 0.005F;
-  float initial_capacity_sigma = 0.02F;
+  float initial_capacity_sigma = 0.07F;
   float learn_min_slope_v = 0.5F;  // OCV slope (V per unit SOC) for offset and capacity
   // ... and only while the modelled polarisation (both RC branches) is below this: right after a
   // load, the branches' model error reads as a drift.
@@ -114,7 +119,7 @@ class CellFilter {
   // model drop per unit polarisation factor, arr = resistance factor for the temperature,
   // temp_c = the cells' temperature (the OCV's temperature coefficient).
   void correct(Chemistry c, float v, float ic_now, float rc_drop_v, float arr, float temp_c,
-               const CellModelParams& m, const FilterTuning& t);
+               float dt_s, const CellModelParams& m, const FilterTuning& t);
   // More doubt about the SOC (charge that passed unseen).
   void add_soc_variance(float v) { p_[kSoc][kSoc] += v; }
   // A direct observation of the SOC (a SOC rule).
@@ -171,6 +176,7 @@ struct FilterSummary {
   float r0_ohm = 0.0F;       // mean learned series resistance per cell at 25 °C
   float bias_a = 0.0F;       // mean learned current offset (measured - true)
   float soh = 1.0F;          // learned / nominal capacity of the weakest cell
+  float soc_sigma = 0.0F;    // the filter's doubt (1 sigma) about the pack's SOC
 };
 
 class SocFilter {

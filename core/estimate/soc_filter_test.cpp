@@ -116,6 +116,42 @@ TEST(SocFilter, resumes_from_what_it_learned_instead_of_learning_again) {
   EXPECT_GT(again.cell_capacity_ah(0), 0.0F);
 }
 
+// An LFP cell 5 mV above the table, discharged at 0.1 C across the plateau (65 % to 35 %) with
+// the filter updated every `dt` seconds and started 10 % low: its error and sigma at the end.
+struct PlateauRun {
+  double error = 0.0;
+  double sigma = 0.0;
+};
+PlateauRun lfp_plateau(double dt) {
+  TestCell cell;
+  cell.chem = Chemistry::lfp;
+  cell.soc = 0.65;
+  cell.offset_v = 0.005;
+  SocFilter f;
+  f.start(Chemistry::lfp, 1.0F, 1, 0.55F, 0.1F);
+  for (double t = 0.0; t < 3.0 * 3600.0; t += dt) step_both(cell, f, -0.1, dt, 0.0F, 0.0F);
+  return {std::fabs(f.pack_soc() - cell.soc), f.summary().soc_sigma};
+}
+
+TEST(SocFilter, its_doubt_on_the_lfp_plateau_counts_the_model_error_it_cannot_see) {
+  // On the plateau a millivolt is 2 % of SOC. Three hours of readings a second apart, whose
+  // model error (here the cell's 5 mV) is the same from one to the next, must not make the
+  // filter sure of its SOC to 1 % (it was: sigma 1.1 %, before the correlated error was counted).
+  const PlateauRun run = lfp_plateau(1.0);
+  EXPECT_GT(run.sigma, 0.02);
+  EXPECT_LE(run.error, 2.0 * run.sigma);
+}
+
+TEST(SocFilter, its_doubt_depends_less_on_how_often_it_runs) {
+  // Readings closer together than the model error's correlation time are not independent: run
+  // every second, the filter has 10 times the readings of one run every 10 s but not 3 times its
+  // certainty (it had: sigma 1.1 % against 3.2 %). The part of the noise that is white (the cell
+  // ADC, the per-C term) still counts per reading.
+  const PlateauRun fast = lfp_plateau(1.0);
+  const PlateauRun slow = lfp_plateau(10.0);
+  EXPECT_GT(fast.sigma, 0.55 * slow.sigma);
+}
+
 TEST(SocFilter, a_cell_held_above_the_ocv_tables_top_teaches_no_ocv_offset) {
   // A charger holds an LFP cell at 3.45 V, 58 mV above the table's 100 %: the full rule says
   // 100 %; the reading itself is outside what the model knows and moves no other state.
@@ -349,6 +385,11 @@ TEST(ModelSoc, publishes_both_estimates_and_shows_the_chosen_one) {
   model.publish(snap, s);
   EXPECT_EQ(snap.soc_coulomb_permille, 400);
   EXPECT_NEAR(snap.soc_model_permille, 700, 20);
+  // Its doubt after a minute on NMC's steep curve at rest: a few tenths of a percent to a few.
+  EXPECT_EQ(snap.soc_model_sigma_permille,
+            std::lround(model.filter().summary().soc_sigma * 1000.0F));
+  EXPECT_GT(snap.soc_model_sigma_permille, 0);
+  EXPECT_LT(snap.soc_model_sigma_permille, 50);
   EXPECT_EQ(snap.soc_percent, 40) << "soc_method 0 shows the coulomb counter";
   s.set_raw(Param::soc_method, static_cast<int32_t>(SocMethod::model));
   model.publish(snap, s);
