@@ -11,24 +11,12 @@
 
 namespace softbms::core {
 
-enum class BalanceState : uint8_t {
-  off = 0,
-  charging_cell = 1,
-  discharging_cell = 2
-};                                                                            // JK BalanSta
-enum class ChargeStage : uint8_t { bulk = 0, absorption = 1, floating = 2 };  // JK charge status
+enum class BalanceState : uint8_t { off = 0, charging_cell = 1, discharging_cell = 2 };  // JK BalanSta
+enum class ChargeStage : uint8_t { bulk = 0, absorption = 1, floating = 2 };           // JK charge status
 enum class PowerState : uint8_t { on, sleeping, shut_down };
 
 // Release countdowns JK reports (cell-info 202..213): dch-OCP, dch-SCP, chg-OCP, chg-SCP, UVP, OVP.
-enum class ReleaseTimer : uint8_t {
-  discharge_ocp,
-  discharge_scp,
-  charge_ocp,
-  charge_scp,
-  uvp,
-  ovp,
-  count_
-};
+enum class ReleaseTimer : uint8_t { discharge_ocp, discharge_scp, charge_ocp, charge_scp, uvp, ovp, count_ };
 
 struct Snapshot {
   Milliseconds uptime{};
@@ -85,26 +73,26 @@ struct Snapshot {
   uint32_t cycles = 0;
   MilliampHours cycle_capacity{};  // cumulative discharged charge
   uint8_t soh_percent = 100;
-  Seconds runtime{};  // total since first power-on
+  Seconds runtime{};               // total since first power-on
   uint32_t power_on_count = 0;
   MilliwattHours charged_energy{};
   MilliwattHours discharged_energy{};
   bool capacity_learning = false;  // a full discharge was seen; a full charge will teach capacity
   // Both SOC estimates (the soc_method setting chooses which one soc_percent shows) and what the
   // model-based one learned (docs/estimation.md).
-  uint8_t soc_method = 0;  // 0 = coulomb counter, 1 = model
+  uint8_t soc_method = 0;            // 0 = coulomb counter, 1 = model
   int32_t soc_coulomb_permille = 0;
   int32_t soc_model_permille = 0;
-  uint16_t soc_model_sigma_permille = 0;  // the model's own doubt (1 sigma) about that SOC
-  Microohms model_r0{};                   // learned series resistance per cell (mean, at 25 °C)
-  Milliamps model_current_offset{};       // learned current-sensor offset (measured - true)
-  MilliampHours model_capacity{};         // learned usable capacity of the pack
-  uint16_t model_soh_permille = 1000;     // learned capacity of the weakest cell / design
+  Microohms model_r0{};              // learned series resistance per cell (mean, at 25 °C)
+  Milliamps model_current_offset{};  // learned current-sensor offset (measured - true)
+  MilliampHours model_capacity{};    // learned usable capacity of the pack
+  uint16_t model_soh_permille = 1000;  // learned capacity of the weakest cell / design
+  uint16_t soc_model_sigma_permille = 0;  // the model's doubt (1 sigma) about soc_model_permille
 
   // Functions.
   PowerState power_state = PowerState::on;
-  Seconds sleep_countdown{};      // time until smart sleep
-  Seconds emergency_remaining{};  // > 0 while the emergency switch is on
+  Seconds sleep_countdown{};       // time until smart sleep
+  Seconds emergency_remaining{};   // > 0 while the emergency switch is on
   bool charger_present = false;
   ChargeStage charge_stage = ChargeStage::bulk;
   Seconds charge_stage_elapsed{};

@@ -9,26 +9,15 @@ namespace softbms::host {
 namespace {
 
 // Rounds to the resolution of the source (mV -> 0.001 V) so JSON shows no float noise.
-double scaled(int64_t v, double div) {
-  return std::round(static_cast<double>(v)) / div;
-}
-double volts(Millivolts v) {
-  return scaled(v.count(), 1000.0);
-}
-double amps(Milliamps i) {
-  return scaled(i.count(), 1000.0);
-}
-double celsius(DeciCelsius t) {
-  return scaled(t.count(), 10.0);
-}
-double amp_hours(MilliampHours q) {
-  return scaled(q.count(), 1000.0);
-}
+double scaled(int64_t v, double div) { return std::round(static_cast<double>(v)) / div; }
+double volts(Millivolts v) { return scaled(v.count(), 1000.0); }
+double amps(Milliamps i) { return scaled(i.count(), 1000.0); }
+double celsius(DeciCelsius t) { return scaled(t.count(), 10.0); }
+double amp_hours(MilliampHours q) { return scaled(q.count(), 1000.0); }
 
 constexpr const char* kBalanceStates[] = {"off", "charging_cell", "discharging_cell"};
 constexpr const char* kPowerStates[] = {"on", "sleeping", "shut_down"};
-constexpr const char* kTimers[] = {"discharge_ocp", "discharge_scp", "charge_ocp",
-                                   "charge_scp",    "uvp",           "ovp"};
+constexpr const char* kTimers[] = {"discharge_ocp", "discharge_scp", "charge_ocp", "charge_scp", "uvp", "ovp"};
 
 nlohmann::json cells_json(const core::Snapshot& s) {
   nlohmann::json cells = nlohmann::json::array();
@@ -47,8 +36,7 @@ nlohmann::json temps_json(const core::Snapshot& s) {
   const auto present = [&](std::size_t i) { return (s.temp_present_mask & (1u << i)) != 0; };
   t["mos"] = present(0) ? nlohmann::json(celsius(s.temp[0])) : nlohmann::json(nullptr);
   for (std::size_t i = 1; i < core::kMaxTempSensors; ++i) {
-    t["t" + std::to_string(i)] =
-        present(i) ? nlohmann::json(celsius(s.temp[i])) : nlohmann::json(nullptr);
+    t["t" + std::to_string(i)] = present(i) ? nlohmann::json(celsius(s.temp[i])) : nlohmann::json(nullptr);
   }
   return t;
 }
@@ -69,8 +57,7 @@ nlohmann::json snapshot_json(const core::Snapshot& s) {
     if ((s.store_damage & (1u << static_cast<unsigned>(r.id))) != 0) lost.push_back(r.name);
   }
   nlohmann::json timers = nlohmann::json::object();
-  for (std::size_t i = 0; i < s.release_timer_s.size(); ++i)
-    timers[kTimers[i]] = s.release_timer_s[i];
+  for (std::size_t i = 0; i < s.release_timer_s.size(); ++i) timers[kTimers[i]] = s.release_timer_s[i];
   return {
       {"uptime_s", s.uptime.count() / 1000},
       {"voltage", volts(s.pack_voltage)},
