@@ -374,12 +374,35 @@ TEST(Bms, a_version_1_counters_record_still_loads_and_the_model_starts_afresh) {
   run(again, 0_ms, 100_ms, pack_at(3300_mV));
   EXPECT_EQ(again.snapshot().model_r0, fresh.snapshot().model_r0) << "nothing learned was stored";
 
-  // A version 2 record cut short is damaged, not half loaded.
-  Counters v2 = old.counters();
-  std::memcpy(bytes.data(), &v2, sizeof v2);
+  // A version 3 record cut short is damaged, not half loaded.
+  Counters v3 = old.counters();
+  std::memcpy(bytes.data(), &v3, sizeof v3);
   ASSERT_TRUE(store.save(RecordId::counters, bytes).ok());
   Bms damaged(lfp16());
   EXPECT_EQ(load_records(damaged, store).counters.code(), Errc::corrupt);
+}
+
+TEST(Bms, a_version_2_counters_record_resumes_the_model_without_its_soc_events) {
+  // Version 2: the counters and the model's memory without the cells' last SOC events.
+  test::RamStore f;
+  Store& store = f.store;
+  Bms old(lfp16());
+  learn_a_resistance(old);
+  Counters v2 = old.counters();
+  v2.version = 2;
+  const ModelMemory memory = old.model_memory();
+  std::array<uint8_t, sizeof(Counters) + kModelMemoryV2Size> bytes{};
+  std::memcpy(bytes.data(), &v2, sizeof v2);
+  std::memcpy(bytes.data() + sizeof v2, &memory, kModelMemoryV2Size);
+  ASSERT_TRUE(store.save(RecordId::counters, bytes).ok());
+
+  Bms again(lfp16());
+  ASSERT_TRUE(load_records(again, store).counters.ok());
+  EXPECT_EQ(again.counters().version, kCountersVersion);
+  EXPECT_EQ(again.counters().power_on_count, v2.power_on_count);
+  const ModelMemory loaded = again.model_memory();
+  EXPECT_EQ(std::memcmp(&loaded, &memory, kModelMemoryV2Size), 0) << "what was learned";
+  for (const LearnedEvent& e : loaded.event) EXPECT_EQ(e.kind, 0) << "no event to pair with";
 }
 
 }  // namespace

@@ -114,7 +114,10 @@ ModelMemory ModelSoc::memory() const {
   mem.chemistry = static_cast<uint8_t>(filter_.chemistry());
   mem.cells = filter_.cells();
   mem.design_mah = static_cast<int32_t>(std::lround(filter_.nominal_capacity_ah() * 1000.0F));
-  for (std::size_t k = 0; k < filter_.cells(); ++k) mem.cell[k] = filter_.cell(k).learned();
+  for (std::size_t k = 0; k < filter_.cells(); ++k) {
+    mem.cell[k] = filter_.cell(k).learned();
+    mem.event[k] = filter_.cell(k).learned_event();
+  }
   return mem;
 }
 
@@ -131,7 +134,8 @@ void ModelSoc::restore(const ModelMemory& stored) {
   }
   filter_.start(chem, static_cast<float>(stored.design_mah) / 1000.0F, stored.cells, 0.5F,
                 kRestartSocSigma);
-  filter_.resume(std::span<const LearnedCell>(stored.cell.data(), stored.cells), kResumeSocSigma);
+  filter_.resume(std::span<const LearnedCell>(stored.cell.data(), stored.cells), kResumeSocSigma,
+                 std::span<const LearnedEvent>(stored.event.data(), stored.cells));
   summary_ = filter_.summary();
   have_last_ = false;
 }

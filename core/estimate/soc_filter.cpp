@@ -88,6 +88,8 @@ constexpr float kFactorScale = 1e3F;
 constexpr float kBiasScale = 1e5F;
 constexpr float kInvCapacityScale = 1e4F;
 constexpr float kOffsetScale = 1e5F;
+constexpr float kCountedScale = 1e6F;  // LearnedEvent: charge, of the design capacity
+constexpr float kHoursScale = 100.0F;
 // After a restart, how sure the learned values still are: a resistance learned at the last
 // current step is good to 10 %, an offset and a capacity to what they were learned from.
 constexpr float kResumedRSigma = 0.1F;
@@ -112,6 +114,30 @@ void CellFilter::resume(const LearnedCell& l, float soc_sigma, const FilterTunin
   p_[kR0][kR0] = sq(kResumedRSigma * x_[kR0]);
   p_[kRp][kRp] = sq(kResumedRSigma * x_[kRp]);
   clamp(m);
+}
+
+LearnedEvent CellFilter::learned_event() const {
+  LearnedEvent e;
+  if (anchor_ == SocEvent::none) return e;
+  e.kind = static_cast<int8_t>(anchor_);
+  e.soc = to_fixed(anchor_soc_, kSocScale);
+  const float counted = std::clamp(counted_ * kCountedScale, -2e9F, 2e9F);
+  e.counted = static_cast<int32_t>(std::lround(std::isfinite(counted) ? counted : 0.0F));
+  e.centihours =
+      static_cast<uint16_t>(std::lround(std::clamp(anchor_h_ * kHoursScale, 0.0F, 65535.0F)));
+  return e;
+}
+
+void CellFilter::resume_event(const LearnedEvent& e, const FilterTuning& t) {
+  const bool known = e.kind == static_cast<int8_t>(SocEvent::full) ||
+                     e.kind == static_cast<int8_t>(SocEvent::empty);
+  const float hours = static_cast<float>(e.centihours) / kHoursScale;
+  if (!known || hours > t.capacity_max_span_h) return;
+  anchor_ = static_cast<SocEvent>(e.kind);
+  anchor_soc_ = std::clamp(from_fixed(e.soc, kSocScale), kMinSoc, kMaxSoc);
+  counted_ = static_cast<float>(e.counted) / kCountedScale;
+  counted_carry_ = 0.0F;
+  anchor_h_ = hours;
 }
 
 bool CellFilter::healthy() const {
@@ -353,12 +379,14 @@ void SocFilter::start(Chemistry c, float capacity_ah, uint8_t cells, float soc, 
   ocv_top_ = ocv_at(c, 1.0F).v;
 }
 
-void SocFilter::resume(std::span<const LearnedCell> cells, float soc_sigma) {
+void SocFilter::resume(std::span<const LearnedCell> cells, float soc_sigma,
+                       std::span<const LearnedEvent> events) {
   const CellModelParams& m = cell_model(chem_);
   const std::size_t n = std::min<std::size_t>(cells_, cells.size());
   for (std::size_t k = 0; k < n; ++k) {
     cell_[k].resume(cells[k], soc_sigma, tuning_, m);
     if (!cell_[k].healthy()) cell_[k].start(0.5F, tuning_.initial_soc_sigma, 1.0F, tuning_, m);
+    if (k < events.size()) cell_[k].resume_event(events[k], tuning_);
   }
 }
 

@@ -50,6 +50,16 @@ struct LearnedCell {
   int16_t inv_q = 10000;  // nominal / actual capacity, 1e-4
   int16_t offset = 0;     // OCV offset, 10 µV
 };
+// A cell's last SOC event and the charge counted since, stored beside LearnedCell so that a
+// full-empty pair split by a restart still measures the capacity (fixed point, as LearnedCell).
+struct LearnedEvent {
+  int8_t kind = 0;  // SocEvent: 0 none, 1 full, -1 empty
+  uint8_t reserved = 0;
+  int16_t soc = 0;          // the SOC the event stands for, 1e-4
+  int32_t counted = 0;      // charge since, 1e-6 of the design capacity (+ = charge)
+  uint16_t centihours = 0;  // hours since, 0.01 h
+  uint16_t reserved2 = 0;
+};
 using Covariance = std::array<std::array<float, kFilterStates>, kFilterStates>;
 
 // One update's inputs. Currents + = charge, as JK reports them.
@@ -148,6 +158,10 @@ class CellFilter {
   // doubt that is left after a restart (docs/estimation.md, "Across restarts").
   void resume(const LearnedCell& l, float soc_sigma, const FilterTuning& t,
               const CellModelParams& m);
+  [[nodiscard]] LearnedEvent learned_event() const;
+  // Takes up the stored event and its count again (after resume(), which forgets them). An event
+  // that is not one, or older than a pair may span, is dropped.
+  void resume_event(const LearnedEvent& e, const FilterTuning& t);
   [[nodiscard]] const Covariance& covariance() const { return p_; }
   float full_held_s = 0.0F;  // how long the SOC-100 rule's condition has held
   float empty_held_s = 0.0F;
@@ -192,7 +206,8 @@ class SocFilter {
 
   void update(const FilterStep& in);
   // Every cell starts again from what it had learned (start() must have set the pack up).
-  void resume(std::span<const LearnedCell> cells, float soc_sigma);
+  void resume(std::span<const LearnedCell> cells, float soc_sigma,
+              std::span<const LearnedEvent> events = {});
 
   [[nodiscard]] const CellFilter& cell(std::size_t i) const { return cell_[i]; }
   [[nodiscard]] float cell_soc(std::size_t i) const { return cell_[i].soc(); }

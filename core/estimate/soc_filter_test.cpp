@@ -275,6 +275,45 @@ TEST(SocFilter, learns_a_faded_capacity_from_the_charge_between_full_and_empty) 
   EXPECT_NEAR(p.f.summary().soh, 0.8F, 0.03F);
 }
 
+TEST(SocFilter, a_full_empty_pair_split_by_a_restart_still_measures_the_capacity) {
+  // Full, discharged to 40 %, then the board restarts from what it stored (the learned values
+  // and the last event with the charge counted since), and the discharge goes on to empty.
+  FadedLfp p;
+  p.hold(0.0, 5.0, 60);
+  p.until(-0.4, 5.0, 0.4);
+  const LearnedCell learned = p.f.cell(0).learned();
+  const LearnedEvent event = p.f.cell(0).learned_event();
+  EXPECT_EQ(event.kind, static_cast<int8_t>(SocEvent::full));
+  EXPECT_NEAR(static_cast<double>(event.counted) * 1e-6, -0.6 * 0.8, 0.01);
+  p.f.start(Chemistry::lfp, 1.0F, 1, 0.5F, 0.1F);
+  p.f.resume(std::span<const LearnedCell>(&learned, 1), 0.05F,
+             std::span<const LearnedEvent>(&event, 1));
+  p.until(-0.4, 5.0, 0.02);
+  EXPECT_EQ(p.f.cell(0).capacity_measurements(), 1);
+  EXPECT_NEAR(p.f.cell_capacity_ah(0), 0.8F, 0.024F);
+  // Without the event (a record of version 2), the same restart measures nothing.
+  FadedLfp q;
+  q.hold(0.0, 5.0, 60);
+  q.until(-0.4, 5.0, 0.4);
+  const LearnedCell only = q.f.cell(0).learned();
+  q.f.start(Chemistry::lfp, 1.0F, 1, 0.5F, 0.1F);
+  q.f.resume(std::span<const LearnedCell>(&only, 1), 0.05F);
+  q.until(-0.4, 5.0, 0.02);
+  EXPECT_EQ(q.f.cell(0).capacity_measurements(), 0);
+  // A stored event that is none of the kinds, or older than a pair may span, is dropped.
+  LearnedEvent bad = event;
+  bad.kind = 7;
+  LearnedEvent stale = event;
+  stale.centihours = 73 * 100;
+  for (const LearnedEvent& e : {bad, stale}) {
+    SocFilter f;
+    f.start(Chemistry::lfp, 1.0F, 1, 0.5F, 0.1F);
+    f.resume(std::span<const LearnedCell>(&learned, 1), 0.05F,
+             std::span<const LearnedEvent>(&e, 1));
+    EXPECT_EQ(f.cell(0).learned_event().kind, 0);
+  }
+}
+
 TEST(SocFilter, events_more_than_72_hours_apart_measure_no_capacity) {
   // Full, then three days at 90 % with no event (an unknown current offset grows with the
   // hours), then empty: the pair is too far apart to measure the capacity from.
