@@ -264,10 +264,12 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
     }
     if (days > 1 && t >= next_restart_s && t < t_end) {
       // Midnight: the board restarts from its stored memory (fixed point, as in the counters
-      // record) with the SOC's doubt after a restart.
+      // record: the learned values and the last SOC event with the charge since) with the SOC's
+      // doubt after a restart.
       const core::LearnedCell stored[1] = {filter.cell(0).learned()};
+      const core::LearnedEvent event[1] = {filter.cell(0).learned_event()};
       filter.start(chem, static_cast<float>(kCapacityAh), 1, filter.cell_soc(0), 0.3F, tuning);
-      filter.resume(stored, 0.05F);
+      filter.resume(stored, 0.05F, event);
       next_restart_s += 86400.0;
     }
     if (t < count_from_s) continue;
