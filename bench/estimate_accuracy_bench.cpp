@@ -173,6 +173,9 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
   const double start_est = start_soc >= 0.5 ? start_soc - 0.3 : start_soc + 0.3;
   core::SocFilter filter;
   core::FilterTuning tuning;
+  if (const char* e = std::getenv("ACC_TUNE2")) {
+    std::sscanf(e, "%f,%f", &tuning.correlated_sigma_v, &tuning.correlated_time_s);
+  }
   if (const char* e = std::getenv("ACC_TUNE")) {
     std::sscanf(e, "%f,%f,%f,%f,%f,%f,%f,%f", &tuning.initial_capacity_sigma,
                 &tuning.initial_bias_sigma_c, &tuning.voltage_sigma_v, &tuning.voltage_sigma_per_c,
@@ -261,10 +264,12 @@ Run run_one(Chemistry chem, Cycle cycle, const Variant& var, uint64_t seed, FILE
     }
     if (days > 1 && t >= next_restart_s && t < t_end) {
       // Midnight: the board restarts from its stored memory (fixed point, as in the counters
-      // record) with the SOC's doubt after a restart.
+      // record: the learned values and the last SOC event with the charge since) with the SOC's
+      // doubt after a restart.
       const core::LearnedCell stored[1] = {filter.cell(0).learned()};
+      const core::LearnedEvent event[1] = {filter.cell(0).learned_event()};
       filter.start(chem, static_cast<float>(kCapacityAh), 1, filter.cell_soc(0), 0.3F, tuning);
-      filter.resume(stored, 0.05F);
+      filter.resume(stored, 0.05F, event);
       next_restart_s += 86400.0;
     }
     if (t < count_from_s) continue;

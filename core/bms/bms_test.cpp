@@ -353,7 +353,7 @@ TEST(Bms, what_the_soc_model_learned_survives_a_restart_and_a_torn_save) {
   EXPECT_NEAR(restored.snapshot().soc_model_permille, first.soc_model_permille, 20);
 }
 
-TEST(Bms, a_version_1_counters_record_still_loads_and_the_model_starts_afresh) {
+TEST(Bms, older_counters_records_still_load_and_the_model_resumes_what_they_hold) {
   test::RamStore f;
   Store& store = f.store;
   Bms old(lfp16());
@@ -374,12 +374,28 @@ TEST(Bms, a_version_1_counters_record_still_loads_and_the_model_starts_afresh) {
   run(again, 0_ms, 100_ms, pack_at(3300_mV));
   EXPECT_EQ(again.snapshot().model_r0, fresh.snapshot().model_r0) << "nothing learned was stored";
 
-  // A version 2 record cut short is damaged, not half loaded.
-  Counters v2 = old.counters();
-  std::memcpy(bytes.data(), &v2, sizeof v2);
+  // A version 3 record cut short is damaged, not half loaded.
+  Counters v3 = old.counters();
+  std::memcpy(bytes.data(), &v3, sizeof v3);
   ASSERT_TRUE(store.save(RecordId::counters, bytes).ok());
   Bms damaged(lfp16());
   EXPECT_EQ(load_records(damaged, store).counters.code(), Errc::corrupt);
+
+  // Version 2: the counters and the model's memory without the cells' last SOC events. The
+  // model resumes from what it learned, with no event to pair the next one with.
+  Counters v2 = old.counters();
+  v2.version = 2;
+  const ModelMemory memory = old.model_memory();
+  std::array<uint8_t, sizeof(Counters) + kModelMemoryV2Size> v2_bytes{};
+  std::memcpy(v2_bytes.data(), &v2, sizeof v2);
+  std::memcpy(v2_bytes.data() + sizeof v2, &memory, kModelMemoryV2Size);
+  ASSERT_TRUE(store.save(RecordId::counters, v2_bytes).ok());
+  Bms resumed(lfp16());
+  ASSERT_TRUE(load_records(resumed, store).counters.ok());
+  EXPECT_EQ(resumed.counters().version, kCountersVersion);
+  const ModelMemory loaded = resumed.model_memory();
+  EXPECT_EQ(std::memcmp(&loaded, &memory, kModelMemoryV2Size), 0) << "what was learned";
+  for (const LearnedEvent& e : loaded.event) EXPECT_EQ(e.kind, 0) << "no event to pair with";
 }
 
 }  // namespace

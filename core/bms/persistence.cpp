@@ -13,10 +13,12 @@ namespace {
 // Each record's payload is built in the Bms's own buffer (Bms::store_buffer()): 4 KiB that
 // are neither on a microcontroller's stack nor shared between packs saved on other threads.
 
-// The counters record: Counters, then (from version 2) what the SOC model learned.
+// The counters record: Counters, then (from version 2) what the SOC model learned, and (from
+// version 3) each cell's last SOC event with the charge counted since.
 constexpr std::size_t kCountersRecordV1 = sizeof(Counters);
-constexpr std::size_t kCountersRecordV2 = sizeof(Counters) + sizeof(ModelMemory);
-static_assert(kCountersVersion == 2 && kCountersRecordV2 <= kMaxPayload);
+constexpr std::size_t kCountersRecordV2 = sizeof(Counters) + kModelMemoryV2Size;
+constexpr std::size_t kCountersRecordV3 = sizeof(Counters) + sizeof(ModelMemory);
+static_assert(kCountersVersion == 3 && kCountersRecordV3 <= kMaxPayload);
 
 Status save_counters(Bms& bms, Store& store) {
   const std::span<uint8_t> buf = bms.store_buffer();
@@ -24,7 +26,7 @@ Status save_counters(Bms& bms, Store& store) {
   const ModelMemory model = bms.model_memory();
   std::memcpy(buf.data(), &c, sizeof c);
   std::memcpy(buf.data() + sizeof c, &model, sizeof model);
-  return store.save(RecordId::counters, buf.first(kCountersRecordV2));
+  return store.save(RecordId::counters, buf.first(kCountersRecordV3));
 }
 
 Status save_events(Bms& bms, Store& store) {
@@ -63,16 +65,18 @@ Status load_counters(Bms& bms, Store& store) {
   Counters c;
   if (n.value() < sizeof c) return Status(Errc::corrupt);
   std::memcpy(&c, buf.data(), sizeof c);
-  // Version 1 (no model memory) migrates: the counters load as they are, the model starts from
-  // the coulomb counter's SOC as before.
+  // Older versions migrate: version 1 (no model memory) loads the counters as they are and the
+  // model starts from the coulomb counter's SOC; version 2 (no SOC events) resumes the model
+  // with no event to pair the next one with.
   const bool v1 = c.version == 1 && n.value() == kCountersRecordV1;
-  const bool v2 = c.version == kCountersVersion && n.value() == kCountersRecordV2;
-  if (!v1 && !v2) return Status(Errc::corrupt, c.version);
+  const bool v2 = c.version == 2 && n.value() == kCountersRecordV2;
+  const bool v3 = c.version == kCountersVersion && n.value() == kCountersRecordV3;
+  if (!v1 && !v2 && !v3) return Status(Errc::corrupt, c.version);
   c.version = kCountersVersion;
   if (Status st = bms.restore_counters(c); !st.ok()) return st;
-  if (v2) {
+  if (v2 || v3) {
     ModelMemory model;
-    std::memcpy(&model, buf.data() + sizeof c, sizeof model);
+    std::memcpy(&model, buf.data() + sizeof c, v3 ? sizeof model : kModelMemoryV2Size);
     bms.restore_model(model);
   }
   return ok_status();

@@ -36,7 +36,7 @@ constexpr MicrowattMilliseconds energy(Millivolts v, Milliamps i, Milliseconds d
 // Bump when the layout or the meaning of a field changes; restore() refuses other versions.
 // Version 2: the counters record also carries what the SOC model learned
 // (core/bms/persistence.cpp); the Counters themselves are as in version 1.
-inline constexpr uint16_t kCountersVersion = 2;
+inline constexpr uint16_t kCountersVersion = 3;
 
 struct Counters {
   uint16_t version = kCountersVersion;

@@ -114,7 +114,10 @@ ModelMemory ModelSoc::memory() const {
   mem.chemistry = static_cast<uint8_t>(filter_.chemistry());
   mem.cells = filter_.cells();
   mem.design_mah = static_cast<int32_t>(std::lround(filter_.nominal_capacity_ah() * 1000.0F));
-  for (std::size_t k = 0; k < filter_.cells(); ++k) mem.cell[k] = filter_.cell(k).learned();
+  for (std::size_t k = 0; k < filter_.cells(); ++k) {
+    mem.cell[k] = filter_.cell(k).learned();
+    mem.event[k] = filter_.cell(k).learned_event();
+  }
   return mem;
 }
 
@@ -131,7 +134,8 @@ void ModelSoc::restore(const ModelMemory& stored) {
   }
   filter_.start(chem, static_cast<float>(stored.design_mah) / 1000.0F, stored.cells, 0.5F,
                 kRestartSocSigma);
-  filter_.resume(std::span<const LearnedCell>(stored.cell.data(), stored.cells), kResumeSocSigma);
+  filter_.resume(std::span<const LearnedCell>(stored.cell.data(), stored.cells), kResumeSocSigma,
+                 std::span<const LearnedEvent>(stored.event.data(), stored.cells));
   summary_ = filter_.summary();
   have_last_ = false;
 }
@@ -149,6 +153,8 @@ void ModelSoc::publish(Snapshot& snap, const Settings& s) const {
   }
   const FilterSummary& f = summary_;
   snap.soc_model_permille = soc_permille();
+  snap.soc_model_sigma_permille =
+      static_cast<uint16_t>(std::lround(std::clamp(f.soc_sigma, 0.0F, 1.0F) * 1000.0F));
   snap.model_r0 = Microohms(static_cast<int32_t>(std::lround(f.r0_ohm * 1e6F)));
   snap.model_current_offset = Milliamps(static_cast<int32_t>(std::lround(f.bias_a * 1000.0F)));
   snap.model_capacity = MilliampHours(static_cast<int64_t>(std::lround(f.capacity_ah * 1000.0F)));

@@ -49,7 +49,12 @@ struct ModelMemory {
   uint16_t reserved = 0;
   int32_t design_mah = 0;
   std::array<LearnedCell, kMaxCells> cell{};
+  // From counters record version 3 on: each cell's last SOC event and the charge since.
+  std::array<LearnedEvent, kMaxCells> event{};
 };
+// The size of a version 2 record's model memory: ModelMemory without the events.
+inline constexpr std::size_t kModelMemoryV2Size =
+    sizeof(ModelMemory) - sizeof(std::array<LearnedEvent, kMaxCells>);
 static_assert(std::is_trivially_copyable_v<ModelMemory>, "ModelMemory is stored as raw bytes");
 static_assert(std::has_unique_object_representations_v<ModelMemory>,
               "ModelMemory must have no padding: the store's CRC covers every byte");

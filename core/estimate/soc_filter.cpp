@@ -88,6 +88,8 @@ constexpr float kFactorScale = 1e3F;
 constexpr float kBiasScale = 1e5F;
 constexpr float kInvCapacityScale = 1e4F;
 constexpr float kOffsetScale = 1e5F;
+constexpr float kCountedScale = 1e6F;  // LearnedEvent: charge, of the design capacity
+constexpr float kHoursScale = 100.0F;
 // After a restart, how sure the learned values still are: a resistance learned at the last
 // current step is good to 10 %, an offset and a capacity to what they were learned from.
 constexpr float kResumedRSigma = 0.1F;
@@ -112,6 +114,30 @@ void CellFilter::resume(const LearnedCell& l, float soc_sigma, const FilterTunin
   p_[kR0][kR0] = sq(kResumedRSigma * x_[kR0]);
   p_[kRp][kRp] = sq(kResumedRSigma * x_[kRp]);
   clamp(m);
+}
+
+LearnedEvent CellFilter::learned_event() const {
+  LearnedEvent e;
+  if (anchor_ == SocEvent::none) return e;
+  e.kind = static_cast<int8_t>(anchor_);
+  e.soc = to_fixed(anchor_soc_, kSocScale);
+  const float counted = std::clamp(counted_ * kCountedScale, -2e9F, 2e9F);
+  e.counted = static_cast<int32_t>(std::lround(std::isfinite(counted) ? counted : 0.0F));
+  e.centihours =
+      static_cast<uint16_t>(std::lround(std::clamp(anchor_h_ * kHoursScale, 0.0F, 65535.0F)));
+  return e;
+}
+
+void CellFilter::resume_event(const LearnedEvent& e, const FilterTuning& t) {
+  const bool known = e.kind == static_cast<int8_t>(SocEvent::full) ||
+                     e.kind == static_cast<int8_t>(SocEvent::empty);
+  const float hours = static_cast<float>(e.centihours) / kHoursScale;
+  if (!known || hours > t.capacity_max_span_h) return;
+  anchor_ = static_cast<SocEvent>(e.kind);
+  anchor_soc_ = std::clamp(from_fixed(e.soc, kSocScale), kMinSoc, kMaxSoc);
+  counted_ = static_cast<float>(e.counted) / kCountedScale;
+  counted_carry_ = 0.0F;
+  anchor_h_ = hours;
 }
 
 bool CellFilter::healthy() const {
@@ -178,7 +204,8 @@ float CellFilter::ocv_from(float v, float ic_now, float rc_drop_v, float arr,
 }
 
 void CellFilter::correct(Chemistry c, float v, float ic_now, float rc_drop_v, float arr,
-                         float temp_c, const CellModelParams& m, const FilterTuning& t) {
+                         float temp_c, float dt_s, const CellModelParams& m,
+                         const FilterTuning& t) {
   OcvPoint ocv = ocv_at(c, x_[kSoc]);
   ocv.v += ocv_temp_coeff_v_per_k(c, x_[kSoc]) * (temp_c - kReferenceC);
   const float r0 = x_[kR0] * arr * mohm_ah_to_ohm_ah(m.r0_mohm_ah);
@@ -202,8 +229,10 @@ void CellFilter::correct(Chemistry c, float v, float ic_now, float rc_drop_v, fl
   const float h_r0 = arr * mohm_ah_to_ohm_ah(m.r0_mohm_ah) * ic;
   h[kRp] = arr * rc_drop_v;
   h[kBias] = -r0;
-  const float r =
-      sq(t.voltage_sigma_v) + sq(t.voltage_sigma_per_c * ic_now) + sq(h_r0) * p_[kR0][kR0];
+  // Correlated model error: n readings within its correlation time carry the information of one.
+  const float readings_per_corr = std::max(t.correlated_time_s / std::max(dt_s, 0.1F), 1.0F);
+  const float r = sq(t.voltage_sigma_v) + sq(t.voltage_sigma_per_c * ic_now) +
+                  sq(h_r0) * p_[kR0][kR0] + sq(t.correlated_sigma_v) * readings_per_corr;
   // The current offset and the capacity learn only from readings where the OCV moves enough
   // with SOC to tell a drift from a model error (LFP: at its knees, not on its plateaus), and
   // where the polarisation has relaxed (its model error is time-correlated, not noise).
@@ -350,12 +379,14 @@ void SocFilter::start(Chemistry c, float capacity_ah, uint8_t cells, float soc, 
   ocv_top_ = ocv_at(c, 1.0F).v;
 }
 
-void SocFilter::resume(std::span<const LearnedCell> cells, float soc_sigma) {
+void SocFilter::resume(std::span<const LearnedCell> cells, float soc_sigma,
+                       std::span<const LearnedEvent> events) {
   const CellModelParams& m = cell_model(chem_);
   const std::size_t n = std::min<std::size_t>(cells_, cells.size());
   for (std::size_t k = 0; k < n; ++k) {
     cell_[k].resume(cells[k], soc_sigma, tuning_, m);
     if (!cell_[k].healthy()) cell_[k].start(0.5F, tuning_.initial_soc_sigma, 1.0F, tuning_, m);
+    if (k < events.size()) cell_[k].resume_event(events[k], tuning_);
   }
 }
 
@@ -407,7 +438,7 @@ void SocFilter::update(const FilterStep& in) {
     // offset and hysteresis states tens of mV. There the SOC rules speak instead.
     const float ocv = f.ocv_from(v, ic_now, rc_drop, arr, m);
     const bool beyond = ocv > ocv_top_ + m.hyst_v || ocv < ocv_bottom_ - m.hyst_v;
-    if (!beyond) f.correct(chem_, v, ic_now, rc_drop, arr, in.temp_c, m, tuning_);
+    if (!beyond) f.correct(chem_, v, ic_now, rc_drop, arr, in.temp_c, dt, m, tuning_);
     apply_rules(f, v, ic_now, rc_drop, arr, in);
     if (!f.healthy()) f.start(0.5F, tuning_.initial_soc_sigma, 1.0F, tuning_, m);
   }
@@ -464,9 +495,15 @@ FilterSummary SocFilter::summary() const {
   float smallest = 1e30F;
   float r0 = 0.0F;
   float bias = 0.0F;
+  // The pack's doubt is that of the cell that limits it: the one with the least charge to give
+  // or the least room, whichever is nearer (the other end's doubt does not move the SOC shown).
+  float give_sigma = 0.0F;
+  float room_sigma = 0.0F;
   for (std::size_t k = 0; k < cells_; ++k) {
     const float z = std::clamp(cell_[k].soc(), 0.0F, 1.0F);
     const float q = cell_capacity_ah(k);
+    if (z * q < give) give_sigma = cell_[k].soc_sigma();
+    if ((1.0F - z) * q < room) room_sigma = cell_[k].soc_sigma();
     give = std::min(give, z * q);
     room = std::min(room, (1.0F - z) * q);
     smallest = std::min(smallest, q);
@@ -479,6 +516,7 @@ FilterSummary SocFilter::summary() const {
   s.r0_ohm = r0 / n;
   s.bias_a = bias / n;
   s.soh = smallest / capacity_ah_;
+  s.soc_sigma = give <= room ? give_sigma : room_sigma;
   return s;
 }
 

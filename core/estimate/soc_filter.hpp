@@ -50,6 +50,16 @@ struct LearnedCell {
   int16_t inv_q = 10000;  // nominal / actual capacity, 1e-4
   int16_t offset = 0;     // OCV offset, 10 µV
 };
+// A cell's last SOC event and the charge counted since, stored beside LearnedCell so that a
+// full-empty pair split by a restart still measures the capacity (fixed point, as LearnedCell).
+struct LearnedEvent {
+  int8_t kind = 0;  // SocEvent: 0 none, 1 full, -1 empty
+  uint8_t reserved = 0;
+  int16_t soc = 0;          // the SOC the event stands for, 1e-4
+  int32_t counted = 0;      // charge since, 1e-6 of the design capacity (+ = charge)
+  uint16_t centihours = 0;  // hours since, 0.01 h
+  uint16_t reserved2 = 0;
+};
 using Covariance = std::array<std::array<float, kFilterStates>, kFilterStates>;
 
 // One update's inputs. Currents + = charge, as JK reports them.
@@ -72,17 +82,22 @@ struct FilterStep {
 struct FilterTuning {
   float voltage_sigma_v = 0.010F;    // cell ADC and model error at rest
   float voltage_sigma_per_c = 0.3F;  // added model error per C of current (V per C)
-  float soc_walk = 2e-4F;            // SOC random walk per sqrt(s)
-  float hysteresis_walk_v = 1e-4F;   // per sqrt(s)
-  float offset_walk_v = 2e-5F;       // per sqrt(s)
-  float r_walk = 2e-4F;              // relative resistance random walk per sqrt(s)
-  float bias_walk_c = 1e-6F;         // per sqrt(s)
-  float capacity_walk = 1e-6F;       // per sqrt(s)
+  // Model error that is correlated over time (an OCV curve that is not the table's, hysteresis
+  // of another size): sigma and correlation time. Counted so that readings closer together than
+  // the correlation time add up to one reading of this sigma, whatever the update rate.
+  float correlated_sigma_v = 0.005F;
+  float correlated_time_s = 300.0F;
+  float soc_walk = 2e-4F;           // SOC random walk per sqrt(s)
+  float hysteresis_walk_v = 1e-4F;  // per sqrt(s)
+  float offset_walk_v = 2e-5F;      // per sqrt(s)
+  float r_walk = 2e-4F;             // relative resistance random walk per sqrt(s)
+  float bias_walk_c = 1e-6F;        // per sqrt(s)
+  float capacity_walk = 1e-6F;      // per sqrt(s)
   float initial_soc_sigma = 0.3F;
   float initial_offset_sigma_v = 0.005F;
   float initial_r_sigma = 3.0F;
   float initial_bias_sigma_c = 0.005F;
-  float initial_capacity_sigma = 0.02F;
+  float initial_capacity_sigma = 0.07F;
   float learn_min_slope_v = 0.5F;  // OCV slope (V per unit SOC) for offset and capacity
   // ... and only while the modelled polarisation (both RC branches) is below this: right after a
   // load, the branches' model error reads as a drift.
@@ -114,7 +129,7 @@ class CellFilter {
   // model drop per unit polarisation factor, arr = resistance factor for the temperature,
   // temp_c = the cells' temperature (the OCV's temperature coefficient).
   void correct(Chemistry c, float v, float ic_now, float rc_drop_v, float arr, float temp_c,
-               const CellModelParams& m, const FilterTuning& t);
+               float dt_s, const CellModelParams& m, const FilterTuning& t);
   // More doubt about the SOC (charge that passed unseen).
   void add_soc_variance(float v) { p_[kSoc][kSoc] += v; }
   // A direct observation of the SOC (a SOC rule).
@@ -143,6 +158,10 @@ class CellFilter {
   // doubt that is left after a restart (docs/estimation.md, "Across restarts").
   void resume(const LearnedCell& l, float soc_sigma, const FilterTuning& t,
               const CellModelParams& m);
+  [[nodiscard]] LearnedEvent learned_event() const;
+  // Takes up the stored event and its count again (after resume(), which forgets them). An event
+  // that is not one, or older than a pair may span, is dropped.
+  void resume_event(const LearnedEvent& e, const FilterTuning& t);
   [[nodiscard]] const Covariance& covariance() const { return p_; }
   float full_held_s = 0.0F;  // how long the SOC-100 rule's condition has held
   float empty_held_s = 0.0F;
@@ -171,6 +190,7 @@ struct FilterSummary {
   float r0_ohm = 0.0F;       // mean learned series resistance per cell at 25 °C
   float bias_a = 0.0F;       // mean learned current offset (measured - true)
   float soh = 1.0F;          // learned / nominal capacity of the weakest cell
+  float soc_sigma = 0.0F;    // the filter's doubt (1 sigma) about the pack's SOC
 };
 
 class SocFilter {
@@ -186,7 +206,8 @@ class SocFilter {
 
   void update(const FilterStep& in);
   // Every cell starts again from what it had learned (start() must have set the pack up).
-  void resume(std::span<const LearnedCell> cells, float soc_sigma);
+  void resume(std::span<const LearnedCell> cells, float soc_sigma,
+              std::span<const LearnedEvent> events = {});
 
   [[nodiscard]] const CellFilter& cell(std::size_t i) const { return cell_[i]; }
   [[nodiscard]] float cell_soc(std::size_t i) const { return cell_[i].soc(); }

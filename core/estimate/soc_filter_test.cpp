@@ -116,6 +116,42 @@ TEST(SocFilter, resumes_from_what_it_learned_instead_of_learning_again) {
   EXPECT_GT(again.cell_capacity_ah(0), 0.0F);
 }
 
+// An LFP cell 5 mV above the table, discharged at 0.1 C across the plateau (65 % to 35 %) with
+// the filter updated every `dt` seconds and started 10 % low: its error and sigma at the end.
+struct PlateauRun {
+  double error = 0.0;
+  double sigma = 0.0;
+};
+PlateauRun lfp_plateau(double dt) {
+  TestCell cell;
+  cell.chem = Chemistry::lfp;
+  cell.soc = 0.65;
+  cell.offset_v = 0.005;
+  SocFilter f;
+  f.start(Chemistry::lfp, 1.0F, 1, 0.55F, 0.1F);
+  for (double t = 0.0; t < 3.0 * 3600.0; t += dt) step_both(cell, f, -0.1, dt, 0.0F, 0.0F);
+  return {std::fabs(f.pack_soc() - cell.soc), f.summary().soc_sigma};
+}
+
+TEST(SocFilter, its_doubt_on_the_lfp_plateau_counts_the_model_error_it_cannot_see) {
+  // On the plateau a millivolt is 2 % of SOC. Three hours of readings a second apart, whose
+  // model error (here the cell's 5 mV) is the same from one to the next, must not make the
+  // filter sure of its SOC to 1 % (it was: sigma 1.1 %, before the correlated error was counted).
+  const PlateauRun run = lfp_plateau(1.0);
+  EXPECT_GT(run.sigma, 0.02);
+  EXPECT_LE(run.error, 2.0 * run.sigma);
+}
+
+TEST(SocFilter, its_doubt_depends_less_on_how_often_it_runs) {
+  // Readings closer together than the model error's correlation time are not independent: run
+  // every second, the filter has 10 times the readings of one run every 10 s but not 3 times its
+  // certainty (it had: sigma 1.1 % against 3.2 %). The part of the noise that is white (the cell
+  // ADC, the per-C term) still counts per reading.
+  const PlateauRun fast = lfp_plateau(1.0);
+  const PlateauRun slow = lfp_plateau(10.0);
+  EXPECT_GT(fast.sigma, 0.55 * slow.sigma);
+}
+
 TEST(SocFilter, a_cell_held_above_the_ocv_tables_top_teaches_no_ocv_offset) {
   // A charger holds an LFP cell at 3.45 V, 58 mV above the table's 100 %: the full rule says
   // 100 %; the reading itself is outside what the model knows and moves no other state.
@@ -239,6 +275,45 @@ TEST(SocFilter, learns_a_faded_capacity_from_the_charge_between_full_and_empty) 
   EXPECT_NEAR(p.f.summary().soh, 0.8F, 0.03F);
 }
 
+TEST(SocFilter, a_full_empty_pair_split_by_a_restart_still_measures_the_capacity) {
+  // Full, discharged to 40 %, then the board restarts from what it stored (the learned values
+  // and the last event with the charge counted since), and the discharge goes on to empty.
+  FadedLfp p;
+  p.hold(0.0, 5.0, 60);
+  p.until(-0.4, 5.0, 0.4);
+  const LearnedCell learned = p.f.cell(0).learned();
+  const LearnedEvent event = p.f.cell(0).learned_event();
+  EXPECT_EQ(event.kind, static_cast<int8_t>(SocEvent::full));
+  EXPECT_NEAR(static_cast<double>(event.counted) * 1e-6, -0.6 * 0.8, 0.01);
+  p.f.start(Chemistry::lfp, 1.0F, 1, 0.5F, 0.1F);
+  p.f.resume(std::span<const LearnedCell>(&learned, 1), 0.05F,
+             std::span<const LearnedEvent>(&event, 1));
+  p.until(-0.4, 5.0, 0.02);
+  EXPECT_EQ(p.f.cell(0).capacity_measurements(), 1);
+  EXPECT_NEAR(p.f.cell_capacity_ah(0), 0.8F, 0.024F);
+  // Without the event (a record of version 2), the same restart measures nothing.
+  FadedLfp q;
+  q.hold(0.0, 5.0, 60);
+  q.until(-0.4, 5.0, 0.4);
+  const LearnedCell only = q.f.cell(0).learned();
+  q.f.start(Chemistry::lfp, 1.0F, 1, 0.5F, 0.1F);
+  q.f.resume(std::span<const LearnedCell>(&only, 1), 0.05F);
+  q.until(-0.4, 5.0, 0.02);
+  EXPECT_EQ(q.f.cell(0).capacity_measurements(), 0);
+  // A stored event that is none of the kinds, or older than a pair may span, is dropped.
+  LearnedEvent bad = event;
+  bad.kind = 7;
+  LearnedEvent stale = event;
+  stale.centihours = 73 * 100;
+  for (const LearnedEvent& e : {bad, stale}) {
+    SocFilter f;
+    f.start(Chemistry::lfp, 1.0F, 1, 0.5F, 0.1F);
+    f.resume(std::span<const LearnedCell>(&learned, 1), 0.05F,
+             std::span<const LearnedEvent>(&e, 1));
+    EXPECT_EQ(f.cell(0).learned_event().kind, 0);
+  }
+}
+
 TEST(SocFilter, events_more_than_72_hours_apart_measure_no_capacity) {
   // Full, then three days at 90 % with no event (an unknown current offset grows with the
   // hours), then empty: the pair is too far apart to measure the capacity from.
@@ -349,6 +424,11 @@ TEST(ModelSoc, publishes_both_estimates_and_shows_the_chosen_one) {
   model.publish(snap, s);
   EXPECT_EQ(snap.soc_coulomb_permille, 400);
   EXPECT_NEAR(snap.soc_model_permille, 700, 20);
+  // Its doubt after a minute on NMC's steep curve at rest: a few tenths of a percent to a few.
+  EXPECT_EQ(snap.soc_model_sigma_permille,
+            std::lround(model.filter().summary().soc_sigma * 1000.0F));
+  EXPECT_GT(snap.soc_model_sigma_permille, 0);
+  EXPECT_LT(snap.soc_model_sigma_permille, 50);
   EXPECT_EQ(snap.soc_percent, 40) << "soc_method 0 shows the coulomb counter";
   s.set_raw(Param::soc_method, static_cast<int32_t>(SocMethod::model));
   model.publish(snap, s);

@@ -87,6 +87,7 @@ struct Snapshot {
   Milliamps model_current_offset{};  // learned current-sensor offset (measured - true)
   MilliampHours model_capacity{};    // learned usable capacity of the pack
   uint16_t model_soh_permille = 1000;  // learned capacity of the weakest cell / design
+  uint16_t soc_model_sigma_permille = 0;  // the model's doubt (1 sigma) about soc_model_permille
 
   // Functions.
   PowerState power_state = PowerState::on;

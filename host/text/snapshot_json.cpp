@@ -68,6 +68,7 @@ nlohmann::json snapshot_json(const core::Snapshot& s) {
       {"soc_method", s.soc_method == 1 ? "model" : "coulomb"},
       {"soc_coulomb_permille", s.soc_coulomb_permille},
       {"soc_model_permille", s.soc_model_permille},
+      {"soc_model_sigma_permille", s.soc_model_sigma_permille},
       {"model_resistance_mohm", scaled(s.model_r0.count(), 1000.0)},
       {"model_current_offset", amps(s.model_current_offset)},
       {"model_capacity_ah", amp_hours(s.model_capacity)},
