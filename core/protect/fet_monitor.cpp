@@ -4,7 +4,17 @@ namespace softbms::core {
 
 std::array<FetMonitor::Change, 2> FetMonitor::step(Milliseconds now, const Measured& m,
                                                    FetCommand commanded, bool powered) {
-  if (!powered) return {};  // an unpowered board drives nothing: no evidence either way
+  // An unpowered board drives nothing: no evidence either way, and a run of evidence (or of good
+  // behaviour) from before the cut, the sleep or the shutdown does not go on after it. Without
+  // this a short's latch seen for one tick before a shutdown counted as a second of "stuck off"
+  // on the first tick after the wake (campaign seed 1, run 84154).
+  if (!powered) {
+    for (State& st : fets_) {
+      st.seen = FetFault::none;
+      st.good = false;
+    }
+    return {};
+  }
   // With both FETs read back off, a current is the current sensor's fault (its own protection
   // row), not evidence against one FET.
   const bool current_counts = m.charge_fet_readback || m.discharge_fet_readback;

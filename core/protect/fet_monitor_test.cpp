@@ -124,6 +124,33 @@ TEST(FetMonitor, an_unpowered_board_gathers_no_evidence) {
   EXPECT_EQ(c.mon.alarms(), 0u);
 }
 
+// Campaign seed 1, run 84154: a short's latch opened the discharge FET one tick before the
+// board was shut down; on the wake 35 minutes later the latch opened it again at once, and the
+// old tick's start made that look like a second of "stuck off" (a MOSFET fault that kept the
+// charge FET open).
+TEST(FetMonitor, evidence_from_before_a_power_off_does_not_carry_over_the_wake) {
+  Clock c;
+  c.run(kTick, reading(true, false), {true, true});  // the latch, one tick before the shutdown
+  c.run(2000_ms, reading(false, false), {false, false}, false);
+  c.run(kTick, reading(true, false), {true, true});  // the wake: the latch again
+  c.run(3000_ms, reading(true, false), {true, false});
+  EXPECT_EQ(c.mon.alarms(), 0u);
+  EXPECT_EQ(c.trips, 0);
+}
+
+// The good behaviour that releases a latched fault must also be seen while powered, unbroken.
+TEST(FetMonitor, a_release_hold_does_not_run_across_a_power_off) {
+  Clock c;
+  c.run(1200_ms, reading(false, true), {true, true});
+  ASSERT_EQ(c.mon.fault(Fet::charge), FetFault::stuck_off);
+  c.run(3000_ms, reading(true, true), {true, true});  // conducts again: 3 s of the 5 s hold
+  c.run(10'000_ms, reading(false, false), {false, false}, false);
+  c.run(kTick, reading(true, true), {true, true});
+  EXPECT_EQ(c.mon.fault(Fet::charge), FetFault::stuck_off) << "the hold starts again";
+  c.run(kFetFaultReleaseHold, reading(true, true), {true, true});
+  EXPECT_EQ(c.mon.fault(Fet::charge), FetFault::none);
+}
+
 TEST(FetMonitor, stuck_on_latches_until_the_fet_is_seen_blocking_again_for_the_hold) {
   Clock c;
   c.run(1200_ms, reading(true, true), {false, true});

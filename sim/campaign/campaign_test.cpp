@@ -139,6 +139,43 @@ TEST(Campaign, ShrinkKeepsTheFailureAndDropsTheRest) {
   EXPECT_EQ(small.steps[0].world, std::vector<std::string>{"current_a: -60"});
 }
 
+// Campaign seed 1, run 84154: a power cut's off time runs inside its step, but the shrinker's cut
+// counted it on top and ended the replay before its failure; the file written did not fail.
+// The shrunk run must still fail, and run long enough to.
+TEST(Campaign, ShrinkingAroundAPowerCutKeepsAReplayThatFails) {
+  Draft d;
+  d.name = "shrink_cut";
+  d.model = "JK-PB2A16S20P";
+  d.chemistry = "lfp";
+  d.cells = 16;
+  d.capacity_ah = 20;
+  d.soc = 30;
+  d.period_s = 0.5;
+  d.faults = {{50.0, 10.0, "kind: cell_leak, cell: 2, a: 0.1"}};
+  DraftStep cut_step{100.0, {"current_a: 0"}, {}, {}};
+  cut_step.power_cut = PowerCutSpec{250.0, std::nullopt};  // the step lasts 250 s, not 350 s
+  d.steps = {cut_step, {900.0, {"current_a: -60"}, {}, {}}};
+  EXPECT_DOUBLE_EQ(d.duration_s(), 1150.0);
+  // A failure that needs the power cut (as run 84154's did), so the shrinker must keep it.
+  const auto uvp_trip_after_a_cut = [](const Draft& x) -> std::optional<double> {
+    if (x.steps.empty() || !x.steps.front().power_cut) return std::nullopt;
+    const LoadedScenario l = parse_scenario(to_yaml(x), ".");
+    if (!l.scenario) return std::nullopt;
+    for (const auto& e : run_scenario(*l.scenario, l.settings).events) {
+      if (e.name == "cell_uvp" && e.state == "trip") return e.t_s;
+    }
+    return std::nullopt;
+  };
+  const auto before = uvp_trip_after_a_cut(d);
+  ASSERT_TRUE(before);
+  const Draft small = shrink(d, uvp_trip_after_a_cut);
+  const auto after = uvp_trip_after_a_cut(small);
+  ASSERT_TRUE(after) << to_yaml(small);
+  EXPECT_GE(small.duration_s(), *after);
+  EXPECT_LT(small.duration_s(), d.duration_s());
+  EXPECT_TRUE(small.faults.empty());
+}
+
 TEST(Campaign, NumbersWriteBackExactly) {
   EXPECT_EQ(number(12.5), "12.5");
   EXPECT_EQ(number(3.0), "3");

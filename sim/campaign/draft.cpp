@@ -192,12 +192,13 @@ std::string number(double v) {
   return s;
 }
 
+double DraftStep::span_s() const {
+  return power_cut ? std::max(for_s, power_cut->off_s) : for_s;
+}
+
 double Draft::duration_s() const {
   double t = 0.0;
-  for (const auto& s : steps) {
-    t += s.for_s;
-    if (s.power_cut) t += s.power_cut->off_s;
-  }
+  for (const auto& s : steps) t += s.span_s();
   return t;
 }
 

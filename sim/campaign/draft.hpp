@@ -25,6 +25,9 @@ struct DraftStep {
   std::vector<std::string> world;     // YAML lines of the step: "current_a: -20"
   std::vector<std::string> commands;  // "set cell_ovp 3550", "emergency on"
   std::optional<PowerCutSpec> power_cut;
+  // The simulated time the step takes: a power cut's off time runs inside the step (the runner
+  // ends the step `for_s` after it began, or when the supply is back if that is later).
+  [[nodiscard]] double span_s() const;
 };
 
 struct Draft {
