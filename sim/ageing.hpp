@@ -1,7 +1,8 @@
 // Cell ageing: capacity fade and resistance growth of each cell from calendar ageing (time at a
 // temperature and SOC) and cycle ageing (charge throughput, depth, C-rate), after published
 // empirical models: LFP/graphite after Naumann et al. 2018 (calendar) and 2020 (cycle),
-// NMC/graphite after Schmalstieg et al. 2014. Parameters and their sources: docs/simulator.md,
+// NMC/graphite after Schmalstieg et al. 2014, NMC/LTO (cycling only) after NREL's fit to Bank
+// et al. 2020. Parameters and their sources: docs/simulator.md,
 // "Ageing".
 #pragma once
 
@@ -26,7 +27,7 @@ struct CycleStress {
   double temp_c = 25.0;
 };
 
-enum class AgeingModelKind : uint8_t { none, lfp_naumann, nmc_schmalstieg };
+enum class AgeingModelKind : uint8_t { none, lfp_naumann, nmc_schmalstieg, lto_bank };
 
 AgeingModelKind ageing_model_for(Chemistry chemistry);
 
@@ -50,7 +51,14 @@ void age_calendar(AgeingModelKind model, const CalendarStress& s, double rate, C
 // The temperature term of LFP cycle ageing (capacity): Wang et al. 2011's Arrhenius factor
 // against 25 °C, activation energy 31.7 kJ/mol less 370.3 J/mol per C of C-rate; held at the
 // ends of 15..60 °C.
+// It scales the cycle resistance growth as well: no LFP paper found gives that a temperature
+// term, and in the one published model found that has one (Smith et al. 2017, NMC) the cycling
+// resistance grows at a fixed multiple of the cycling capacity loss, so with its temperature term.
 double lfp_cycle_temperature_factor(double c_rate, double temp_c);
+// The temperature term of NMC cycle ageing (capacity and resistance): Arrhenius, 33.2 kJ/mol,
+// 1 at Schmalstieg's 35 °C, fitted to Käbitz et al. 2013's cycle tests of the same cell at 25,
+// 40 and 60 °C; held at the ends of 15..60 °C.
+double nmc_cycle_temperature_factor(double temp_c);
 // Ages a cell by one half cycle; capacity_ah is the cell's rated capacity (FEC = Ah / 2Q).
 void age_cycle(AgeingModelKind model, const CycleStress& s, double capacity_ah, double rate,
                CellAge& age);

@@ -79,7 +79,8 @@ TEST(Ageing, lfp_cycle_fade_follows_wang_2011s_arrhenius_term) {
   EXPECT_NEAR(lfp_cycle_temperature_factor(0.5, 15.0), 0.643, 0.002);
   EXPECT_DOUBLE_EQ(lfp_cycle_temperature_factor(0.5, -10.0),
                    lfp_cycle_temperature_factor(0.5, 15.0));
-  EXPECT_DOUBLE_EQ(at45.r_cyc, at25.r_cyc) << "no published temperature term for the resistance";
+  // The resistance growth follows the same factor (no LFP paper gives it one; see ageing.hpp).
+  EXPECT_NEAR(at45.r_cyc / at25.r_cyc, 2.22, 0.01);
 }
 
 // Schmalstieg et al. 2014: storage at 50 °C and 4.1 V for 500 days, alpha = (7.543 V - 23.75)
@@ -96,6 +97,79 @@ TEST(Ageing, nmc_reproduces_schmalstieg_2014) {
   }
   const double beta = 7.348e-3 * (3.7 - 3.667) * (3.7 - 3.667) + 7.6e-4 + 4.081e-3;
   EXPECT_NEAR(cycled.q_cyc, beta * std::sqrt(1000 * 4.3), 1e-9);  // 500 FEC: about 32 %
+}
+
+// The temperature term of NMC cycling against Käbitz et al. 2013, who cycled Schmalstieg's cell
+// (Sanyo UR18650E, 1 C, full cycles) at 25, 40 and 60 °C beside cells stored at 50 % SOC: the
+// cycled ones lost 3.86x (25 °C), 2.6x (40 °C, both after 400 days) and 2.3x (60 °C, after 170
+// days) what the stored ones lost. Taking the 25 °C point as given (it fixes the throughput per
+// day, which the ratio does not depend on otherwise), the model must give the other two within
+// 10 %: it gives 2.77 and 2.24. Without a temperature term it gave 1.93 and 1.30.
+TEST(Ageing, nmc_cycle_fade_follows_kaebitz_2013s_temperatures) {
+  const auto stored = [](double temp_c, double days) {
+    CellAge age;
+    age_calendar(AgeingModelKind::nmc_schmalstieg, {days * 86400.0, temp_c, 0.5, 3.7}, 1.0, age);
+    return age.q_cal;
+  };
+  // Cycling adds its loss to the calendar loss at the mean SOC; the throughput grows with time.
+  const auto cycling = [](double temp_c, double days) {
+    CellAge age;
+    for (int half = 0; half < static_cast<int>(days); ++half) {
+      age_cycle(AgeingModelKind::nmc_schmalstieg, {1.0, 4.3, 1.0, 3.7, temp_c}, 2.15, 1.0, age);
+    }
+    return age.q_cyc;
+  };
+  // Cycled / stored = 1 + cycle loss / calendar loss; scale so that 25 °C gives Käbitz's 3.86.
+  const double scale = (3.86 - 1.0) * stored(25.0, 400) / cycling(25.0, 400);
+  const auto ratio = [&](double temp_c, double days) {
+    return 1.0 + scale * cycling(temp_c, days) / stored(temp_c, days);
+  };
+  EXPECT_NEAR(ratio(40.0, 400), 2.6, 0.26);
+  EXPECT_NEAR(ratio(60.0, 170), 2.3, 0.23);
+  EXPECT_NEAR(ratio(40.0, 400), 2.77, 0.01);
+  EXPECT_NEAR(ratio(60.0, 170), 2.24, 0.01);
+  // 1 at Schmalstieg's 35 °C; 33.2 kJ/mol: x0.648 at 25 °C, x1.50 at 45 °C; held outside 15..60.
+  EXPECT_DOUBLE_EQ(nmc_cycle_temperature_factor(35.0), 1.0);
+  EXPECT_NEAR(nmc_cycle_temperature_factor(25.0), 0.648, 0.002);
+  EXPECT_NEAR(nmc_cycle_temperature_factor(45.0), 1.503, 0.002);
+  EXPECT_DOUBLE_EQ(nmc_cycle_temperature_factor(-5.0), nmc_cycle_temperature_factor(15.0));
+  EXPECT_DOUBLE_EQ(nmc_cycle_temperature_factor(80.0), nmc_cycle_temperature_factor(60.0));
+  // The resistance growth follows the same factor.
+  CellAge cool;
+  CellAge warm;
+  for (int half = 0; half < 100; ++half) {
+    age_cycle(AgeingModelKind::nmc_schmalstieg, {1.0, 4.3, 1.0, 3.8, 25.0}, 2.15, 1.0, cool);
+    age_cycle(AgeingModelKind::nmc_schmalstieg, {1.0, 4.3, 1.0, 3.8, 45.0}, 2.15, 1.0, warm);
+  }
+  EXPECT_NEAR(warm.r_cyc / cool.r_cyc,
+              nmc_cycle_temperature_factor(45.0) / nmc_cycle_temperature_factor(25.0), 1e-9);
+}
+
+// LTO after NREL's fit to Bank et al. 2020 (10.2 Ah NMC/LTO): 10 000 full cycles of 100 % depth
+// at 1 C and 45 °C (the fit's reference temperature) lose (1.29 + 7.83e-5 + 4.02)
+// exp(-8.33) 10000^0.526 = 16.3 %, at 30 °C 10.8 %; half-depth cycles lose a third as much per
+// FEC. The shelf costs nothing (no calendar loss below 80 °C) and the resistance does not grow.
+TEST(Ageing, lto_cycles_follow_nrels_fit_to_bank_2020) {
+  const auto cycled = [](double depth, double temp_c) {
+    CellAge age;
+    for (int half = 0; half < 2000; ++half) {
+      age_cycle(AgeingModelKind::lto_bank, {depth, 10.2 * depth * 10.0, 1.0, 2.3, temp_c}, 10.2,
+                1.0, age);
+    }
+    return age;
+  };
+  const CellAge hot = cycled(1.0, 45.0);
+  EXPECT_NEAR(hot.fec, 10000.0, 1e-6);
+  EXPECT_NEAR(hot.q_cyc, (1.29 + 7.83e-5 + 4.02) * std::exp(-8.33) * std::pow(10000.0, 0.526),
+              1e-9);
+  EXPECT_NEAR(hot.q_cyc, 0.163, 0.001);
+  EXPECT_NEAR(cycled(1.0, 30.0).q_cyc, 0.108, 0.001);
+  const CellAge half = cycled(0.5, 45.0);  // 5 000 FEC
+  EXPECT_NEAR(half.q_cyc / std::pow(5000.0, 0.526), hot.q_cyc / std::pow(10000.0, 0.526) * 0.3376,
+              1e-6);
+  EXPECT_DOUBLE_EQ(hot.r_cyc, 0.0);
+  EXPECT_DOUBLE_EQ(cycled(1.0, 0.0).q_cyc, cycled(1.0, 15.0).q_cyc) << "held below 15 °C";
+  EXPECT_EQ(ageing_model_for(Chemistry::lto), AgeingModelKind::lto_bank);
 }
 
 // Virtual time: a cell that aged at 40 °C and then sits at 25 °C continues from its loss, it
@@ -170,7 +244,9 @@ TEST(Ageing, cycling_counts_full_equivalent_cycles_and_their_depth) {
   EXPECT_LT(pack.capacity_ah(0), 99.0);
 }
 
-TEST(Ageing, off_by_default_and_for_lto) {
+// Off unless asked for; an LTO pack on the shelf keeps its capacity (Bank et al.: no calendar
+// loss below 80 °C).
+TEST(Ageing, off_by_default_and_lto_does_not_age_on_the_shelf) {
   Pack fresh(PackConfig{});
   PackConfig lto = ageing_pack();
   lto.chemistry = Chemistry::lto;

@@ -116,8 +116,20 @@ void World::update_inverter(double t_s, const InverterLimits& bms, double bus_v)
     frame_at_s_ = t_s;
     linked_ = true;
   }
-  // Its own cutoff latches until the bus recovers to restart_v: the battery rebounds when the
-  // load stops, and without the latch the inverter would switch on and off every tick.
+  track_cutoff(bus_v);
+}
+
+void World::update_inverter_silent(double t_s, double bus_v) {
+  if (!inverter_) return;
+  bus_v_ = bus_v;
+  if (t_s - frame_at_s_ >= std::max(kBmsLostS, 3.0 * inverter_->link_period_s)) linked_ = false;
+  track_cutoff(bus_v);
+}
+
+// Its own cutoff latches until the bus recovers to restart_v: the battery rebounds when the load
+// stops, and without the latch the inverter would switch on and off every tick.
+void World::track_cutoff(double bus_v) {
+  const Inverter& inv = *inverter_;
   if (inv.cutoff_v <= 0.0) return;
   if (bus_v <= inv.cutoff_v) below_cutoff_ = true;
   if (bus_v >= std::max(inv.restart_v, inv.cutoff_v)) below_cutoff_ = false;
@@ -141,12 +153,15 @@ double World::inverter_discharge_ceiling_a() const {
 double World::inverter_cv_v() const {
   const Inverter& inv = *inverter_;
   if (!inv.follow_limits) return inv.charge_voltage_v;
+  // The BMS gone (asleep): its own setting, or the last CVL it had.
+  if (!linked_) return inv.charge_voltage_v > 0.0 ? inv.charge_voltage_v : held_.cvl_v;
   // Its own setting stays a backstop: it never charges above it, whatever the BMS asks.
   return inv.charge_voltage_v > 0.0 ? std::min(held_.cvl_v, inv.charge_voltage_v) : held_.cvl_v;
 }
 
 InverterFlow World::inverter_flow(double t_s) const {
   const Inverter& inv = *inverter_;
+  const double wake_a = inv.follow_limits ? inv.wake_a : 0.0;
   InverterFlow f;
   f.present = true;
   const double clock = t_s - inv.start_s + inv.clock_at_start_s;
@@ -159,14 +174,25 @@ InverterFlow World::inverter_flow(double t_s) const {
     // FET's body diode; or no bus voltage has been read yet. Running on PV, a hybrid then starts
     // the battery charge from its own charge voltage (a "battery wake-up" / PV charge start):
     // it sizes the current at its CV, and once current flows the port reads the pack again.
-    // Without a PV surplus it can do nothing: no current can come out of the pack.
-    if (f.cv_v <= 0.0 || f.pv_w <= f.house_w) return f;
-    f.setpoint_a = std::min((f.pv_w - f.house_w) / f.cv_v, inverter_charge_ceiling_a());
+    // No current can come out of the pack. With wake_a it adds the grid: while the BMS is
+    // silent (asleep) its wake-up current, the charger voltage that wakes a JK board; while the
+    // BMS asks for a force charge, that current within the CCL.
+    if (f.cv_v <= 0.0) return f;
+    const double pv_a = std::max(0.0, (f.pv_w - f.house_w) / f.cv_v);
+    if (!linked_ && inv.follow_limits) {
+      f.setpoint_a = std::min(wake_a, inv.max_charge_a);
+      return f;
+    }
+    const double grid_a = held_.force_charge ? wake_a : 0.0;
+    f.setpoint_a = std::min(std::max(pv_a, grid_a), inverter_charge_ceiling_a());
     return f;
   }
   const double surplus_a = (f.pv_w - f.house_w) / bus_v_;
   f.setpoint_a = surplus_a >= 0.0 ? std::min(surplus_a, inverter_charge_ceiling_a())
                                   : -std::min(-surplus_a, inverter_discharge_ceiling_a());
+  // A force charge (Pylon's convention): charge from the grid if need be, never discharge.
+  if (linked_ && held_.force_charge && wake_a > 0.0)
+    f.setpoint_a = std::max(f.setpoint_a, std::min(wake_a, inverter_charge_ceiling_a()));
   if (f.setpoint_a > 0.0 && f.cv_v <= 0.0) f.setpoint_a = 0.0;
   return f;
 }

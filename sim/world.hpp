@@ -72,8 +72,13 @@ enum class Stuck : int8_t { no = -1, off = 0, on = 1 };
 // way when the BMS's enable flag is 0. Without a BMS it uses its own charge voltage and
 // low-voltage cutoff, as an inverter in "lithium, no communication" mode does. A battery port
 // that reads below kNoBatteryV (the discharge FET open) is charged from PV at the inverter's own
-// CV, as a hybrid's battery wake-up does; it cannot discharge it.
+// CV, as a hybrid's battery wake-up does; it cannot discharge it. With wake_a set it also
+// charges from the grid at up to wake_a (docs/simulator.md, "Waking a dead battery"): when the
+// BMS asks for a force charge (Pylon 0x35C bits 5/4), and at a dead port while the BMS is silent
+// (asleep), the charger voltage that wakes a JK board.
 inline constexpr double kNoBatteryV = 5.0;
+// Without a frame for this long (3 link periods at least) the inverter counts the BMS as gone.
+inline constexpr double kBmsLostS = 3.0;
 struct Inverter {
   double start_s = 0.0;
   double end_s = kForever;
@@ -88,6 +93,7 @@ struct Inverter {
   double restart_v = 0.0;         // ... and the voltage at which it discharges again
   // BMS frames arrive this often (Pylon CAN: 1 s); between frames the last limits hold.
   double link_period_s = 1.0;
+  double wake_a = 0.0;  // grid wake-up / force-charge current (0: it never charges from the grid)
 };
 
 // The limits a BMS sends (Pylon CAN 0x351 and 0x35C), in the inverter's units. Currents are
@@ -98,6 +104,7 @@ struct InverterLimits {
   double dcl_a = 0.0;
   bool charge_enable = false;
   bool discharge_enable = false;
+  bool force_charge = false;  // force charge I or II
   bool operator==(const InverterLimits&) const = default;
 };
 
@@ -157,6 +164,9 @@ class World {
   // The limits are taken only once per link period (a frame every link_period_s), so the
   // inverter acts on what it last received, as over CAN. Until the first frame it does nothing.
   void update_inverter(double t_s, const InverterLimits& bms, double bus_v);
+  // A tick without a frame (the board asleep, its CAN off): the limits go stale and, after
+  // kBmsLostS, the inverter counts the BMS as gone.
+  void update_inverter_silent(double t_s, double bus_v);
   [[nodiscard]] bool has_inverter() const { return inverter_.has_value(); }
   // The limits the inverter holds now (all zero before the first frame).
   [[nodiscard]] InverterLimits inverter_limits() const { return held_; }
@@ -174,6 +184,7 @@ class World {
   [[nodiscard]] double inverter_charge_ceiling_a() const;
   [[nodiscard]] double inverter_discharge_ceiling_a() const;
   [[nodiscard]] double inverter_cv_v() const;
+  void track_cutoff(double bus_v);
 
   std::vector<Charger> chargers_;
   std::vector<Load> loads_;

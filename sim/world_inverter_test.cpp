@@ -102,6 +102,47 @@ TEST(Inverter,
   EXPECT_FALSE(off.at(0.5).charger_present) << "charging not allowed by the BMS";
 }
 
+// Grid wake-up (wake_a): the board asleep after an under-voltage trip on a day without PV. Its
+// CAN is quiet, so after kBmsLostS the inverter counts the BMS gone and puts wake_a on the dead
+// port at its own charge voltage (JK's charger activation wakes the board). Awake again, the BMS
+// asks for a force charge: the inverter charges from the grid at wake_a within the CCL and never
+// discharges; without the request it takes nothing from the grid. Without wake_a: nothing.
+TEST(Inverter, wakes_a_silent_bms_behind_a_dead_port_and_honours_a_force_charge) {
+  Inverter inv = inverter(0.0, 500.0);
+  inv.charge_voltage_v = 55.2;
+  inv.wake_a = 10.0;
+  World w;
+  w.set_inverter(inv);
+  w.update_inverter(0.0, {55.2, 54.0, 0.0, true, false}, 0.0);
+  EXPECT_FALSE(w.at(0.5).charger_present) << "awake, no force charge, no PV: no grid charge";
+  w.update_inverter_silent(1.0, 0.0);
+  EXPECT_FALSE(w.at(1.5).charger_present) << "the last frame still counts";
+  w.update_inverter_silent(3.0, 0.0);
+  const WorldState woken = w.at(3.5);
+  EXPECT_TRUE(woken.charger_present);
+  EXPECT_DOUBLE_EQ(woken.charger_v, 55.2);
+  EXPECT_DOUBLE_EQ(woken.charger_a, 10.0);
+  // Awake, a force charge asked: 10 A from the grid, capped by the CCL; the house is not fed.
+  w.update_inverter(4.0, {55.2, 54.0, 90.0, true, true, true}, 50.0);
+  const WorldState forced = w.at(4.5);
+  EXPECT_DOUBLE_EQ(forced.charger_a, 10.0);
+  EXPECT_DOUBLE_EQ(forced.load_a, 0.0);
+  w.update_inverter(5.0, {55.2, 6.0, 90.0, true, true, true}, 50.0);
+  EXPECT_DOUBLE_EQ(w.at(5.5).charger_a, 6.0) << "CCL caps it";
+  w.update_inverter(6.0, {55.2, 54.0, 90.0, false, true, true}, 50.0);
+  EXPECT_FALSE(w.at(6.5).charger_present) << "charge enable 0 wins";
+  EXPECT_DOUBLE_EQ(w.at(6.5).load_a, 0.0) << "a force charge never discharges";
+  w.update_inverter(7.0, {55.2, 54.0, 90.0, true, true, false}, 50.0);
+  EXPECT_NEAR(w.at(7.5).load_a, 10.0, 1e-9) << "request cleared: it feeds the house again";
+  // Without wake_a the silent, dead battery stays dead.
+  World plain;
+  inv.wake_a = 0.0;
+  plain.set_inverter(inv);
+  plain.update_inverter(0.0, {55.2, 54.0, 0.0, true, false, true}, 0.0);
+  plain.update_inverter_silent(10.0, 0.0);
+  EXPECT_FALSE(plain.at(10.5).charger_present);
+}
+
 TEST(Inverter, holds_the_limits_of_the_last_frame_for_one_link_period) {
   World w;
   Inverter inv = inverter(9000.0, 0.0);

@@ -92,6 +92,17 @@ class ShippedScenarios(unittest.TestCase):
         self.assertAlmostEqual(events(s, "sleep", "event")[0], 3600.0, delta=5.0)
         self.assertEqual(s["final"]["power_state"], "on")
 
+    def test_a_hybrid_with_grid_wake_up_wakes_the_sleeping_empty_pack(self):
+        # No PV: only the inverter's 10 A wake-up on the dead port can wake the board.
+        _, s, _ = summary("inverter_wakes_sleeping_pack")
+        sleep, wake = events(s, "sleep", "event"), events(s, "wake", "event")
+        self.assertTrue(sleep and wake)
+        self.assertLessEqual(wake[0] - sleep[0], 10.0)   # within two 5 s ticks
+        self.assertEqual(s["inverter"]["pv_wh"], 0.0)
+        self.assertLessEqual(s["charge"]["max_charge_a"], 10.5)
+        self.assertGreater(s["soc"]["final_true"], s["soc"]["min_true"] + 8.0)
+        self.assertTrue(s["final"]["discharge_fet"])
+
 
 class Determinism(unittest.TestCase):
     def test_same_seed_gives_byte_identical_summary(self):

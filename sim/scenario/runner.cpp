@@ -75,6 +75,7 @@ Inverter inverter_for(const InverterSpec& v, double t0) {
   inv.cutoff_v = v.cutoff_v;
   inv.restart_v = v.restart_v;
   inv.link_period_s = v.link_period_s;
+  inv.wake_a = v.wake_a;
   return inv;
 }
 
@@ -341,6 +342,11 @@ class Runner {
   void feed_inverter() {
     World& w = loop_.plant().world();
     if (!w.has_inverter()) return;
+    // A sleeping board's CAN is off: no frames, and after a while the inverter counts it gone.
+    if (loop_.bms().snapshot().power_state == core::PowerState::sleeping) {
+      w.update_inverter_silent(secs(loop_.now()), loop_.plant().terminal_voltage_v());
+      return;
+    }
     w.update_inverter(secs(loop_.now()), inverter_limits_of(loop_.bms().charge_control()),
                       loop_.plant().terminal_voltage_v());
   }
@@ -589,9 +595,12 @@ int Recording::column(std::string_view name) const {
 }
 
 InverterLimits inverter_limits_of(const core::ChargeResult& r) {
-  return {r.limits.charge_voltage.count() / 1000.0, r.limits.charge_current.count() / 1000.0,
-          r.limits.discharge_current.count() / 1000.0, r.request.charge_enable,
-          r.request.discharge_enable};
+  return {r.limits.charge_voltage.count() / 1000.0,
+          r.limits.charge_current.count() / 1000.0,
+          r.limits.discharge_current.count() / 1000.0,
+          r.request.charge_enable,
+          r.request.discharge_enable,
+          r.request.force_charge_1 || r.request.force_charge_2};
 }
 
 PackConfig scenario_pack(const Scenario& sc, const core::Settings& settings) {

@@ -89,6 +89,7 @@ struct InverterSpec {
   double cutoff_v = 0.0;          // its own low-voltage cutoff (0 = none)
   double restart_v = 0.0;
   double link_period_s = 1.0;
+  double wake_a = 0.0;  // grid wake-up / force-charge current (0: none)
 };
 
 // A load (or source) that follows a time series from the step's start.

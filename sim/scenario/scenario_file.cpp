@@ -438,7 +438,7 @@ InverterSpec read_inverter(const Map& step) {
   const Map m(step.get("inverter"), step.field("inverter"),
               {"pv_peak_w", "sunrise_h", "sunset_h", "start_h", "base_w", "peak_w", "max_charge_a",
                "max_discharge_a", "follow_limits", "charge_voltage_v", "cutoff_v", "restart_v",
-               "link_period"});
+               "link_period", "wake_a"});
   InverterSpec v;
   v.pv_peak_w = m.number("pv_peak_w");
   m.number("sunrise_h", v.sunrise_h);
@@ -453,8 +453,9 @@ InverterSpec read_inverter(const Map& step) {
   m.number("charge_voltage_v", v.charge_voltage_v);
   m.number("cutoff_v", v.cutoff_v);
   m.number("restart_v", v.restart_v);
+  m.number("wake_a", v.wake_a);
   if (m.has("link_period")) v.link_period_s = m.duration("link_period");
-  for (const char* key : {"pv_peak_w", "base_w", "max_charge_a", "max_discharge_a"}) {
+  for (const char* key : {"pv_peak_w", "base_w", "max_charge_a", "max_discharge_a", "wake_a"}) {
     if (m.has(key) && m.number(key) < 0) fail(m.get(key), m.field(key), "must be 0 or more");
   }
   if (v.sunset_h <= v.sunrise_h || v.sunrise_h < 0 || v.sunset_h > 24)
