@@ -104,28 +104,36 @@ TEST(CampaignMerge, a_hostile_shard_result_is_refused_with_the_field_named) {
 
 // The shrinker on a failure it can be sure of: the first cell_uvp trip of a long run with a
 // heavy discharge in the middle. The result still fails, and is shorter and smaller.
-TEST(Campaign, ShrinkKeepsTheFailureAndDropsTheRest) {
+// A 16S 20 Ah LFP pack at 30 % on a 0.5 s period: the shrinker tests' start.
+Draft small_lfp_pack(const char* name) {
   Draft d;
-  d.name = "shrink";
+  d.name = name;
   d.model = "JK-PB2A16S20P";
   d.chemistry = "lfp";
   d.cells = 16;
   d.capacity_ah = 20;
   d.soc = 30;
   d.period_s = 0.5;
+  return d;
+}
+
+// When the draft's run first trips cell UVP, if it does.
+std::optional<double> uvp_trip(const Draft& x) {
+  const LoadedScenario l = parse_scenario(to_yaml(x), ".");
+  if (!l.scenario) return std::nullopt;
+  for (const auto& e : run_scenario(*l.scenario, l.settings).events) {
+    if (e.name == "cell_uvp" && e.state == "trip") return e.t_s;
+  }
+  return std::nullopt;
+}
+
+TEST(Campaign, ShrinkKeepsTheFailureAndDropsTheRest) {
+  Draft d = small_lfp_pack("shrink");
   d.settings = {{"cell_ovp_delay", "3"}, {"balance_trigger_delta", "20"}};
   d.faults = {{50.0, 10.0, "kind: cell_leak, cell: 2, a: 0.1"}};
   d.steps = {{300.0, {"current_a: -2"}, {"emergency on"}, {}},
              {600.0, {"current_a: -60"}, {}, {}},
              {300.0, {"charger: {voltage_v: 54, current_a: 5}"}, {}, {}}};
-  const auto uvp_trip = [](const Draft& x) -> std::optional<double> {
-    const LoadedScenario l = parse_scenario(to_yaml(x), ".");
-    if (!l.scenario) return std::nullopt;
-    for (const auto& e : run_scenario(*l.scenario, l.settings).events) {
-      if (e.name == "cell_uvp" && e.state == "trip") return e.t_s;
-    }
-    return std::nullopt;
-  };
   const auto before = uvp_trip(d);
   ASSERT_TRUE(before);
   const Draft small = shrink(d, uvp_trip);
@@ -143,14 +151,7 @@ TEST(Campaign, ShrinkKeepsTheFailureAndDropsTheRest) {
 // counted it on top and ended the replay before its failure; the file written did not fail.
 // The shrunk run must still fail, and run long enough to.
 TEST(Campaign, ShrinkingAroundAPowerCutKeepsAReplayThatFails) {
-  Draft d;
-  d.name = "shrink_cut";
-  d.model = "JK-PB2A16S20P";
-  d.chemistry = "lfp";
-  d.cells = 16;
-  d.capacity_ah = 20;
-  d.soc = 30;
-  d.period_s = 0.5;
+  Draft d = small_lfp_pack("shrink_cut");
   d.faults = {{50.0, 10.0, "kind: cell_leak, cell: 2, a: 0.1"}};
   DraftStep cut_step{100.0, {"current_a: 0"}, {}, {}};
   cut_step.power_cut = PowerCutSpec{250.0, std::nullopt};  // the step lasts 250 s, not 350 s
@@ -159,12 +160,7 @@ TEST(Campaign, ShrinkingAroundAPowerCutKeepsAReplayThatFails) {
   // A failure that needs the power cut (as run 84154's did), so the shrinker must keep it.
   const auto uvp_trip_after_a_cut = [](const Draft& x) -> std::optional<double> {
     if (x.steps.empty() || !x.steps.front().power_cut) return std::nullopt;
-    const LoadedScenario l = parse_scenario(to_yaml(x), ".");
-    if (!l.scenario) return std::nullopt;
-    for (const auto& e : run_scenario(*l.scenario, l.settings).events) {
-      if (e.name == "cell_uvp" && e.state == "trip") return e.t_s;
-    }
-    return std::nullopt;
+    return uvp_trip(x);
   };
   const auto before = uvp_trip_after_a_cut(d);
   ASSERT_TRUE(before);
