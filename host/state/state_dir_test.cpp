@@ -150,7 +150,7 @@ TEST(StateDir, a_lock_file_that_is_not_a_pid_gives_no_pid_in_the_message) {
   auto first = StateDir::open(dir.path());
   ASSERT_TRUE(first) << first.error().message;
   for (const std::string& text : {std::string("\x1b]0;owned\x07\x1b[2J"), std::string(40, '7'),
-                                 std::string("12a\n"), std::string()}) {
+                                  std::string("12a\n"), std::string()}) {
     std::ofstream(dir.path() + "/lock", std::ios::binary | std::ios::trunc) << text;
     auto second = StateDir::open(dir.path());
     ASSERT_FALSE(second);
