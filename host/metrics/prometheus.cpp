@@ -132,6 +132,7 @@ const std::array kFamilies = {
   Family{"jkbms_state_of_charge_ratio", "gauge", "State of charge, 0 to 1", [](const PackMetrics& p, Out& o) { o.add(fixed(snap(p).soc_permille, 3)); }},
   Family{"jkbms_state_of_health_ratio", "gauge", "State of health, 0 to 1", [](const PackMetrics& p, Out& o) { o.add(fixed(snap(p).soh_percent, 2)); }},
   Family{"jkbms_state_of_charge_model_ratio", "gauge", "State of charge of the model-based estimator, 0 to 1", [](const PackMetrics& p, Out& o) { o.add(fixed(snap(p).soc_model_permille, 3)); }},
+  Family{"jkbms_state_of_charge_model_sigma_ratio", "gauge", "The model-based estimator's doubt about its state of charge, one standard deviation, 0 to 1", [](const PackMetrics& p, Out& o) { o.add(fixed(snap(p).soc_model_sigma_permille, 3)); }},
   Family{"jkbms_state_of_charge_coulomb_ratio", "gauge", "State of charge of the coulomb counter, 0 to 1", [](const PackMetrics& p, Out& o) { o.add(fixed(snap(p).soc_coulomb_permille, 3)); }},
   Family{"jkbms_model_state_of_health_ratio", "gauge", "Learned capacity of the weakest cell over the design capacity", [](const PackMetrics& p, Out& o) { o.add(fixed(snap(p).model_soh_permille, 3)); }},
   Family{"jkbms_model_capacity_coulombs", "gauge", "Usable capacity learned by the model-based estimator", [](const PackMetrics& p, Out& o) { o.add(coulombs(snap(p).model_capacity)); }},

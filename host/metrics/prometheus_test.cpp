@@ -28,6 +28,7 @@ PackMetrics pack4s() {
   s.soc_permille = 805;
   s.soh_percent = 97;
   s.soc_model_permille = 790;
+  s.soc_model_sigma_permille = 42;
   s.soc_coulomb_permille = 805;
   s.model_soh_permille = 962;
   s.model_capacity = MilliampHours(270000);
@@ -65,6 +66,7 @@ TEST(Prometheus, pack_values_are_in_base_units_with_the_pack_label) {
   EXPECT_TRUE(has_line(t, R"(jkbms_state_of_charge_ratio{pack="pack1"} 0.805)"));
   EXPECT_TRUE(has_line(t, R"(jkbms_state_of_health_ratio{pack="pack1"} 0.97)"));
   EXPECT_TRUE(has_line(t, R"(jkbms_state_of_charge_model_ratio{pack="pack1"} 0.79)"));
+  EXPECT_TRUE(has_line(t, R"(jkbms_state_of_charge_model_sigma_ratio{pack="pack1"} 0.042)"));
   EXPECT_TRUE(has_line(t, R"(jkbms_state_of_charge_coulomb_ratio{pack="pack1"} 0.805)"));
   EXPECT_TRUE(has_line(t, R"(jkbms_model_state_of_health_ratio{pack="pack1"} 0.962)"));
   EXPECT_TRUE(has_line(t, R"(jkbms_model_capacity_coulombs{pack="pack1"} 972000)"));

@@ -37,6 +37,7 @@ constexpr std::array kSensors = {
   SensorRow{"state_of_charge", "battery", "%", kMeas, 0, "value_json.soc"},
   SensorRow{"state_of_health", "", "%", kMeas, 0, "value_json.soh"},
   SensorRow{"state_of_charge_model", "battery", "%", kMeas, 1, "value_json.soc_model_permille / 10"},
+  SensorRow{"state_of_charge_model_sigma", "", "%", kMeas, 1, "value_json.soc_model_sigma_permille / 10", "diagnostic"},
   SensorRow{"state_of_charge_coulomb", "battery", "%", kMeas, 1, "value_json.soc_coulomb_permille / 10"},
   SensorRow{"model_state_of_health", "", "%", kMeas, 1, "value_json.model_soh"},
   SensorRow{"model_capacity", "", "Ah", kMeas, 3, "value_json.model_capacity_ah"},

@@ -342,6 +342,7 @@ TEST(MqttState, state_payload_adds_time_and_alarm_words_to_the_snapshot_json) {
 TEST(MqttDiscovery, the_soc_models_values_are_sensors_reading_the_state_json) {
   core::Snapshot s = pack16();
   s.soc_model_permille = 643;
+  s.soc_model_sigma_permille = 37;
   s.soc_coulomb_permille = 702;
   s.model_soh_permille = 948;
   s.model_capacity = MilliampHours(265400);
@@ -349,6 +350,7 @@ TEST(MqttDiscovery, the_soc_models_values_are_sensors_reading_the_state_json) {
   s.model_current_offset = Milliamps(-180);
   const auto state = state_payload(s, 0);
   EXPECT_EQ(state["soc_model_permille"], 643);
+  EXPECT_EQ(state["soc_model_sigma_permille"], 37);
   EXPECT_EQ(state["soc_coulomb_permille"], 702);
   EXPECT_DOUBLE_EQ(state["model_soh"].get<double>(), 94.8);
   EXPECT_DOUBLE_EQ(state["model_capacity_ah"].get<double>(), 265.4);
@@ -358,6 +360,7 @@ TEST(MqttDiscovery, the_soc_models_values_are_sensors_reading_the_state_json) {
   const auto list = read_entities(pack16());
   const std::pair<const char*, const char*> rows[] = {
       {"state_of_charge_model", "value_json.soc_model_permille / 10"},
+      {"state_of_charge_model_sigma", "value_json.soc_model_sigma_permille / 10"},
       {"state_of_charge_coulomb", "value_json.soc_coulomb_permille / 10"},
       {"model_state_of_health", "value_json.model_soh"},
       {"model_capacity", "value_json.model_capacity_ah"},
