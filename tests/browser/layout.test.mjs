@@ -135,6 +135,12 @@ try {
   assert.match(await page.locator('#soc-gauge').textContent(), /^\d+ %SOC$/);
   assert.match(await page.locator('#pack-cell-min').textContent(), /^\d\.\d{3} V · cell \d+$/);
   assert.match(await page.locator('#pack-cell-max').textContent(), /^\d\.\d{3} V · cell \d+$/);
+  // The model's SOC with its doubt (one sigma), as the snapshot JSON gives them.
+  const modelSoc = await waitFor('the model SOC with its doubt', async () => {
+    const text = await page.locator('#pack-soc-model').textContent().catch(() => '');
+    return { ok: /^\d+\.\d % ± \d+\.\d %$/.test(text ?? ''), text };
+  });
+  steps.push(`estimator: model SOC "${modelSoc.text}"`);
   const age = await page.locator('#data-age').textContent();
   assert.match(age, /^Data of \d{2}:\d{2}:\d{2} \((just now|\d s ago)\)$/, 'the age of the data, 24 h clock');
   steps.push(`status: gauge "${await page.locator('#soc-gauge').textContent()}", lowest ${await page.locator('#pack-cell-min').textContent()}, "${age}"`);

@@ -91,6 +91,7 @@ export interface Snapshot {
   soc_method: string; // "coulomb" or "model"
   soc_coulomb_permille: number;
   soc_model_permille: number;
+  soc_model_sigma_permille?: number; // the model's doubt about soc_model_permille, one sigma
   model_resistance_mohm: number;
   model_capacity_ah: number;
   model_soh?: number; // the estimator's SOH in %, where the core reports it

@@ -11,8 +11,22 @@ import {
   freshness,
   historyCsv,
   localTime,
+  socWithDoubt,
   timeAxisLabels,
 } from './format';
+
+describe('socWithDoubt', () => {
+  it('shows the SOC with the estimator\'s one-sigma doubt beside it', () => {
+    expect(socWithDoubt(643, 37)).toBe('64.3 % ± 3.7 %');
+  });
+  it('shows the SOC alone when there is no doubt to show', () => {
+    expect(socWithDoubt(643)).toBe('64.3 %');
+    expect(socWithDoubt(643, 0)).toBe('64.3 %');
+  });
+  it('shows a dash when there is no SOC', () => {
+    expect(socWithDoubt(undefined, 37)).toBe('—');
+  });
+});
 
 describe('formatDuration', () => {
   it('shows hours, minutes and seconds below a day', () => {

@@ -16,6 +16,16 @@ export function formatValue(value: number | null | undefined, decimals: number, 
   return unit ? `${text} ${unit}` : text;
 }
 
+/**
+ * A state of charge in per mille as a percentage, with the estimator's doubt (one sigma, per
+ * mille) beside it when it gives one: "64.3 % ± 3.7 %".
+ */
+export function socWithDoubt(permille: number | undefined, sigmaPermille?: number): string {
+  const soc = formatValue(permille === undefined ? undefined : permille / 10, 1, '%');
+  if (soc === '—' || sigmaPermille === undefined || !(sigmaPermille > 0)) return soc;
+  return `${soc} ± ${formatValue(sigmaPermille / 10, 1, '%')}`;
+}
+
 /** Current with its direction in words (+ = charging, as JK reports it). */
 export function currentDirection(amps: number): 'charging' | 'discharging' | 'idle' {
   if (amps > 0.05) return 'charging';

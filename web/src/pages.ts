@@ -15,6 +15,7 @@ import {
   freshness,
   historyCsv,
   localTime,
+  socWithDoubt,
   timeAxisLabels,
   type AlarmInfo,
 } from './format';
@@ -133,7 +134,7 @@ function estimatorCard(s: Snapshot): HTMLElement {
   return h('section', { class: 'card', id: 'estimator' }, h('h3', {}, 'Estimator'),
     field('SOC shown from', s.soc_method === 'model' ? 'model estimator' : 'coulomb counter', 'pack-soc-method'),
     field('Coulomb counter SOC', permille(s.soc_coulomb_permille), 'pack-soc-coulomb'),
-    field('Model SOC', permille(s.soc_model_permille), 'pack-soc-model'),
+    field('Model SOC', socWithDoubt(s.soc_model_permille, s.soc_model_sigma_permille), 'pack-soc-model'),
     field('Learned resistance', formatValue(s.model_resistance_mohm, 1, 'mΩ'), 'pack-model-resistance'),
     field('Learned capacity', formatValue(s.model_capacity_ah, 1, 'Ah'), 'pack-model-capacity'),
     field('SOH', formatValue(s.soh, 0, '%'), 'pack-soh'),
