@@ -41,6 +41,7 @@ class Sensors {
             core::Measurements& m);
 
   [[nodiscard]] double sensor_temp_c(int input) const { return sensor_c_[input]; }
+  [[nodiscard]] int ntc_count() const { return static_cast<int>(sensor_c_.size()); }
   [[nodiscard]] int sensor_cell(int battery_sensor) const { return sensor_cell_[battery_sensor]; }
   [[nodiscard]] double lead_ohm(int lead) const { return lead_ohm_[lead]; }
 

@@ -359,10 +359,14 @@ class Runner {
     if (store_) save(loop_.bms().dirty());
     if (checker_) {
       const Plant& plant = loop_.plant();
-      PlantTruth truth{plant.board_temp_c(), plant.board_temp_c(), plant.pack_current_a()};
-      for (int k = 0; k < plant.pack().cells(); ++k) {
-        truth.coldest_c = std::min(truth.coldest_c, plant.pack().temperature_c(k));
-        truth.hottest_c = std::max(truth.hottest_c, plant.pack().temperature_c(k));
+      // An NTC reads out of range by its probe's temperature, which lags the board or cell it
+      // sits on (campaign seed 1, run 333257: a MOSFET at 125 C after a 400 A short through a
+      // stuck FET cooled below the range seconds before its probe did).
+      const Sensors& ntcs = plant.sensors();
+      PlantTruth truth{ntcs.sensor_temp_c(0), ntcs.sensor_temp_c(0), plant.pack_current_a()};
+      for (int j = 1; j < ntcs.ntc_count(); ++j) {
+        truth.coldest_c = std::min(truth.coldest_c, ntcs.sensor_temp_c(j));
+        truth.hottest_c = std::max(truth.hottest_c, ntcs.sensor_temp_c(j));
       }
       checker_->after_tick(loop_.now(), loop_.bms().snapshot(), loop_.bms().settings(),
                            plant.world().at(plant.time_s()), truth);
