@@ -1,6 +1,7 @@
 #include "sim/campaign/campaign.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -316,6 +317,13 @@ json to_json(const Result& r) {
           {"failures", failures}};
 }
 
+// The fields of a shard result that merge() adds up, and those every shard must share: one list
+// for the check and the sum.
+constexpr std::array<const char*, 6> kSummedCounts = {"runs",   "ticks",    "power_cuts",
+                                                      "faults", "commands", "violations"};
+constexpr std::array<const char*, 3> kSummedSeconds = {"simulated_s", "wall_s", "cpu_s"};
+constexpr std::array<const char*, 4> kShared = {"seed", "runs_total", "shards", "max_duration_s"};
+
 std::optional<std::string> shard_result_problem(const json& shard) {
   if (!shard.is_object()) return "it is not a JSON object";
   using Is = bool (*)(const json&);
@@ -330,13 +338,16 @@ std::optional<std::string> shard_result_problem(const json& shard) {
     if (it == shard.end() || !is(*it)) return std::string("'") + key + "' is not " + what;
     return std::nullopt;
   };
-  for (const char* key : {"seed", "runs_total", "shards", "shard", "runs", "ticks", "power_cuts",
-                          "faults", "commands", "violations"}) {
+  for (const char* key : kSummedCounts) {
     if (auto p = missing(key, count, "a whole number >= 0")) return p;
   }
-  for (const char* key : {"max_duration_s", "simulated_s", "wall_s", "cpu_s"}) {
+  for (const char* key : {"seed", "runs_total", "shards", "shard"}) {
+    if (auto p = missing(key, count, "a whole number >= 0")) return p;
+  }
+  for (const char* key : kSummedSeconds) {
     if (auto p = missing(key, number, "a number")) return p;
   }
+  if (auto p = missing("max_duration_s", number, "a number")) return p;
   if (auto p = missing(
           "invariants", [](const json& j) { return j.is_array(); }, "a list"))
     return p;
@@ -378,16 +389,14 @@ Merged merge(const std::vector<json>& shards) {
   }
   const json& first = shards.front();
   std::set<uint64_t> seen;
-  json out = {{"seed", first["seed"]},
-              {"runs_total", first["runs_total"]},
-              {"shards", first["shards"]},
-              {"max_duration_s", first["max_duration_s"]}};
-  uint64_t runs = 0, ticks = 0, cuts = 0, faults = 0, commands = 0, violations = 0;
-  double simulated = 0.0, wall = 0.0, cpu = 0.0;
+  json out = json::object();
+  for (const char* key : kShared) out[key] = first[key];
+  std::map<std::string, uint64_t> counts;
+  std::map<std::string, double> seconds;
   std::map<std::string, uint64_t> by_invariant;
   json failures = json::array();
   for (const json& s : shards) {
-    for (const char* key : {"seed", "runs_total", "shards", "max_duration_s"}) {
+    for (const char* key : kShared) {
       if (s[key] != first[key]) {
         m.error = std::string("the shards differ in ") + key + " (" + s[key].dump() + " vs " +
                   first[key].dump() + ")";
@@ -399,15 +408,8 @@ Merged merge(const std::vector<json>& shards) {
       m.error = "shard " + std::to_string(k) + " is given twice";
       return m;
     }
-    runs += s["runs"].get<uint64_t>();
-    ticks += s["ticks"].get<uint64_t>();
-    cuts += s["power_cuts"].get<uint64_t>();
-    faults += s["faults"].get<uint64_t>();
-    commands += s["commands"].get<uint64_t>();
-    violations += s["violations"].get<uint64_t>();
-    simulated += s["simulated_s"].get<double>();
-    wall += s["wall_s"].get<double>();
-    cpu += s["cpu_s"].get<double>();
+    for (const char* key : kSummedCounts) counts[key] += s[key].get<uint64_t>();
+    for (const char* key : kSummedSeconds) seconds[key] += s[key].get<double>();
     for (const auto& [name, n] : s["violations_by_invariant"].items())
       by_invariant[name] += n.get<uint64_t>();
     for (const auto& f : s["failures"]) failures.push_back(f);
@@ -434,17 +436,10 @@ Merged merge(const std::vector<json>& shards) {
   out["shards_merged"] = seen.size();
   out["missing_shard_count"] = missing_count;
   out["missing_shards"] = missing;
-  out["runs"] = runs;
-  out["simulated_s"] = std::round(simulated * 10.0) / 10.0;
-  out["simulated_h"] = std::round(simulated / 360.0) / 10.0;
-  out["ticks"] = ticks;
-  out["power_cuts"] = cuts;
-  out["faults"] = faults;
-  out["commands"] = commands;
-  out["wall_s"] = std::round(wall * 10.0) / 10.0;
-  out["cpu_s"] = std::round(cpu * 10.0) / 10.0;
+  for (const char* key : kSummedCounts) out[key] = counts[key];
+  for (const char* key : kSummedSeconds) out[key] = std::round(seconds[key] * 10.0) / 10.0;
+  out["simulated_h"] = std::round(seconds["simulated_s"] / 360.0) / 10.0;
   out["invariants"] = first["invariants"];
-  out["violations"] = violations;
   out["violations_by_invariant"] = by_invariant;
   out["failures"] = failures;
   m.json = std::move(out);
